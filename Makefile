@@ -1,0 +1,30 @@
+# Continuum's everyday commands. Each works on a fresh machine: it installs what it needs first.
+.PHONY: setup demo test bench kafka-start kafka-stop postgres-start postgres-stop
+
+setup:
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	uv sync --frozen
+
+# Continuum's main job on its embedded defaults: local Kafka, the four services on SQLite,
+# sample crisis contacts, and each episode's journey to closure.
+demo: setup
+	uv run continuum-demo
+
+# Starts Kafka and PostgreSQL, runs every test against them, stops them again.
+test: setup
+	bash deploy/kafka.sh start
+	bash deploy/postgres.sh start
+	uv run pytest; status=$$?; bash deploy/kafka.sh stop; bash deploy/postgres.sh stop; exit $$status
+
+bench: setup
+	bash deploy/kafka.sh start
+	uv run python bench/bench.py; status=$$?; bash deploy/kafka.sh stop; exit $$status
+
+kafka-start:
+	bash deploy/kafka.sh start
+kafka-stop:
+	bash deploy/kafka.sh stop
+postgres-start:
+	bash deploy/postgres.sh start
+postgres-stop:
+	bash deploy/postgres.sh stop

@@ -1,0 +1,64 @@
+"""Shared fixtures: the real Kafka broker and PostgreSQL server, started by the project's own scripts."""
+
+import os
+import subprocess
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+KAFKA_PORT = int(os.environ.get("KAFKA_PORT", "19092"))
+PG_PORT = int(os.environ.get("PG_PORT", "15432"))
+
+
+def _script(name: str, *args: str) -> str:
+    result = subprocess.run(["bash", str(ROOT / "deploy" / name), *args], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"deploy/{name} {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> str:
+    """A real Apache Kafka broker (KRaft, single node), started here unless CONTINUUM_TEST_KAFKA names one."""
+    if external := os.environ.get("CONTINUUM_TEST_KAFKA"):
+        return external
+    _script("kafka.sh", "start")
+    return f"127.0.0.1:{KAFKA_PORT}"
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    """A real PostgreSQL server, started here unless CONTINUUM_TEST_POSTGRES names one."""
+    if external := os.environ.get("CONTINUUM_TEST_POSTGRES"):
+        return external
+    _script("postgres.sh", "start")
+    return f"postgresql://continuum@127.0.0.1:{PG_PORT}/continuum_test"
+
+
+@pytest.fixture
+def postgres_url(postgres_admin_url: str):
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = postgres_admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    yield f"{base}/{name}"
+    with psycopg.connect(postgres_admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """Each store test runs on the embedded default (SQLite) and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def topic() -> str:
+    """A topic of the test's own, so no event of another test can reach it."""
+    return f"test.episode-events.{uuid.uuid4().hex[:10]}"

@@ -1,0 +1,31 @@
+"""The catalogue: CloudEvents type name (carrying its major version) to payload model."""
+
+from continuum_contracts import events as ev
+from continuum_contracts.events import EventPayload
+
+CATALOGUE: dict[str, type[EventPayload]] = {
+    "continuum.contact.received.v1": ev.ContactReceivedV1,
+    "continuum.episode.opened.v1": ev.EpisodeOpenedV1,
+    "continuum.episode.triaged.v1": ev.EpisodeTriagedV1,
+    "continuum.response.assigned.v1": ev.ResponseAssignedV1,
+    "continuum.lawenforcement.deflected.v1": ev.LawEnforcementDeflectedV1,
+    "continuum.response.resolved.v1": ev.ResponseResolvedV1,
+    "continuum.placement.reserved.v1": ev.PlacementReservedV1,
+    "continuum.handoff.requested.v1": ev.HandoffRequestedV1,
+    "continuum.handoff.accepted.v1": ev.HandoffAcceptedV1,
+    "continuum.handoff.completed.v1": ev.HandoffCompletedV1,
+    "continuum.referral.sent.v1": ev.ReferralSentV1,
+    "continuum.followup.scheduled.v1": ev.FollowupScheduledV1,
+    "continuum.followup.completed.v1": ev.FollowupCompletedV1,
+    "continuum.episode.closed.v1": ev.EpisodeClosedV1,
+}
+
+_TYPE_OF = {model: name for name, model in CATALOGUE.items()}
+
+
+def model_for(event_type: str) -> type[EventPayload] | None:
+    return CATALOGUE.get(event_type)
+
+
+def event_type_of(payload: EventPayload) -> str:
+    return _TYPE_OF[type(payload)]

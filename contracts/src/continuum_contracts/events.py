@@ -1,0 +1,145 @@
+"""Payload models of the episode events, one class per type and major version.
+
+Within a version a model may only gain optional fields; a breaking change is a new class
+(``...V2``) produced beside the old one. The episode id is the CloudEvents ``subject`` and is
+not repeated here. No field may carry PHI: people appear only as a pseudonymous ``person_id``.
+"""
+
+from datetime import datetime
+from uuid import UUID
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from continuum_contracts.vocabulary import (
+    Acuity,
+    Channel,
+    ClosureReason,
+    Disposition,
+    FollowupChannel,
+    Need,
+    PlaceType,
+    ReferralKind,
+    ResponseType,
+    SafetyFlag,
+    Stage,
+    TaskStatus,
+)
+
+CODE_PATTERN = r"^[A-Za-z0-9_.:\-]+$"
+Code = Field(max_length=64, pattern=CODE_PATTERN)
+CodeStr = Annotated[str, StringConstraints(max_length=64, pattern=CODE_PATTERN)]
+
+
+class EventPayload(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ContactReceivedV1(EventPayload):
+    """A partner handed Continuum a crisis contact (someone to contact)."""
+
+    contact_id: UUID
+    person_id: UUID
+    channel: Channel
+    partner_id: str = Code
+    received_at: datetime
+
+
+class EpisodeOpenedV1(EventPayload):
+    person_id: UUID
+    stage: Stage
+    contact_id: UUID
+
+
+class EpisodeTriagedV1(EventPayload):
+    """Triage's decision, with the reasons behind it as codes."""
+
+    contact_id: UUID
+    channel: Channel
+    stage: Stage
+    acuity: Acuity
+    needs: list[Need] = []
+    safety_flags: list[SafetyFlag] = []
+    recommended_response: ResponseType
+    police_required: bool
+    reasons: list[CodeStr] = Field(default=[], description="reason codes, never free text")
+    call_type: CodeStr | None = None
+
+
+class ResponseAssignedV1(EventPayload):
+    response_id: UUID
+    response_type: ResponseType
+    responder_id: str = Code
+    with_peer: bool
+    eta_minutes: int = Field(ge=0)
+
+
+class LawEnforcementDeflectedV1(EventPayload):
+    """Police were not sent because the situation did not require them."""
+
+    response_id: UUID
+    channel: Channel
+    call_type: CodeStr | None = None
+    reason: str = Code
+
+
+class ResponseResolvedV1(EventPayload):
+    response_id: UUID
+    responder_id: str = Code
+    disposition: Disposition
+    needs: list[Need] = []
+
+
+class PlacementReservedV1(EventPayload):
+    reservation_id: UUID
+    response_id: UUID
+    responder_id: str = Code
+    place_id: str = Code
+    place_type: PlaceType
+    hold_until: datetime
+
+
+class HandoffRequestedV1(EventPayload):
+    handoff_id: UUID
+    from_party: str = Code
+    to_party: str = Code
+    warm: bool = True
+    status: TaskStatus = TaskStatus.REQUESTED
+
+
+class HandoffAcceptedV1(EventPayload):
+    handoff_id: UUID
+    accepted_by: str = Code
+    status: TaskStatus = TaskStatus.ACCEPTED
+
+
+class HandoffCompletedV1(EventPayload):
+    handoff_id: UUID
+    status: TaskStatus = TaskStatus.COMPLETED
+
+
+class ReferralSentV1(EventPayload):
+    referral_id: UUID
+    kind: ReferralKind
+    to_party: str = Code
+    status: TaskStatus = TaskStatus.REQUESTED
+
+
+class FollowupScheduledV1(EventPayload):
+    followup_id: UUID
+    sequence: int = Field(ge=1)
+    due_at: datetime
+    channel: FollowupChannel
+    assigned_peer: str = Code
+
+
+class FollowupCompletedV1(EventPayload):
+    followup_id: UUID
+    sequence: int = Field(ge=1)
+    reached: bool
+    attempts: int = Field(ge=1)
+
+
+class EpisodeClosedV1(EventPayload):
+    reason: ClosureReason

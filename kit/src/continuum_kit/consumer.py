@@ -1,0 +1,122 @@
+"""Applies episode events to a service: validate, dead-letter, deduplicate, handle, retry.
+
+Each record is either applied exactly once (its id in the inbox, in the same transaction as
+the state change and the outbox rows), ignored (a type this service does not handle),
+or dead-lettered with its reason. Transient failures (database or broker briefly gone) are
+retried with backoff until they pass; they are never dead-lettered.
+"""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from aiokafka.errors import KafkaError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from continuum_contracts import Envelope, InvalidEvent, from_kafka
+from continuum_kit.delivery import ProcessedEvent, UnitOfWork
+from continuum_kit.kafka import DeadLetters
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[UnitOfWork, Envelope], None]
+TRANSIENT = (OperationalError, KafkaError, OSError, asyncio.TimeoutError)
+
+
+class Outcome(StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    IGNORED = "ignored"
+    DEAD_LETTERED = "dead_lettered"
+
+
+@dataclass(frozen=True)
+class Record:
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: list[tuple[str, bytes]]
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        name: str,
+        handlers: dict[str, Handler],
+        unit_of_work: Callable[[], UnitOfWork],
+        dead_letters: DeadLetters,
+        *,
+        retry_initial: float = 0.2,
+        retry_max: float = 5.0,
+    ) -> None:
+        self.name = name
+        self.handlers = handlers
+        self._unit_of_work = unit_of_work
+        self._dead_letters = dead_letters
+        self._retry_initial = retry_initial
+        self._retry_max = retry_max
+
+    async def process(self, record: Record) -> Outcome:
+        try:
+            envelope = from_kafka(record.key, record.value, record.headers)
+        except InvalidEvent as invalid:
+            return await self._dead_letter(record, invalid.reason)
+        handler = self.handlers.get(envelope.type)
+        if handler is None:
+            return Outcome.IGNORED
+        delay = self._retry_initial
+        while True:
+            try:
+                applied = await asyncio.to_thread(self._apply, handler, envelope)
+                return Outcome.APPLIED if applied else Outcome.DUPLICATE
+            except IntegrityError:
+                if await asyncio.to_thread(self._was_processed, envelope.id):
+                    return Outcome.DUPLICATE
+                return await self._dead_letter(record, f"{envelope.type} conflicts with stored state")
+            except TRANSIENT as exc:
+                log.warning(
+                    "%s: transient failure on event %s (%s); retrying in %.1fs",
+                    self.name, envelope.id, type(exc).__name__, delay,
+                )
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    return await self._dead_letter(record, f"{envelope.type} handler failed: {type(exc).__name__}")
+                log.warning("%s: database connection lost on event %s; retrying", self.name, envelope.id)
+            except Exception as exc:  # noqa: BLE001 - a handler bug must not stop the stream
+                # Only the exception's type: its text could quote stored personal data.
+                log.error("%s: handler for %s failed on event %s: %s", self.name, envelope.type, envelope.id,
+                          type(exc).__name__)
+                return await self._dead_letter(record, f"{envelope.type} handler failed: {type(exc).__name__}")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self._retry_max)
+
+    def _apply(self, handler: Handler, envelope: Envelope) -> bool:
+        with self._unit_of_work() as uow:
+            if uow.already_processed(self.name, envelope.id):
+                return False
+            handler(uow, envelope)
+            uow.commit()
+            return True
+
+    def _was_processed(self, event_id: str) -> bool:
+        with self._unit_of_work() as uow:
+            return uow.session.get(ProcessedEvent, (self.name, event_id)) is not None
+
+    async def _dead_letter(self, record: Record, reason: str) -> Outcome:
+        log.warning("%s: dead-lettering %s/%d/%d: %s", self.name, record.topic, record.partition, record.offset, reason)
+        delay = self._retry_initial
+        while True:
+            try:
+                await self._dead_letters.publish(
+                    key=record.key, value=record.value, headers=record.headers, reason=reason,
+                    origin=(record.topic, record.partition, record.offset),
+                )
+                return Outcome.DEAD_LETTERED
+            except TRANSIENT as exc:
+                log.warning("%s: dead-letter topic unavailable (%s); retrying", self.name, type(exc).__name__)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self._retry_max)

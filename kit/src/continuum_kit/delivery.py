@@ -1,0 +1,105 @@
+"""Exactly-once effects over at-least-once delivery: the inbox, the outbox and the unit of work.
+
+A handler's state change, the id of the event it processed (inbox) and the events it will
+publish (outbox) commit in one database transaction; the relay publishes the outbox later.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from uuid import UUID
+
+from opentelemetry import propagate
+from sqlalchemy import JSON, Column, Engine, Index, LargeBinary
+from sqlmodel import Field, Session, SQLModel
+
+from continuum_contracts import Envelope, to_kafka
+from continuum_contracts.events import EventPayload
+from continuum_kit.clock import Clock
+from continuum_kit.db import UTCDateTime
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Inbox: one row per event a consumer has applied; the primary key refuses a second time."""
+
+    __tablename__ = "processed_event"
+    consumer: str = Field(primary_key=True, max_length=100)
+    event_id: str = Field(primary_key=True, max_length=100)
+    processed_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """Outbox: a Kafka record written in the transaction that decided it, published by the relay."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_unpublished", "published_at", "seq"),)
+    seq: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(unique=True, max_length=100)
+    event_type: str = Field(max_length=100)
+    topic: str = Field(max_length=200)
+    key: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    value: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    headers: list = Field(sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    def kafka_headers(self) -> list[tuple[str, bytes]]:
+        return [(name, value.encode()) for name, value in self.headers]
+
+
+class UnitOfWork:
+    """One transaction: state changes, the inbox mark and outbox rows commit together or not at all."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        source: str,
+        topic: str,
+        clock: Clock,
+        on_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self.session = Session(engine, expire_on_commit=False)
+        self.clock = clock
+        self._source = source
+        self._topic = topic
+        self._on_commit = on_commit
+        self.emitted: list[Envelope] = []
+
+    def __enter__(self) -> "UnitOfWork":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def already_processed(self, consumer: str, event_id: str) -> bool:
+        """True if ``consumer`` applied this event before; otherwise mark it applied in this transaction."""
+        if self.session.get(ProcessedEvent, (consumer, event_id)) is not None:
+            return True
+        self.session.add(ProcessedEvent(consumer=consumer, event_id=event_id, processed_at=self.clock.now()))
+        return False
+
+    def emit(self, payload: EventPayload, *, episode_id: UUID | str) -> Envelope:
+        trace: dict[str, str] = {}
+        propagate.inject(trace)
+        envelope = Envelope.new(payload, episode_id=episode_id, source=self._source, time=self.clock.now(), trace=trace)
+        record = to_kafka(envelope)
+        self.session.add(
+            OutboxMessage(
+                event_id=envelope.id,
+                event_type=envelope.type,
+                topic=self._topic,
+                key=record.key,
+                value=record.value,
+                headers=[[name, value.decode()] for name, value in record.headers],
+                created_at=self.clock.now(),
+            )
+        )
+        self.emitted.append(envelope)
+        return envelope
+
+    def commit(self) -> None:
+        self.session.commit()
+        if self.emitted and self._on_commit is not None:
+            self._on_commit()
+

@@ -1,0 +1,99 @@
+"""The outbox relay: publishes committed outbox rows in order with the idempotent producer."""
+
+import asyncio
+import logging
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+from opentelemetry import propagate, trace
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col, select
+
+from continuum_kit.clock import Clock
+from continuum_kit.delivery import OutboxMessage
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("continuum.relay")
+
+
+class OutboxRelay:
+    def __init__(self, engine: Engine, clock: Clock, *, poll_seconds: float, batch_size: int = 500) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._poll_seconds = poll_seconds
+        self._batch_size = batch_size
+        self._wakeup = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def wake(self) -> None:
+        """Called after a commit that wrote outbox rows, from any thread."""
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._wakeup.set)
+
+    async def run(self, producer: AIOKafkaProducer) -> None:
+        self._loop = asyncio.get_running_loop()
+        backoff = 0.2
+        while True:
+            try:
+                while await self.publish_pending(producer) == self._batch_size:
+                    pass
+                backoff = 0.2
+            except (KafkaError, OSError, asyncio.TimeoutError) as exc:
+                log.warning("outbox relay: broker unavailable (%s); retrying in %.1fs", type(exc).__name__, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            except Exception:
+                log.exception("outbox relay: database error; retrying in %.1fs", backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+                continue
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), timeout=self._poll_seconds)
+            except TimeoutError:
+                pass
+            self._wakeup.clear()
+
+    async def publish_pending(self, producer: AIOKafkaProducer) -> int:
+        """Publish one batch of unpublished rows; return how many were published."""
+        rows = await asyncio.to_thread(self._pending)
+        if not rows:
+            return 0
+        deliveries = []
+        for row in rows:
+            with tracer.start_as_current_span(
+                f"send {row.topic}",
+                context=propagate.extract({name: value for name, value in row.headers}),
+                kind=trace.SpanKind.PRODUCER,
+                attributes={
+                    "messaging.system": "kafka",
+                    "messaging.operation.type": "send",
+                    "messaging.destination.name": row.topic,
+                    "messaging.message.id": row.event_id,
+                    "continuum.event_type": row.event_type,
+                    "continuum.episode_id": row.key.decode(),
+                },
+            ):
+                deliveries.append(
+                    await producer.send(row.topic, value=row.value, key=row.key, headers=row.kafka_headers())
+                )
+        await asyncio.gather(*deliveries)
+        await asyncio.to_thread(self._mark_published, [row.seq for row in rows])
+        return len(rows)
+
+    def _pending(self) -> list[OutboxMessage]:
+        with Session(self._engine) as session:
+            query = (
+                select(OutboxMessage)
+                .where(col(OutboxMessage.published_at).is_(None))
+                .order_by(col(OutboxMessage.seq))
+                .limit(self._batch_size)
+            )
+            return list(session.exec(query).all())
+
+    def _mark_published(self, seqs: list[int | None]) -> None:
+        with Session(self._engine) as session:
+            session.exec(
+                update(OutboxMessage).where(col(OutboxMessage.seq).in_(seqs)).values(published_at=self._clock.now())
+            )
+            session.commit()

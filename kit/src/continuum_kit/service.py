@@ -1,0 +1,170 @@
+"""Assembles one service process: database, Kafka consumer and relay, FastAPI, lifespan and health."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+import uvicorn
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import CommitFailedError, KafkaError
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from continuum_kit.clock import Clock, SystemClock
+from continuum_kit.consumer import EventConsumer, Handler, Record
+from continuum_kit.db import database_reachable, make_engine, migrate
+from continuum_kit.delivery import UnitOfWork
+from continuum_kit.kafka import DeadLetters, ensure_topics, make_producer
+from continuum_kit.relay import OutboxRelay
+from continuum_kit.settings import ServiceSettings
+from continuum_kit.telemetry import setup_logging, setup_tracing
+
+log = logging.getLogger(__name__)
+
+
+async def _raw_body(message: object) -> bytes:
+    # The consumer validates bytes itself, so that bad JSON is dead-lettered, not dropped.
+    return getattr(message, "body", b"")
+
+
+class Runtime:
+    """Everything one service process needs; built once by the service's composition root."""
+
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        *,
+        handlers: dict[str, Handler],
+        migrations_package: str,
+        clock: Clock | None = None,
+        engine: Engine | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.engine = engine or make_engine(settings.resolved_database_url())
+        self.migrations_package = migrations_package
+        self.tracer_provider = setup_tracing(settings.service_name, settings.otlp_endpoint)
+        self.producer: AIOKafkaProducer | None = None  # needs a running event loop: made in lifespan
+        self.relay = OutboxRelay(self.engine, self.clock, poll_seconds=settings.relay_poll_seconds)
+        self.dead_letters = DeadLetters(settings.dead_letter_topic, settings.consumer_group)
+        self.consumer = EventConsumer(
+            settings.consumer_group,
+            handlers,
+            self.unit_of_work,
+            self.dead_letters,
+            retry_initial=settings.retry_initial_seconds,
+            retry_max=settings.retry_max_seconds,
+        )
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap,
+            middlewares=[KafkaTelemetryMiddleware(tracer_provider=self.tracer_provider)],
+            client_id=f"continuum-{settings.service_name}",
+        )
+        self._subscribe()
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(
+            self.engine,
+            source=self.settings.source,
+            topic=self.settings.episode_topic,
+            clock=self.clock,
+            on_commit=self.relay.wake,
+        )
+
+    def _subscribe(self) -> None:
+        consumer = self.consumer
+
+        @self.broker.subscriber(
+            self.settings.episode_topic,
+            group_id=self.settings.consumer_group,
+            ack_policy=AckPolicy.MANUAL,
+            auto_offset_reset="earliest",
+            decoder=_raw_body,
+            title=f"{self.settings.service_name}:episode-events",
+        )
+        async def apply_episode_event(message: KafkaMessage) -> None:
+            raw = message.raw_message
+            await consumer.process(
+                Record(raw.topic, raw.partition, raw.offset, raw.key, raw.value, list(raw.headers or []))
+            )
+            try:
+                await message.ack()
+            except (CommitFailedError, KafkaError) as exc:
+                # The database already holds the effect; a redelivery is recognised by the inbox.
+                log.warning("offset commit failed (%s); the record may be redelivered", type(exc).__name__)
+
+    @asynccontextmanager
+    async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(migrate, self.engine, self.migrations_package)
+        await ensure_topics(self.settings)
+        self.producer = producer = make_producer(self.settings)
+        await producer.start()
+        self.dead_letters.producer = producer
+        relay_task = asyncio.create_task(self.relay.run(producer), name="outbox-relay")
+        await self.broker.start()
+        log.info("%s ready on %s:%d", self.settings.service_name, self.settings.http_host, self.settings.http_port)
+        try:
+            yield
+        finally:
+            await self.broker.stop()
+            relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay_task
+            with contextlib.suppress(Exception):
+                await self.relay.publish_pending(producer)
+            await producer.stop()
+            self.tracer_provider.force_flush(5000)
+            self.engine.dispose()
+
+    async def health(self) -> JSONResponse:
+        database_ok = await asyncio.to_thread(database_reachable, self.engine)
+        broker_ok = await self.broker.ping(timeout=2.0)
+        body = {
+            "service": self.settings.service_name,
+            "status": "ok" if database_ok and broker_ok else "unavailable",
+            "database": {"reachable": database_ok, "dialect": self.engine.dialect.name},
+            "broker": {"reachable": broker_ok},
+        }
+        return JSONResponse(body, status_code=200 if database_ok and broker_ok else 503)
+
+    def create_app(self, *, title: str, routers: list[APIRouter]) -> FastAPI:
+        app = FastAPI(title=title, lifespan=self.lifespan)
+        app.state.runtime = self
+        app.add_api_route("/health", self.health, methods=["GET"], tags=["operations"],
+                          summary="Database and broker reachability")
+        for router in routers:
+            app.include_router(router)
+        return app
+
+
+def _runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def _unit_of_work(request: Request) -> Iterator[UnitOfWork]:
+    with _runtime(request).unit_of_work() as uow:
+        yield uow
+
+
+def _session(request: Request) -> Iterator[Session]:
+    with Session(_runtime(request).engine) as session:
+        yield session
+
+
+RuntimeDep = Annotated[Runtime, Depends(_runtime)]
+UnitOfWorkDep = Annotated[UnitOfWork, Depends(_unit_of_work)]
+SessionDep = Annotated[Session, Depends(_session)]
+
+
+def serve(app: FastAPI, settings: ServiceSettings) -> None:
+    setup_logging()
+    uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_level="warning", access_log=False)

@@ -1,0 +1,48 @@
+"""Settings every service shares; a service subclasses it. Nothing else reads the environment."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from continuum_contracts import DEAD_LETTER_TOPIC, EPISODE_TOPIC
+
+
+class ServiceSettings(BaseSettings):
+    """Read from ``CONTINUUM_*`` environment variables (or an env file named by the deployment)."""
+
+    model_config = SettingsConfigDict(env_prefix="CONTINUUM_", extra="ignore")
+
+    service_name: str = "continuum"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    kafka_bootstrap: str = "127.0.0.1:19092"
+    episode_topic: str = EPISODE_TOPIC
+    dead_letter_topic: str = DEAD_LETTER_TOPIC
+    topic_partitions: int = Field(default=6, ge=1)
+    topic_replication: int = Field(default=1, ge=1)
+    data_dir: Path = Path(".continuum")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; unset means a SQLite file in data_dir"
+    )
+    otlp_endpoint: str | None = Field(default=None, description="OTLP/HTTP traces endpoint, e.g. http://jaeger:4318")
+    relay_poll_seconds: float = Field(default=0.5, gt=0)
+    retry_initial_seconds: float = Field(default=0.2, gt=0)
+    retry_max_seconds: float = Field(default=5.0, gt=0)
+
+    group_prefix: str = Field(default="continuum", description="consumer groups are {group_prefix}-{service}")
+
+    @property
+    def consumer_group(self) -> str:
+        return f"{self.group_prefix}-{self.service_name}"
+
+    @property
+    def source(self) -> str:
+        """The CloudEvents ``source`` of everything this service publishes."""
+        return f"/continuum/{self.service_name}"
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.data_dir / f'{self.service_name}.db').resolve()}"

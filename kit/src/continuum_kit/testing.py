@@ -1,0 +1,33 @@
+"""Test helpers for services: a migrated SQLite database and a unit of work on it, no broker needed."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from continuum_kit.clock import Clock
+from continuum_kit.db import make_engine, migrate
+from continuum_kit.delivery import OutboxMessage, UnitOfWork
+from continuum_contracts import Envelope, from_kafka
+from sqlmodel import Session, col, select
+
+
+def migrated_engine(url_or_path: str | Path, migrations_package: str) -> Engine:
+    url = str(url_or_path) if "://" in str(url_or_path) else f"sqlite:///{url_or_path}"
+    engine = make_engine(url)
+    migrate(engine, migrations_package)
+    return engine
+
+
+@contextmanager
+def unit_of_work(engine: Engine, clock: Clock, source: str = "/continuum/test") -> Iterator[UnitOfWork]:
+    with UnitOfWork(engine, source=source, topic="continuum.episode-events", clock=clock) as uow:
+        yield uow
+
+
+def outbox(engine: Engine) -> list[Envelope]:
+    """Every event a service has decided to publish, parsed back from its outbox, in order."""
+    with Session(engine) as session:
+        rows = session.exec(select(OutboxMessage).order_by(col(OutboxMessage.seq))).all()
+        return [from_kafka(row.key, row.value, row.kafka_headers()) for row in rows]

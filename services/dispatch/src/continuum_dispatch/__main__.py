@@ -1,0 +1,14 @@
+"""``continuum-dispatch``: run the dispatch service (HTTP and Kafka in one process)."""
+
+from continuum_dispatch.app import create_app
+from continuum_dispatch.config import DispatchSettings
+from continuum_kit.service import serve
+
+
+def main() -> None:
+    settings = DispatchSettings()
+    serve(create_app(settings), settings)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,14 @@
+"""``continuum-followup``: run the followup service (HTTP and Kafka in one process)."""
+
+from continuum_followup.app import create_app
+from continuum_followup.config import FollowupSettings
+from continuum_kit.service import serve
+
+
+def main() -> None:
+    settings = FollowupSettings()
+    serve(create_app(settings), settings)
+
+
+if __name__ == "__main__":
+    main()

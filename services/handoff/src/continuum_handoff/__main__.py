@@ -1,0 +1,14 @@
+"""``continuum-handoff``: run the handoff service (HTTP and Kafka in one process)."""
+
+from continuum_handoff.app import create_app
+from continuum_handoff.config import HandoffSettings
+from continuum_kit.service import serve
+
+
+def main() -> None:
+    settings = HandoffSettings()
+    serve(create_app(settings), settings)
+
+
+if __name__ == "__main__":
+    main()

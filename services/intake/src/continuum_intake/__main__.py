@@ -1,0 +1,14 @@
+"""``continuum-intake``: run the intake service (HTTP and Kafka in one process)."""
+
+from continuum_intake.app import create_app
+from continuum_intake.config import IntakeSettings
+from continuum_kit.service import serve
+
+
+def main() -> None:
+    settings = IntakeSettings()
+    serve(create_app(settings), settings)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Intake on the real broker, in-process: contacts become events; garbage is dead-lettered, the stream goes on."""
+
+import asyncio
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from continuum_contracts import Envelope, from_kafka, to_kafka
+from continuum_contracts.events import EpisodeClosedV1
+from continuum_intake.app import create_app
+from continuum_intake.config import IntakeSettings
+
+pytestmark = pytest.mark.kafka
+
+
+async def _read(bootstrap: str, topic: str, expected: int, timeout: float = 30.0) -> list:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest")
+    await consumer.start()
+    records: list = []
+    try:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(records) < expected and asyncio.get_running_loop().time() < deadline:
+            for batch in (await consumer.getmany(timeout_ms=300)).values():
+                records.extend(batch)
+    finally:
+        await consumer.stop()
+    return records
+
+
+async def _wait_for(predicate, timeout: float = 30.0) -> bool:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        if await predicate():
+            return True
+        await asyncio.sleep(0.2)
+    return False
+
+
+async def test_garbage_is_dead_lettered_and_valid_events_still_apply(kafka_bootstrap, topic, tmp_path):
+    settings = IntakeSettings(kafka_bootstrap=kafka_bootstrap, episode_topic=topic, dead_letter_topic=f"{topic}.dlq",
+                              data_dir=tmp_path, group_prefix=topic)
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake") as client:
+            health = await client.get("/health")
+            assert health.status_code == 200 and health.json()["broker"]["reachable"] is True
+            posted = await client.post("/v1/contacts", json={"channel": "911_transfer", "partner_id": "county-911",
+                                                             "caller": {"name": "Avery Example"}})
+            assert posted.status_code == 201
+            episode_id = posted.json()["episode_id"]
+            published = await _read(kafka_bootstrap, topic, expected=3)
+            assert [dict(r.headers)["ce_type"] for r in published] == [
+                b"continuum.contact.received.v1", b"continuum.episode.opened.v1", b"continuum.episode.triaged.v1"]
+            assert all(b"Avery" not in r.value for r in published)
+
+            closed = to_kafka(Envelope.new(EpisodeClosedV1(reason="plan_complete"), episode_id=episode_id,
+                                           source="/continuum/followup"))
+            unknown = [(k, b"continuum.unheard-of.v1" if k == "ce_type" else v) for k, v in closed.headers]
+            producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+            await producer.start()
+            try:
+                await producer.send_and_wait(topic, key=closed.key, value=b"{{{ not json", headers=closed.headers)
+                await producer.send_and_wait(topic, key=closed.key, value=closed.value, headers=unknown)
+                await producer.send_and_wait(topic, key=closed.key, value=closed.value, headers=closed.headers)
+            finally:
+                await producer.stop()
+
+            async def episode_closed() -> bool:
+                return (await client.get(f"/v1/episodes/{episode_id}")).json()["status"] == "closed"
+
+            assert await _wait_for(episode_closed), "the valid event after the garbage was not applied"
+
+    dead = await _read(kafka_bootstrap, f"{topic}.dlq", expected=2)
+    reasons = sorted(dict(r.headers)["dlq_reason"].decode() for r in dead)
+    assert len(dead) == 2
+    assert reasons[0].startswith("payload is not valid JSON")
+    assert reasons[1] == "unknown event type 'continuum.unheard-of.v1'"
+    assert {r.value for r in dead} == {b"{{{ not json", closed.value}
+    assert all(dict(r.headers)["dlq_consumer"] == f"{topic}-intake".encode() for r in dead)
+
+
+async def test_contact_missing_a_required_field_gets_422_naming_it(kafka_bootstrap, topic, tmp_path):
+    settings = IntakeSettings(kafka_bootstrap=kafka_bootstrap, episode_topic=topic, dead_letter_topic=f"{topic}.dlq",
+                              data_dir=tmp_path, group_prefix=topic)
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake") as client:
+            response = await client.post("/v1/contacts", json={"partner_id": "county-911"})
+            assert response.status_code == 422
+            assert [e["loc"] for e in response.json()["detail"]] == [["body", "channel"]]
+            bad_channel = await client.post("/v1/contacts", json={"partner_id": "x", "channel": "carrier-pigeon"})
+            assert bad_channel.status_code == 422 and bad_channel.json()["detail"][0]["loc"] == ["body", "channel"]
+    assert await _read(kafka_bootstrap, topic, expected=1, timeout=3) == []

@@ -1,0 +1,191 @@
+"""Plays the partner systems: posts contacts, and answers events as a mobile-team app, a receiving
+facility and a follow-up peer would, over the services' HTTP APIs. Watches the topic for the journey."""
+
+import asyncio
+import logging
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import httpx
+from aiokafka import AIOKafkaConsumer
+
+from continuum_contracts import InvalidEvent, from_kafka
+from continuum_sim.scenarios import Scenario
+
+log = logging.getLogger(__name__)
+CLOSED = "continuum.episode.closed.v1"
+
+
+@dataclass(frozen=True)
+class Seen:
+    id: str
+    type: str
+    source: str
+    data: dict
+    seen_at: float
+
+
+@dataclass
+class Journey:
+    episode_id: str
+    scenario: Scenario
+    posted_at: float
+    events: list[Seen] = field(default_factory=list)
+
+    def first(self, event_type: str) -> Seen | None:
+        return next((e for e in self.events if e.type == event_type), None)
+
+    @property
+    def closed(self) -> Seen | None:
+        return self.first(CLOSED)
+
+    def order(self) -> list[str]:
+        """Event types as the topic carried them, without the common prefix and version."""
+        return [event.type.removeprefix("continuum.").removesuffix(".v1") for event in self.events]
+
+    def counts(self) -> Counter:
+        """Distinct events (by CloudEvents id) of each type."""
+        return Counter(self.order())
+
+
+class Partners:
+    """Posts scenarios and reacts to their events until every episode is closed."""
+
+    def __init__(self, kafka_bootstrap: str, topic: str, urls: dict[str, str], *, from_beginning: bool = True,
+                 app_updates: tuple[str, ...] = ("on_scene", "resolved"), max_inflight: int = 32) -> None:
+        self.urls = urls
+        self.journeys: dict[str, Journey] = {}
+        self.events: dict[str, list[Seen]] = defaultdict(list)
+        self._ids: set[str] = set()
+        self._known: dict[str, asyncio.Future] = {}
+        self._app_updates = app_updates
+        self._consumer = AIOKafkaConsumer(
+            topic, bootstrap_servers=kafka_bootstrap, group_id=None,
+            auto_offset_reset="earliest" if from_beginning else "latest",
+        )
+        self._client = httpx.AsyncClient(timeout=10.0, limits=httpx.Limits(max_connections=max_inflight))
+        self._limit = asyncio.Semaphore(max_inflight)
+        self._tasks: set[asyncio.Task] = set()
+        self._watcher: asyncio.Task | None = None
+        self._changed = asyncio.Event()
+
+    async def __aenter__(self) -> "Partners":
+        await self._consumer.start()
+        self._watcher = asyncio.create_task(self._watch())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._watcher:
+            self._watcher.cancel()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._consumer.stop()
+        await self._client.aclose()
+
+    async def post(self, scenario: Scenario) -> Journey:
+        posted_at = time.monotonic()
+        response = await self._request("POST", f"{self.urls['intake']}/v1/contacts", scenario.contact)
+        episode_id = response.json()["episode_id"]
+        journey = Journey(episode_id, scenario, posted_at, self.events[episode_id])
+        self.journeys[episode_id] = journey
+        self._known.setdefault(episode_id, asyncio.get_running_loop().create_future()).set_result(journey)
+        return journey
+
+    async def post_all(self, scenarios: list[Scenario], concurrency: int = 16) -> list[Journey]:
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(scenario: Scenario) -> Journey:
+            async with gate:
+                return await self.post(scenario)
+
+        return await asyncio.gather(*(one(s) for s in scenarios))
+
+    async def wait_closed(self, episode_ids: list[str], timeout: float) -> list[str]:
+        """Wait until every episode is closed; return those still open at the deadline."""
+        deadline = time.monotonic() + timeout
+        while True:
+            open_ = [e for e in episode_ids if not any(s.type == CLOSED for s in self.events[e])]
+            if not open_ or time.monotonic() > deadline:
+                return open_
+            self._changed.clear()
+            try:
+                await asyncio.wait_for(self._changed.wait(), timeout=1.0)
+            except TimeoutError:
+                pass
+
+    async def service_view(self, episode_id: str) -> dict:
+        """What each service's API says about an episode (status code where it has nothing)."""
+
+        async def get(service: str, path: str) -> object:
+            response = await self._client.get(f"{self.urls[service]}/v1/episodes/{episode_id}{path}")
+            return response.json() if response.status_code == 200 else response.status_code
+
+        return {
+            "intake": await get("intake", ""),
+            "responses": await get("dispatch", "/responses"),
+            "handoffs": await get("handoff", "/handoffs"),
+            "referrals": await get("handoff", "/referrals"),
+            "followups": await get("followup", "/followups"),
+        }
+
+    async def _watch(self) -> None:
+        async for record in self._consumer:
+            try:
+                envelope = from_kafka(record.key, record.value, list(record.headers or []))
+            except InvalidEvent:
+                continue
+            if envelope.id in self._ids:
+                continue  # a redelivered record: the partner answers each event once
+            self._ids.add(envelope.id)
+            seen = Seen(envelope.id, envelope.type, envelope.source, envelope.data.model_dump(mode="json"),
+                        time.monotonic())
+            self.events[envelope.subject].append(seen)
+            self._changed.set()
+            task = asyncio.create_task(self._react(envelope.subject, seen))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _journey(self, episode_id: str) -> Journey | None:
+        future = self._known.setdefault(episode_id, asyncio.get_running_loop().create_future())
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), timeout=30)
+        except TimeoutError:
+            return None  # an episode some other partner started: not ours to answer
+
+    async def _react(self, episode_id: str, seen: Seen) -> None:
+        journey = await self._journey(episode_id)
+        if journey is None:
+            return
+        data = seen.data
+        if seen.type == "continuum.response.assigned.v1":
+            url = f"{self.urls['dispatch']}/v1/responses/{data['response_id']}/updates"
+            for status in self._app_updates:
+                body = {"status": status}
+                if status == "resolved":
+                    body |= {"disposition": journey.scenario.disposition, "needs": journey.scenario.needs}
+                await self._request("POST", url, body)
+        elif seen.type == "continuum.handoff.requested.v1":
+            partner = {"partner_id": data["to_party"]}
+            await self._request("POST", f"{self.urls['handoff']}/v1/handoffs/{data['handoff_id']}/accept", partner)
+            await self._request("POST", f"{self.urls['handoff']}/v1/handoffs/{data['handoff_id']}/complete", partner)
+        elif seen.type == "continuum.followup.scheduled.v1":
+            url = f"{self.urls['followup']}/v1/followups/{data['followup_id']}/attempts"
+            await self._request("POST", url, {"reached": True, "channel": "phone"})
+
+    async def _request(self, method: str, url: str, body: dict) -> httpx.Response:
+        """Like a partner system: retry while a service is down or restarting; a 409 means already done."""
+        delay = 0.1
+        while True:
+            try:
+                async with self._limit:
+                    response = await self._client.request(method, url, json=body)
+                if response.status_code < 500:
+                    if response.status_code >= 400 and response.status_code != 409:
+                        log.warning("%s %s -> %s %s", method, url, response.status_code, response.text[:200])
+                    return response
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 2.0)

@@ -1,0 +1,130 @@
+"""Runs the four services as separate OS processes against one broker, for the demo, tests and bench."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+SERVICES = ("intake", "dispatch", "handoff", "followup")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    port: int
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", f"continuum_{self.name}"], env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+    def wait_healthy(self, timeout: float = 60.0) -> dict:
+        deadline = time.monotonic() + timeout
+        last: object = None
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}; see {self.log_path}")
+            try:
+                response = httpx.get(f"{self.url}/health", timeout=2.0)
+                if response.status_code == 200:
+                    return response.json()
+                last = response.json()
+            except httpx.HTTPError as exc:
+                last = exc
+            time.sleep(0.2)
+        raise TimeoutError(f"{self.name} not healthy after {timeout}s (last: {last}); see {self.log_path}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks run, as in a crash."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@dataclass
+class Stack:
+    """Four service processes sharing a broker, each with its own database."""
+
+    kafka_bootstrap: str
+    workdir: Path
+    topic: str = "continuum.episode-events"
+    group_prefix: str = "continuum"
+    database_urls: dict[str, str] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)
+    services: dict[str, ServiceProcess] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        for name in SERVICES:
+            env = {
+                **os.environ,
+                "CONTINUUM_HTTP_PORT": str(free_port()),
+                "CONTINUUM_KAFKA_BOOTSTRAP": self.kafka_bootstrap,
+                "CONTINUUM_DATA_DIR": str(self.workdir / "data"),
+                "CONTINUUM_EPISODE_TOPIC": self.topic,
+                "CONTINUUM_DEAD_LETTER_TOPIC": f"{self.topic}.dlq",
+                "CONTINUUM_GROUP_PREFIX": self.group_prefix,
+                **self.extra_env,
+            }
+            if name in self.database_urls:
+                env["CONTINUUM_DATABASE_URL"] = self.database_urls[name]
+            self.services[name] = ServiceProcess(
+                name, int(env["CONTINUUM_HTTP_PORT"]), env, self.workdir / f"{name}.log"
+            )
+
+    @property
+    def urls(self) -> dict[str, str]:
+        return {name: service.url for name, service in self.services.items()}
+
+    def start(self) -> None:
+        for service in self.services.values():
+            service.start()
+        for service in self.services.values():
+            service.wait_healthy()
+
+    def restart(self, name: str) -> None:
+        self.services[name].start()
+        self.services[name].wait_healthy()
+
+    def stop(self) -> None:
+        for service in self.services.values():
+            service.stop()
+
+    def __enter__(self) -> "Stack":
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
