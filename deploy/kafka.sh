@@ -239,8 +239,8 @@ launch_node() {  # dir port heap
     local dir=$1 port=$2 heap=$3
     [[ -f $dir/server.log ]] && mv -f "$dir/server.log" "$dir/server.log.prev"
     # setsid: own session, so the node survives the calling shell / CI step and
-    # does not get its Ctrl-C. The marker property must stay right before
-    # -cp ... kafka.Kafka (marker_pids greps for that order).
+    # does not get its Ctrl-C. The marker property must come before
+    # kafka.Kafka (marker_pids greps for that order).
     setsid nohup "$JAVA" -Xmx"$heap" -Xms256m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
         -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
         -Dlog4j2.configurationFile="$LOG4J_CONF" -Dcontinuum.log.file="$dir/server.log" \
@@ -249,11 +249,12 @@ launch_node() {  # dir port heap
         >"$dir/console.log" 2>&1 </dev/null 8>&- 9>&- &
     local pid=$! i
     echo "$pid" >"$dir/kafka.pid"
-    # $! is the forked shell until it has exec'd into java (setsid does not
-    # fork again: a background job is no process-group leader). Wait for the
-    # exec, so node_pid's command-line check does not mistake it for dead.
+    # $! is the forked shell, then setsid, then nohup, until it has exec'd
+    # into java (same pid throughout: setsid does not fork again, a background
+    # job is no process-group leader). Wait for that, so that later checks of
+    # the command line see the final one.
     for ((i = 0; i < 100; i++)); do
-        [[ -n $(node_pid "$dir" "$port") ]] || ! alive "$pid" && break
+        [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == */java ]] || ! alive "$pid" && break
         sleep 0.05
     done
 }
@@ -271,9 +272,14 @@ stop_node() {  # dir port ctrl_port
 
 node_failed() {  # dir -> print why a node died
     echo "--- tail of $1/server.log ---" >&2
-    tail -n 40 "$1/server.log" 2>/dev/null >&2 || true
+    tail -n 40 "$1/server.log" >&2 2>/dev/null || true
     echo "--- tail of $1/console.log ---" >&2
-    tail -n 20 "$1/console.log" 2>/dev/null >&2 || true
+    tail -n 20 "$1/console.log" >&2 2>/dev/null || true
+}
+
+abort_nodes() {  # "dir:port"... : a failed start leaves no half-started JVM behind
+    local spec
+    for spec in "$@"; do stop_node "${spec%:*}" "${spec##*:}"; done
 }
 
 # Wait until the nodes listen AND the cluster reports enough live brokers
@@ -286,8 +292,10 @@ wait_ready() {  # min_brokers required_id_or_empty "dir:port"...
         all=1
         for spec in "$@"; do
             dir=${spec%:*} port=${spec##*:}
-            if [[ -z $(node_pid "$dir" "$port") ]]; then
+            # by pid, not node_pid: a command line read during an exec can be empty
+            if ! alive "$(cat "$dir/kafka.pid" 2>/dev/null || echo none)"; then
                 node_failed "$dir"
+                abort_nodes "$@"
                 die "$(basename "$dir") (port $port) exited during startup; logs above"
             fi
             port_open "$port" || all=0
@@ -295,6 +303,7 @@ wait_ready() {  # min_brokers required_id_or_empty "dir:port"...
         [[ $all == 1 ]] && break
         if ((SECONDS >= deadline)); then
             for spec in "$@"; do node_failed "${spec%:*}"; done
+            abort_nodes "$@"
             die "timed out after ${START_TIMEOUT}s waiting for Kafka ports to open"
         fi
         sleep 0.3
@@ -306,6 +315,7 @@ wait_ready() {  # min_brokers required_id_or_empty "dir:port"...
             -Dcontinuum.log.file="$probe_log" -cp "$LIBS/*:$PROBE_CLASSES" \
             KafkaProbe "$bootstrap" "$min" "$((left * 1000))" "$need_id"); then
         for spec in "$@"; do node_failed "${spec%:*}"; done
+        abort_nodes "$@"
         die "Kafka at $bootstrap did not report $min live broker(s) within ${START_TIMEOUT}s"
     fi
     log "ready: live brokers [$ids] at $bootstrap"

@@ -18,8 +18,8 @@ from continuum_sim.stack import Stack
 
 SERVICE_OF_SOURCE = {"/continuum/intake": "intake", "/continuum/dispatch": "dispatch",
                      "/continuum/handoff": "handoff", "/continuum/followup": "followup"}
-DETAIL_FIELDS = ("channel", "stage", "recommended_response", "response_type", "responder_id", "reason",
-                 "disposition", "place_id", "to_party", "kind", "sequence")
+DETAIL_FIELDS = ("channel", "stage", "recommended_response", "response_type", "responder_id", "eta_minutes", "reason",
+                 "disposition", "place_id", "to_party", "accepted_by", "kind", "sequence")
 
 
 def _detail(data: dict) -> str:

@@ -1,0 +1,38 @@
+"""The workspace's boundaries: services share only contracts and the kit, never each other's code."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVICES = ["intake", "dispatch", "handoff", "followup"]
+
+
+def imported_packages(folder: Path) -> set[str]:
+    packages = set()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                packages |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                packages.add(node.module.split(".")[0])
+    return packages
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_service_imports_no_other_service(service):
+    others = {f"continuum_{other}" for other in SERVICES if other != service}
+    assert imported_packages(ROOT / "services" / service) & others == set()
+
+
+def test_kit_and_contracts_hold_no_service_code():
+    services = {f"continuum_{service}" for service in SERVICES}
+    assert imported_packages(ROOT / "kit") & services == set()
+    assert imported_packages(ROOT / "contracts") & (services | {"continuum_kit"}) == set()
+
+
+def test_only_settings_read_the_environment():
+    readers = [str(p.relative_to(ROOT)) for folder in ("kit", "services", "contracts")
+               for p in (ROOT / folder).rglob("*.py") if "os.environ" in p.read_text() or "getenv" in p.read_text()]
+    assert readers == []
