@@ -50,6 +50,11 @@ async def test_911_call_walks_from_contact_to_closure_without_police(kafka_boots
     assert seq.index("response.resolved") < seq.index("followup.scheduled") < seq.index("episode.closed")
     assert max(i for i, t in enumerate(seq) if t == "followup.completed") < seq.index("episode.closed")
 
+    assert all(event.traceparent for event in journey.events), "an event travelled without trace context"
+    by_type = {event.type.removeprefix("continuum.").removesuffix(".v1"): event for event in journey.events}
+    assert by_type["response.assigned"].trace_id == by_type["contact.received"].trace_id, (
+        "the assignment is not in the trace of the partner request that caused it")
+
     assert view is not None, "intake never saw the episode closed"
     assert view["intake"]["stage"] == "closed" and view["intake"]["closure_reason"] == "plan_complete"
     [response] = view["responses"]

@@ -16,6 +16,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -143,6 +144,8 @@ class Runtime:
                           summary="Database and broker reachability")
         for router in routers:
             app.include_router(router)
+        # A server span per partner request: the events it causes carry its trace context.
+        FastAPIInstrumentor.instrument_app(app, tracer_provider=self.tracer_provider, excluded_urls="health")
         return app
 
 

@@ -24,6 +24,11 @@ class Seen:
     source: str
     data: dict
     seen_at: float
+    traceparent: str | None = None
+
+    @property
+    def trace_id(self) -> str | None:
+        return self.traceparent.split("-")[1] if self.traceparent else None
 
 
 @dataclass
@@ -140,7 +145,7 @@ class Partners:
                 continue  # a redelivered record: the partner answers each event once
             self._ids.add(envelope.id)
             seen = Seen(envelope.id, envelope.type, envelope.source, envelope.data.model_dump(mode="json"),
-                        time.monotonic())
+                        time.monotonic(), envelope.trace.get("traceparent"))
             self.events[envelope.subject].append(seen)
             self._changed.set()
             task = asyncio.create_task(self._react(envelope.subject, seen))

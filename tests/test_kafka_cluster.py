@@ -1,0 +1,65 @@
+"""The three-node form of the local broker: replicated topics keep taking acks=all writes when a node dies."""
+
+import asyncio
+import os
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+pytestmark = pytest.mark.kafka
+ROOT = Path(__file__).resolve().parents[1]
+BASE = int(os.environ.get("KAFKA_CLUSTER_PORT", "29092"))
+BOOTSTRAP = ",".join(f"127.0.0.1:{BASE + 2 * i}" for i in range(3))
+
+
+def kafka(*args: str) -> None:
+    subprocess.run(["bash", str(ROOT / "deploy" / "kafka.sh"), *args], check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    kafka("cluster-start")
+    yield BOOTSTRAP
+    kafka("cluster-stop")
+
+
+async def _produce(bootstrap: str, topic: str, values: range) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all",
+                                request_timeout_ms=15000)
+    await producer.start()
+    try:
+        await asyncio.gather(*[await producer.send(topic, str(v).encode(), key=str(v % 7).encode()) for v in values])
+    finally:
+        await producer.stop()
+
+
+async def test_replicated_topic_survives_losing_one_of_three_nodes(cluster):
+    topic = f"test.cluster.{uuid.uuid4().hex[:8]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=cluster)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=3)])
+    finally:
+        await admin.close()
+    await _produce(cluster, topic, range(100))
+    await asyncio.to_thread(kafka, "cluster-kill", "2")
+    try:
+        await _produce(cluster, topic, range(100, 200))
+    finally:
+        await asyncio.to_thread(kafka, "cluster-restart-node", "2")
+
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=cluster, group_id=None, auto_offset_reset="earliest")
+    await consumer.start()
+    received: set[int] = set()
+    try:
+        deadline = asyncio.get_running_loop().time() + 30
+        while len(received) < 200 and asyncio.get_running_loop().time() < deadline:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                received |= {int(r.value) for r in records}
+    finally:
+        await consumer.stop()
+    assert received == set(range(200))
