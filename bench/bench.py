@@ -8,6 +8,7 @@ It prints the figures and their ratios. Run: ``make bench`` (or ``uv run python 
 
 import argparse
 import asyncio
+import logging
 import statistics
 import tempfile
 import time
@@ -68,7 +69,17 @@ def _percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
 
 
-async def continuum_end_to_end(bootstrap: str, episodes: int, workdir: Path) -> dict:
+async def _paced(partners: Partners, scenarios: list, rate: float) -> list:
+    """Post at a steady rate, as contacts arrive in life, instead of all at once."""
+    tasks = []
+    for scenario in scenarios:
+        tasks.append(asyncio.create_task(partners.post(scenario)))
+        await asyncio.sleep(1 / rate)
+    return await asyncio.gather(*tasks)
+
+
+async def continuum_end_to_end(bootstrap: str, episodes: int, workdir: Path, rate: float | None) -> dict:
+    """Episodes posted all at once (rate None: saturation) or at a steady rate (latency under load)."""
     topic = f"bench.episode-events.{uuid.uuid4().hex[:8]}"
     stack = Stack(bootstrap, workdir, topic=topic, group_prefix=topic)
     await asyncio.to_thread(stack.start)
@@ -76,7 +87,10 @@ async def continuum_end_to_end(bootstrap: str, episodes: int, workdir: Path) -> 
         async with Partners(bootstrap, topic, stack.urls, app_updates=("resolved",)) as partners:
             scenarios = sample(episodes, seed=5, kinds=[homeless_911_call, warmline_call])
             started = time.monotonic()
-            journeys = await partners.post_all(scenarios, concurrency=16)
+            if rate is None:
+                journeys = await partners.post_all(scenarios, concurrency=16)
+            else:
+                journeys = await _paced(partners, scenarios, rate)
             still_open = await partners.wait_closed([j.episode_id for j in journeys], timeout=600)
             elapsed = time.monotonic() - started
     finally:
@@ -97,15 +111,20 @@ async def continuum_end_to_end(bootstrap: str, episodes: int, workdir: Path) -> 
 
 
 async def main(args: argparse.Namespace) -> None:
+    logging.getLogger("aiokafka").setLevel(logging.ERROR)  # leader elections on new topics retry quietly
     raw = await raw_relay(args.kafka, args.messages)
     with tempfile.TemporaryDirectory(prefix="continuum-bench-") as tmp:
-        e2e = await continuum_end_to_end(args.kafka, args.episodes, Path(tmp))
+        e2e = await continuum_end_to_end(args.kafka, args.episodes, Path(tmp) / "saturated", None)
+        paced = await continuum_end_to_end(args.kafka, args.paced_episodes, Path(tmp) / "paced", args.rate)
     print(f"(a) raw aiokafka consume->produce relay: {raw:,.0f} msg/s ({args.messages} messages)")
-    print(f"(b) Continuum end to end: {e2e['closed']}/{e2e['episodes']} episodes closed in {e2e['seconds']:.1f}s"
-          f" = {e2e['episodes_per_s']:.2f} episodes/s, {e2e['events_per_s']:.0f} events/s"
+    print(f"(b) Continuum end to end, {e2e['episodes']} episodes posted at once: {e2e['closed']} closed in"
+          f" {e2e['seconds']:.1f}s = {e2e['episodes_per_s']:.2f} episodes/s, {e2e['events_per_s']:.0f} events/s"
           f" ({e2e['events_per_episode']:.1f} events per episode)")
-    print(f"    contact posted -> response assigned: p50 {e2e['assign_p50_ms']:.0f} ms,"
+    print(f"    contact posted -> response assigned, all at once: p50 {e2e['assign_p50_ms']:.0f} ms,"
           f" p99 {e2e['assign_p99_ms']:.0f} ms")
+    print(f"    contact posted -> response assigned, {paced['episodes']} episodes at {args.rate:g}/s:"
+          f" p50 {paced['assign_p50_ms']:.0f} ms, p99 {paced['assign_p99_ms']:.0f} ms"
+          f" ({paced['closed']}/{paced['episodes']} closed)")
     print(f"ratio: Continuum events/s / raw relay msg/s = {e2e['events_per_s'] / raw:.3f};"
           f" raw relay msg/s per Continuum episode/s = {raw / e2e['episodes_per_s']:.0f}")
 
@@ -114,5 +133,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kafka", default="127.0.0.1:19092")
     parser.add_argument("--messages", type=int, default=20000)
-    parser.add_argument("--episodes", type=int, default=200)
+    parser.add_argument("--episodes", type=int, default=200, help="episodes posted at once (throughput)")
+    parser.add_argument("--paced-episodes", type=int, default=100, help="episodes posted at --rate (latency)")
+    parser.add_argument("--rate", type=float, default=4.0, help="contacts per second in the paced run")
     asyncio.run(main(parser.parse_args()))

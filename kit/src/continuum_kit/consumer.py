@@ -15,7 +15,7 @@ from enum import StrEnum
 from aiokafka.errors import KafkaError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from continuum_contracts import Envelope, InvalidEvent, from_kafka
+from continuum_contracts import CATALOGUE, Envelope, InvalidEvent, from_kafka
 from continuum_kit.delivery import ProcessedEvent, UnitOfWork
 from continuum_kit.kafka import DeadLetters
 
@@ -61,6 +61,8 @@ class EventConsumer:
         self._retry_max = retry_max
 
     async def process(self, record: Record) -> Outcome:
+        if self._known_but_unhandled(record):
+            return Outcome.IGNORED
         try:
             envelope = from_kafka(record.key, record.value, record.headers)
         except InvalidEvent as invalid:
@@ -93,6 +95,11 @@ class EventConsumer:
                 return await self._dead_letter(record, f"{envelope.type} handler failed: {type(exc).__name__}")
             await asyncio.sleep(delay)
             delay = min(delay * 2, self._retry_max)
+
+    def _known_but_unhandled(self, record: Record) -> bool:
+        """A catalogued type this service does not handle is skipped unparsed: its consumers validate it."""
+        event_type = next((v for k, v in record.headers if k == "ce_type"), b"").decode(errors="replace")
+        return event_type in CATALOGUE and event_type not in self.handlers
 
     def _apply(self, handler: Handler, envelope: Envelope) -> bool:
         with self._unit_of_work() as uow:

@@ -9,7 +9,6 @@ from typing import Annotated
 
 import uvicorn
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import CommitFailedError, KafkaError
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from faststream import AckPolicy
@@ -25,6 +24,7 @@ from continuum_kit.consumer import EventConsumer, Handler, Record
 from continuum_kit.db import database_reachable, make_engine, migrate
 from continuum_kit.delivery import UnitOfWork
 from continuum_kit.kafka import DeadLetters, ensure_topics, make_producer
+from continuum_kit.offsets import OffsetCommitter
 from continuum_kit.relay import OutboxRelay
 from continuum_kit.settings import ServiceSettings
 from continuum_kit.telemetry import setup_logging, setup_tracing
@@ -69,7 +69,9 @@ class Runtime:
             settings.kafka_bootstrap,
             middlewares=[KafkaTelemetryMiddleware(tracer_provider=self.tracer_provider)],
             client_id=f"continuum-{settings.service_name}",
+            log_level=logging.DEBUG,  # a line per record is noise at INFO; the consumer logs what matters
         )
+        self.offsets = OffsetCommitter()
         self._subscribe()
 
     def unit_of_work(self) -> UnitOfWork:
@@ -82,7 +84,7 @@ class Runtime:
         )
 
     def _subscribe(self) -> None:
-        consumer = self.consumer
+        consumer, offsets = self.consumer, self.offsets
 
         @self.broker.subscriber(
             self.settings.episode_topic,
@@ -97,11 +99,7 @@ class Runtime:
             await consumer.process(
                 Record(raw.topic, raw.partition, raw.offset, raw.key, raw.value, list(raw.headers or []))
             )
-            try:
-                await message.ack()
-            except (CommitFailedError, KafkaError) as exc:
-                # The database already holds the effect; a redelivery is recognised by the inbox.
-                log.warning("offset commit failed (%s); the record may be redelivered", type(exc).__name__)
+            await offsets.applied(message.consumer, raw.topic, raw.partition, raw.offset)
 
     @asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
@@ -110,16 +108,18 @@ class Runtime:
         self.producer = producer = make_producer(self.settings)
         await producer.start()
         self.dead_letters.producer = producer
-        relay_task = asyncio.create_task(self.relay.run(producer), name="outbox-relay")
+        tasks = [asyncio.create_task(self.relay.run(producer), name="outbox-relay"),
+                 asyncio.create_task(self.offsets.run(), name="offset-commits")]
         await self.broker.start()
         log.info("%s ready on %s:%d", self.settings.service_name, self.settings.http_host, self.settings.http_port)
         try:
             yield
         finally:
+            await self.offsets.flush()
             await self.broker.stop()
-            relay_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay_task
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             with contextlib.suppress(Exception):
                 await self.relay.publish_pending(producer)
             await producer.stop()
