@@ -14,6 +14,7 @@ demo: setup
 test: setup
 	bash deploy/kafka.sh start
 	bash deploy/postgres.sh start
+	uv run ruff check .
 	uv run pytest; status=$$?; bash deploy/kafka.sh stop; bash deploy/postgres.sh stop; exit $$status
 
 bench: setup

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-
 from continuum_sim.partners import Partners
 from continuum_sim.scenarios import homeless_911_call, sample, warmline_call
 from continuum_sim.stack import Stack
@@ -42,8 +41,13 @@ async def raw_relay(bootstrap: str, messages: int) -> float:
     try:
         futures = [await producer.send(source, payload, key=str(i % 997).encode()) for i in range(messages)]
         await asyncio.gather(*futures)
-        consumer = AIOKafkaConsumer(source, bootstrap_servers=bootstrap, group_id=f"bench-{uuid.uuid4().hex[:6]}",
-                                    auto_offset_reset="earliest", enable_auto_commit=False)
+        consumer = AIOKafkaConsumer(
+            source,
+            bootstrap_servers=bootstrap,
+            group_id=f"bench-{uuid.uuid4().hex[:6]}",
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+        )
         await consumer.start()
         try:
             started = time.perf_counter()
@@ -52,8 +56,9 @@ async def raw_relay(bootstrap: str, messages: int) -> float:
                 batch = await consumer.getmany(timeout_ms=500, max_records=1000)
                 for records in batch.values():
                     for record in records:
-                        pending.append(await producer.send(sink, record.value, key=record.key,
-                                                           headers=list(record.headers)))
+                        pending.append(
+                            await producer.send(sink, record.value, key=record.key, headers=list(record.headers))
+                        )
                         relayed += 1
                 await asyncio.gather(*pending)
                 pending.clear()
@@ -95,8 +100,11 @@ async def continuum_end_to_end(bootstrap: str, episodes: int, workdir: Path, rat
             elapsed = time.monotonic() - started
     finally:
         await asyncio.to_thread(stack.stop)
-    assigned = [j.first("continuum.response.assigned.v1").seen_at - j.posted_at for j in journeys
-                if j.first("continuum.response.assigned.v1")]
+    assigned = [
+        j.first("continuum.response.assigned.v1").seen_at - j.posted_at
+        for j in journeys
+        if j.first("continuum.response.assigned.v1")
+    ]
     events = sum(len(j.events) for j in journeys)
     return {
         "episodes": episodes,
@@ -117,16 +125,24 @@ async def main(args: argparse.Namespace) -> None:
         e2e = await continuum_end_to_end(args.kafka, args.episodes, Path(tmp) / "saturated", None)
         paced = await continuum_end_to_end(args.kafka, args.paced_episodes, Path(tmp) / "paced", args.rate)
     print(f"(a) raw aiokafka consume->produce relay: {raw:,.0f} msg/s ({args.messages} messages)")
-    print(f"(b) Continuum end to end, {e2e['episodes']} episodes posted at once: {e2e['closed']} closed in"
-          f" {e2e['seconds']:.1f}s = {e2e['episodes_per_s']:.2f} episodes/s, {e2e['events_per_s']:.0f} events/s"
-          f" ({e2e['events_per_episode']:.1f} events per episode)")
-    print(f"    contact posted -> response assigned, all at once: p50 {e2e['assign_p50_ms']:.0f} ms,"
-          f" p99 {e2e['assign_p99_ms']:.0f} ms")
-    print(f"    contact posted -> response assigned, {paced['episodes']} episodes at {args.rate:g}/s:"
-          f" p50 {paced['assign_p50_ms']:.0f} ms, p99 {paced['assign_p99_ms']:.0f} ms"
-          f" ({paced['closed']}/{paced['episodes']} closed)")
-    print(f"ratio: Continuum events/s / raw relay msg/s = {e2e['events_per_s'] / raw:.3f};"
-          f" raw relay msg/s per Continuum episode/s = {raw / e2e['episodes_per_s']:.0f}")
+    print(
+        f"(b) Continuum end to end, {e2e['episodes']} episodes posted at once: {e2e['closed']} closed in"
+        f" {e2e['seconds']:.1f}s = {e2e['episodes_per_s']:.2f} episodes/s, {e2e['events_per_s']:.0f} events/s"
+        f" ({e2e['events_per_episode']:.1f} events per episode)"
+    )
+    print(
+        f"    contact posted -> response assigned, all at once: p50 {e2e['assign_p50_ms']:.0f} ms,"
+        f" p99 {e2e['assign_p99_ms']:.0f} ms"
+    )
+    print(
+        f"    contact posted -> response assigned, {paced['episodes']} episodes at {args.rate:g}/s:"
+        f" p50 {paced['assign_p50_ms']:.0f} ms, p99 {paced['assign_p99_ms']:.0f} ms"
+        f" ({paced['closed']}/{paced['episodes']} closed)"
+    )
+    print(
+        f"ratio: Continuum events/s / raw relay msg/s = {e2e['events_per_s'] / raw:.3f};"
+        f" raw relay msg/s per Continuum episode/s = {raw / e2e['episodes_per_s']:.0f}"
+    )
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@
 import asyncio
 
 import pytest
-
 from continuum_sim.partners import Partners
 from continuum_sim.scenarios import homeless_911_call, sample, warmline_call
 from continuum_sim.stack import Stack
@@ -35,8 +34,13 @@ async def test_killed_consumer_loses_nothing_and_repeats_nothing(kafka_bootstrap
     assert EPISODES // 3 <= killed_at < EPISODES, "the kill did not happen mid-stream"
     assert len(journeys) == EPISODES
     assert still_open == [], f"{len(still_open)} episodes never closed"
-    once = {"response.assigned": 1, "response.resolved": 1, "followup.scheduled": 2, "followup.completed": 2,
-            "episode.closed": 1}
+    once = {
+        "response.assigned": 1,
+        "response.resolved": 1,
+        "followup.scheduled": 2,
+        "followup.completed": 2,
+        "episode.closed": 1,
+    }
     repeated = {j.episode_id: j.counts() for j in journeys if any(j.counts()[t] != n for t, n in once.items())}
     assert repeated == {}
     assert {len(v["responses"]) for v in views.values()} == {1}, "an episode got a second assignment"

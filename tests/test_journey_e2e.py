@@ -5,7 +5,6 @@ import random
 from datetime import datetime
 
 import pytest
-
 from continuum_sim.partners import Partners
 from continuum_sim.scenarios import homeless_911_call
 from continuum_sim.stack import Stack
@@ -38,14 +37,33 @@ async def test_911_call_walks_from_contact_to_closure_without_police(kafka_boots
         await asyncio.to_thread(stack.stop)
 
     assert journey.counts() == {
-        "contact.received": 1, "episode.opened": 1, "episode.triaged": 1, "response.assigned": 1,
-        "lawenforcement.deflected": 1, "response.resolved": 1, "placement.reserved": 1,
-        "handoff.requested": 1, "handoff.accepted": 1, "handoff.completed": 1, "referral.sent": 1,
-        "followup.scheduled": 2, "followup.completed": 2, "episode.closed": 1,
+        "contact.received": 1,
+        "episode.opened": 1,
+        "episode.triaged": 1,
+        "response.assigned": 1,
+        "lawenforcement.deflected": 1,
+        "response.resolved": 1,
+        "placement.reserved": 1,
+        "handoff.requested": 1,
+        "handoff.accepted": 1,
+        "handoff.completed": 1,
+        "referral.sent": 1,
+        "followup.scheduled": 2,
+        "followup.completed": 2,
+        "episode.closed": 1,
     }
     seq = journey.order()
-    causal = ["contact.received", "episode.opened", "episode.triaged", "response.assigned", "response.resolved",
-              "placement.reserved", "handoff.requested", "handoff.accepted", "handoff.completed"]
+    causal = [
+        "contact.received",
+        "episode.opened",
+        "episode.triaged",
+        "response.assigned",
+        "response.resolved",
+        "placement.reserved",
+        "handoff.requested",
+        "handoff.accepted",
+        "handoff.completed",
+    ]
     assert [seq.index(t) for t in causal] == sorted(seq.index(t) for t in causal)
     assert seq.index("response.resolved") < seq.index("followup.scheduled") < seq.index("episode.closed")
     assert max(i for i, t in enumerate(seq) if t == "followup.completed") < seq.index("episode.closed")
@@ -53,7 +71,8 @@ async def test_911_call_walks_from_contact_to_closure_without_police(kafka_boots
     assert all(event.traceparent for event in journey.events), "an event travelled without trace context"
     by_type = {event.type.removeprefix("continuum.").removesuffix(".v1"): event for event in journey.events}
     assert by_type["response.assigned"].trace_id == by_type["contact.received"].trace_id, (
-        "the assignment is not in the trace of the partner request that caused it")
+        "the assignment is not in the trace of the partner request that caused it"
+    )
 
     assert view is not None, "intake never saw the episode closed"
     assert view["intake"]["stage"] == "closed" and view["intake"]["closure_reason"] == "plan_complete"

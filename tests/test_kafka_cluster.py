@@ -28,8 +28,9 @@ def cluster():
 
 
 async def _produce(bootstrap: str, topic: str, values: range) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all",
-                                request_timeout_ms=15000)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap, enable_idempotence=True, acks="all", request_timeout_ms=15000
+    )
     await producer.start()
     try:
         await asyncio.gather(*[await producer.send(topic, str(v).encode(), key=str(v % 7).encode()) for v in values])

@@ -33,6 +33,10 @@ def test_kit_and_contracts_hold_no_service_code():
 
 
 def test_only_settings_read_the_environment():
-    readers = [str(p.relative_to(ROOT)) for folder in ("kit", "services", "contracts")
-               for p in (ROOT / folder).rglob("*.py") if "os.environ" in p.read_text() or "getenv" in p.read_text()]
+    readers = [
+        str(p.relative_to(ROOT))
+        for folder in ("kit", "services", "contracts")
+        for p in (ROOT / folder).rglob("*.py")
+        if "os.environ" in p.read_text() or "getenv" in p.read_text()
+    ]
     assert readers == []

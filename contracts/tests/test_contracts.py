@@ -5,7 +5,6 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-
 from continuum_contracts import CATALOGUE, Envelope, InvalidEvent, from_kafka, to_kafka
 from continuum_contracts.events import EpisodeClosedV1, EpisodeTriagedV1
 from continuum_contracts.schemas import current_schemas, incompatibilities, read_snapshots
@@ -13,12 +12,22 @@ from continuum_contracts.schemas import current_schemas, incompatibilities, read
 
 def _triaged() -> Envelope:
     payload = EpisodeTriagedV1(
-        contact_id=uuid.uuid4(), channel="911_transfer", stage="acute", acuity="urgent",
-        needs=["mental_health"], recommended_response="mobile_team", police_required=False,
-        reasons=["no_safety_flags"], call_type="WELFARE_CHECK",
+        contact_id=uuid.uuid4(),
+        channel="911_transfer",
+        stage="acute",
+        acuity="urgent",
+        needs=["mental_health"],
+        recommended_response="mobile_team",
+        police_required=False,
+        reasons=["no_safety_flags"],
+        call_type="WELFARE_CHECK",
     )
-    return Envelope.new(payload, episode_id=uuid.uuid4(), source="/continuum/intake",
-                        trace={"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"})
+    return Envelope.new(
+        payload,
+        episode_id=uuid.uuid4(),
+        source="/continuum/intake",
+        trace={"traceparent": "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"},
+    )
 
 
 def test_envelope_travels_in_binary_mode_keyed_by_episode():
@@ -40,8 +49,10 @@ def test_envelope_travels_in_binary_mode_keyed_by_episode():
     [
         (lambda r: (r.key, b"{not json", r.headers), "not valid JSON"),
         (lambda r: (r.key, r.value, [h for h in r.headers if h[0] != "ce_type"]), "missing header(s) ce_type"),
-        (lambda r: (r.key, r.value, [(k, b"continuum.nope.v1" if k == "ce_type" else v) for k, v in r.headers]),
-         "unknown event type 'continuum.nope.v1'"),
+        (
+            lambda r: (r.key, r.value, [(k, b"continuum.nope.v1" if k == "ce_type" else v) for k, v in r.headers]),
+            "unknown event type 'continuum.nope.v1'",
+        ),
         (lambda r: (r.key, b'{"acuity": "urgent"}', r.headers), "contact_id: Field required"),
         (lambda r: (b"another-key", r.value, r.headers), "key does not match"),
     ],
@@ -86,13 +97,18 @@ def test_payloads_have_no_free_text_fields_for_phi():
     text_fields = []
     for event_type, schema in current_schemas().items():
         for name, prop in schema["properties"].items():
-            if prop.get("type") == "string" and "maxLength" not in prop and "format" not in prop and "pattern" not in prop:
-                text_fields.append(f"{event_type}.{name}")
+            for candidate in (prop, prop.get("items", {}), *prop.get("anyOf", [])):
+                if candidate.get("type") == "string" and not {"maxLength", "format", "pattern"} & set(candidate):
+                    text_fields.append(f"{event_type}.{name}")
     assert text_fields == []
 
 
 def test_closed_event_round_trips_its_reason():
-    envelope = Envelope.new(EpisodeClosedV1(reason="plan_complete"), episode_id=uuid.uuid4(),
-                            source="/continuum/followup", time=datetime(2026, 1, 1, tzinfo=UTC))
+    envelope = Envelope.new(
+        EpisodeClosedV1(reason="plan_complete"),
+        episode_id=uuid.uuid4(),
+        source="/continuum/followup",
+        time=datetime(2026, 1, 1, tzinfo=UTC),
+    )
     record = to_kafka(envelope)
     assert from_kafka(record.key, record.value, record.headers).data.reason == "plan_complete"

@@ -3,15 +3,14 @@
 import uuid
 
 import pytest
-from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, SQLModel, select
-
 from continuum_contracts import Envelope, to_kafka
 from continuum_contracts.events import EpisodeClosedV1, FollowupCompletedV1
 from continuum_kit.clock import ManualClock
 from continuum_kit.consumer import EventConsumer, Outcome, Record
 from continuum_kit.db import make_engine
 from continuum_kit.delivery import OutboxMessage, ProcessedEvent, UnitOfWork
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, SQLModel, select
 
 
 class RecordingDeadLetters:
@@ -32,9 +31,12 @@ def engine(tmp_path):
 def _consumer(engine, handlers, dead_letters):
     clock = ManualClock()
     return EventConsumer(
-        "test-consumer", handlers,
+        "test-consumer",
+        handlers,
         lambda: UnitOfWork(engine, source="/continuum/test", topic="t", clock=clock),
-        dead_letters, retry_initial=0.01, retry_max=0.02,
+        dead_letters,
+        retry_initial=0.01,
+        retry_max=0.02,
     )
 
 
@@ -45,8 +47,9 @@ def _record(envelope: Envelope | None = None, value: bytes | None = None, offset
 
 
 def _emit_once(uow, envelope):
-    uow.emit(FollowupCompletedV1(followup_id=uuid.uuid4(), sequence=1, reached=True, attempts=1),
-             episode_id=envelope.subject)
+    uow.emit(
+        FollowupCompletedV1(followup_id=uuid.uuid4(), sequence=1, reached=True, attempts=1), episode_id=envelope.subject
+    )
 
 
 def _outbox_count(engine) -> int:

@@ -5,9 +5,6 @@ import uuid
 
 import pytest
 from aiokafka import AIOKafkaConsumer
-from opentelemetry import trace
-from sqlmodel import SQLModel
-
 from continuum_contracts import from_kafka
 from continuum_contracts.events import FollowupCompletedV1
 from continuum_kit.clock import ManualClock
@@ -17,6 +14,8 @@ from continuum_kit.kafka import ensure_topics, make_producer
 from continuum_kit.relay import OutboxRelay
 from continuum_kit.settings import ServiceSettings
 from continuum_kit.telemetry import setup_tracing
+from opentelemetry import trace
+from sqlmodel import SQLModel
 
 pytestmark = pytest.mark.kafka
 
@@ -40,8 +39,13 @@ async def read_all(bootstrap: str, topic: str, expected: int, timeout: float = 2
 
 
 async def test_relay_publishes_outbox_in_episode_order_exactly_once(kafka_bootstrap, topic, tmp_path):
-    settings = ServiceSettings(service_name="kit-test", kafka_bootstrap=kafka_bootstrap, episode_topic=topic,
-                               dead_letter_topic=f"{topic}.dlq", topic_partitions=3)
+    settings = ServiceSettings(
+        service_name="kit-test",
+        kafka_bootstrap=kafka_bootstrap,
+        episode_topic=topic,
+        dead_letter_topic=f"{topic}.dlq",
+        topic_partitions=3,
+    )
     await ensure_topics(settings)
     engine = make_engine(f"sqlite:///{tmp_path / 'relay.db'}")
     SQLModel.metadata.create_all(engine, tables=[ProcessedEvent.__table__, OutboxMessage.__table__])
@@ -52,8 +56,10 @@ async def test_relay_publishes_outbox_in_episode_order_exactly_once(kafka_bootst
         trace_id = f"{span.get_span_context().trace_id:032x}"
         with UnitOfWork(engine, source="/continuum/kit-test", topic=topic, clock=clock) as uow:
             for sequence in range(1, 31):
-                uow.emit(FollowupCompletedV1(followup_id=uuid.uuid4(), sequence=sequence, reached=True, attempts=1),
-                         episode_id=episodes[sequence % 3])
+                uow.emit(
+                    FollowupCompletedV1(followup_id=uuid.uuid4(), sequence=sequence, reached=True, attempts=1),
+                    episode_id=episodes[sequence % 3],
+                )
             uow.commit()
     producer = make_producer(settings)
     await producer.start()

@@ -3,7 +3,6 @@
 import asyncio
 
 from aiokafka import TopicPartition
-
 from continuum_kit.offsets import OffsetCommitter
 
 
@@ -41,6 +40,7 @@ async def test_failed_commit_is_survived_and_later_offsets_still_commit():
             if not self.failed:
                 self.failed = True
                 from aiokafka.errors import CommitFailedError
+
                 raise CommitFailedError("rebalance")
             await super().commit(offsets)
 

@@ -6,9 +6,8 @@ not repeated here. No field may carry PHI: people appear only as a pseudonymous 
 """
 
 from datetime import datetime
-from uuid import UUID
-
 from typing import Annotated
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 

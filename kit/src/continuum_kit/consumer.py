@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from aiokafka.errors import KafkaError
+from continuum_contracts import CATALOGUE, Envelope, InvalidEvent, from_kafka
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from continuum_contracts import CATALOGUE, Envelope, InvalidEvent, from_kafka
 from continuum_kit.delivery import ProcessedEvent, UnitOfWork
 from continuum_kit.kafka import DeadLetters
 
@@ -82,7 +82,10 @@ class EventConsumer:
             except TRANSIENT as exc:
                 log.warning(
                     "%s: transient failure on event %s (%s); retrying in %.1fs",
-                    self.name, envelope.id, type(exc).__name__, delay,
+                    self.name,
+                    envelope.id,
+                    type(exc).__name__,
+                    delay,
                 )
             except DBAPIError as exc:
                 if not exc.connection_invalidated:
@@ -90,8 +93,13 @@ class EventConsumer:
                 log.warning("%s: database connection lost on event %s; retrying", self.name, envelope.id)
             except Exception as exc:  # noqa: BLE001 - a handler bug must not stop the stream
                 # Only the exception's type: its text could quote stored personal data.
-                log.error("%s: handler for %s failed on event %s: %s", self.name, envelope.type, envelope.id,
-                          type(exc).__name__)
+                log.error(
+                    "%s: handler for %s failed on event %s: %s",
+                    self.name,
+                    envelope.type,
+                    envelope.id,
+                    type(exc).__name__,
+                )
                 return await self._dead_letter(record, f"{envelope.type} handler failed: {type(exc).__name__}")
             await asyncio.sleep(delay)
             delay = min(delay * 2, self._retry_max)
@@ -119,7 +127,10 @@ class EventConsumer:
         while True:
             try:
                 await self._dead_letters.publish(
-                    key=record.key, value=record.value, headers=record.headers, reason=reason,
+                    key=record.key,
+                    value=record.value,
+                    headers=record.headers,
+                    reason=reason,
                     origin=(record.topic, record.partition, record.offset),
                 )
                 return Outcome.DEAD_LETTERED

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
+from continuum_contracts import Envelope, to_kafka
+from continuum_contracts.events import EventPayload
 from opentelemetry import propagate
 from sqlalchemy import JSON, Column, Engine, Index, LargeBinary
 from sqlmodel import Field, Session, SQLModel
 
-from continuum_contracts import Envelope, to_kafka
-from continuum_contracts.events import EventPayload
 from continuum_kit.clock import Clock
 from continuum_kit.db import UTCDateTime
 
@@ -102,4 +102,3 @@ class UnitOfWork:
         self.session.commit()
         if self.emitted and self._on_commit is not None:
             self._on_commit()
-

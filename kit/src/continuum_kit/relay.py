@@ -38,7 +38,7 @@ class OutboxRelay:
                 while await self.publish_pending(producer) == self._batch_size:
                     pass
                 backoff = 0.2
-            except (KafkaError, OSError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, KafkaError, OSError) as exc:
                 log.warning("outbox relay: broker unavailable (%s); retrying in %.1fs", type(exc).__name__, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)

@@ -108,8 +108,10 @@ class Runtime:
         self.producer = producer = make_producer(self.settings)
         await producer.start()
         self.dead_letters.producer = producer
-        tasks = [asyncio.create_task(self.relay.run(producer), name="outbox-relay"),
-                 asyncio.create_task(self.offsets.run(), name="offset-commits")]
+        tasks = [
+            asyncio.create_task(self.relay.run(producer), name="outbox-relay"),
+            asyncio.create_task(self.offsets.run(), name="offset-commits"),
+        ]
         await self.broker.start()
         log.info("%s ready on %s:%d", self.settings.service_name, self.settings.http_host, self.settings.http_port)
         try:
@@ -140,8 +142,9 @@ class Runtime:
     def create_app(self, *, title: str, routers: list[APIRouter]) -> FastAPI:
         app = FastAPI(title=title, lifespan=self.lifespan)
         app.state.runtime = self
-        app.add_api_route("/health", self.health, methods=["GET"], tags=["operations"],
-                          summary="Database and broker reachability")
+        app.add_api_route(
+            "/health", self.health, methods=["GET"], tags=["operations"], summary="Database and broker reachability"
+        )
         for router in routers:
             app.include_router(router)
         # A server span per partner request: the events it causes carry its trace context.

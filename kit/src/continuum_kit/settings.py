@@ -2,10 +2,9 @@
 
 from pathlib import Path
 
+from continuum_contracts import DEAD_LETTER_TOPIC, EPISODE_TOPIC
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from continuum_contracts import DEAD_LETTER_TOPIC, EPISODE_TOPIC
 
 
 class ServiceSettings(BaseSettings):
@@ -22,9 +21,7 @@ class ServiceSettings(BaseSettings):
     topic_partitions: int = Field(default=6, ge=1)
     topic_replication: int = Field(default=1, ge=1)
     data_dir: Path = Path(".continuum")
-    database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL; unset means a SQLite file in data_dir"
-    )
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; unset means a SQLite file in data_dir")
     otlp_endpoint: str | None = Field(default=None, description="OTLP/HTTP traces endpoint, e.g. http://jaeger:4318")
     relay_poll_seconds: float = Field(default=0.5, gt=0)
     retry_initial_seconds: float = Field(default=0.2, gt=0)

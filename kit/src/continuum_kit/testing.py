@@ -2,15 +2,19 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+from continuum_contracts import Envelope, from_kafka
+from fastapi import APIRouter, FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlmodel import Session, col, select
 
 from continuum_kit.clock import Clock
 from continuum_kit.db import make_engine, migrate
 from continuum_kit.delivery import OutboxMessage, UnitOfWork
-from continuum_contracts import Envelope, from_kafka
-from sqlmodel import Session, col, select
+from continuum_kit.settings import ServiceSettings
 
 
 def migrated_engine(url_or_path: str | Path, migrations_package: str) -> Engine:
@@ -31,3 +35,23 @@ def outbox(engine: Engine) -> list[Envelope]:
     with Session(engine) as session:
         rows = session.exec(select(OutboxMessage).order_by(col(OutboxMessage.seq))).all()
         return [from_kafka(row.key, row.value, row.kafka_headers()) for row in rows]
+
+
+@dataclass
+class StandInRuntime:
+    """What the API dependencies read from ``app.state.runtime``: the database, clock and settings, no broker."""
+
+    engine: Engine
+    clock: Clock
+    settings: ServiceSettings
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.engine, source=self.settings.source, topic=self.settings.episode_topic, clock=self.clock)
+
+
+def api_client(router: APIRouter, engine: Engine, clock: Clock, settings: ServiceSettings) -> TestClient:
+    """An HTTP client for a service's routes on a real database; what they publish lands in the outbox."""
+    app = FastAPI()
+    app.include_router(router)
+    app.state.runtime = StandInRuntime(engine, clock, settings)
+    return TestClient(app)

@@ -1,15 +1,9 @@
 """Dispatch without a broker: responder choice, deflection, the mobile-team update flow and bed reservation."""
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 from uuid import UUID, uuid4
 
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
-from sqlalchemy import Engine
-from sqlmodel import Session
-
 from continuum_contracts import Envelope
 from continuum_contracts.events import EpisodeTriagedV1
 from continuum_contracts.vocabulary import Acuity, Channel, Need, ResponseType, SafetyFlag, Stage
@@ -19,8 +13,10 @@ from continuum_dispatch.domain import EtaPolicy, ResponseStatus, Step, step
 from continuum_dispatch.handlers import build_handlers
 from continuum_dispatch.store import Place, Responder
 from continuum_kit.clock import ManualClock
-from continuum_kit.delivery import UnitOfWork
-from continuum_kit.testing import migrated_engine, outbox, unit_of_work
+from continuum_kit.testing import api_client, migrated_engine, outbox, unit_of_work
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 SETTINGS = DispatchSettings(eta_base_minutes=20, eta_per_active_minutes=15, reservation_hold_minutes=90)
 HANDLERS = build_handlers(EtaPolicy(SETTINGS.eta_base_minutes, SETTINGS.eta_per_active_minutes))
@@ -28,19 +24,6 @@ ASSIGNED = "continuum.response.assigned.v1"
 DEFLECTED = "continuum.lawenforcement.deflected.v1"
 RESOLVED = "continuum.response.resolved.v1"
 RESERVED = "continuum.placement.reserved.v1"
-
-
-@dataclass
-class FakeRuntime:
-    """What the API's dependencies read from ``app.state.runtime``, without Kafka."""
-
-    engine: Engine
-    clock: ManualClock
-    settings: DispatchSettings = field(default_factory=lambda: SETTINGS)
-
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, source="/continuum/dispatch", topic="continuum.episode-events",
-                          clock=self.clock)
 
 
 @pytest.fixture
@@ -57,19 +40,29 @@ def clock():
 
 @pytest.fixture
 def client(engine, clock):
-    app = FastAPI()
-    app.include_router(api.router)
-    app.state.runtime = FakeRuntime(engine, clock)
-    return TestClient(app)
+    return api_client(api.router, engine, clock, SETTINGS)
 
 
-def triaged(response: ResponseType = ResponseType.MOBILE_TEAM, *, channel: Channel = Channel.CRISIS_LINE_CALL,
-            police_required: bool = False, safety_flags: list[SafetyFlag] | None = None,
-            needs: list[Need] | None = None, call_type: str | None = None) -> Envelope:
+def triaged(
+    response: ResponseType = ResponseType.MOBILE_TEAM,
+    *,
+    channel: Channel = Channel.CRISIS_LINE_CALL,
+    police_required: bool = False,
+    safety_flags: list[SafetyFlag] | None = None,
+    needs: list[Need] | None = None,
+    call_type: str | None = None,
+) -> Envelope:
     payload = EpisodeTriagedV1(
-        contact_id=uuid4(), channel=channel, stage=Stage.ACUTE, acuity=Acuity.URGENT, needs=needs or [],
-        safety_flags=safety_flags or [], recommended_response=response, police_required=police_required,
-        reasons=["test"], call_type=call_type,
+        contact_id=uuid4(),
+        channel=channel,
+        stage=Stage.ACUTE,
+        acuity=Acuity.URGENT,
+        needs=needs or [],
+        safety_flags=safety_flags or [],
+        recommended_response=response,
+        police_required=police_required,
+        reasons=["test"],
+        call_type=call_type,
     )
     return Envelope.new(payload, episode_id=uuid4(), source="/continuum/intake")
 
@@ -139,8 +132,9 @@ def test_311_request_without_safety_risk_is_deflected(engine, clock):
 
 
 def test_weapon_call_is_not_deflected(engine, clock):
-    call = triaged(ResponseType.POLICE, channel=Channel.TRANSFER_911, police_required=True,
-                   safety_flags=[SafetyFlag.WEAPON])
+    call = triaged(
+        ResponseType.POLICE, channel=Channel.TRANSFER_911, police_required=True, safety_flags=[SafetyFlag.WEAPON]
+    )
     emitted = deliver(engine, clock, call)
     assert [e.type for e in emitted] == [ASSIGNED]
     assert emitted[0].data.responder_id == "police-dispatch"
@@ -174,8 +168,10 @@ def test_warmline_caller_gets_a_peer_already_on_the_line(engine, clock):
 
 
 def test_co_response_and_ems_go_to_their_own_kind(engine, clock):
-    assert assigned(engine, clock, triaged(ResponseType.CO_RESPONSE, police_required=True))["responder_id"] == \
-        "co-responder-1"
+    assert (
+        assigned(engine, clock, triaged(ResponseType.CO_RESPONSE, police_required=True))["responder_id"]
+        == "co-responder-1"
+    )
     assert assigned(engine, clock, triaged(ResponseType.EMS))["responder_id"] == "ems-dispatch"
 
 
@@ -279,8 +275,11 @@ def test_unknown_status_or_need_is_422(engine, clock, client):
 
 def test_resolution_is_published_with_the_team_reported_needs(engine, clock, client):
     data = assigned(engine, clock, triaged(needs=[Need.MENTAL_HEALTH]))
-    update(client, data["response_id"], {"status": "resolved", "disposition": "referred",
-                                         "needs": ["substance_use", "housing"]})
+    update(
+        client,
+        data["response_id"],
+        {"status": "resolved", "disposition": "referred", "needs": ["substance_use", "housing"]},
+    )
     resolved = outbox(engine)[-1]
     assert resolved.type == RESOLVED
     assert resolved.data.needs == [Need.HOUSING, Need.SUBSTANCE_USE]
@@ -289,8 +288,7 @@ def test_resolution_is_published_with_the_team_reported_needs(engine, clock, cli
 
 def test_resolution_with_transport_reserves_stabilization_bed(engine, clock, client):
     data = assigned(engine, clock)
-    answer = update(client, data["response_id"],
-                    {"status": "resolved", "disposition": "transported_to_stabilization"})
+    answer = update(client, data["response_id"], {"status": "resolved", "disposition": "transported_to_stabilization"})
     assert answer.status_code == 200
     events = outbox(engine)
     assert [e.type for e in events] == [ASSIGNED, RESOLVED, RESERVED]
@@ -312,8 +310,7 @@ def test_transport_to_peer_respite_reserves_respite_bed(engine, clock, client):
 def test_full_place_resolves_without_reservation(engine, clock, client):
     fill_place(engine, "peer-respite-1")
     data = assigned(engine, clock)
-    answer = update(client, data["response_id"],
-                    {"status": "resolved", "disposition": "transported_to_peer_respite"})
+    answer = update(client, data["response_id"], {"status": "resolved", "disposition": "transported_to_peer_respite"})
     assert answer.status_code == 200 and answer.json()["reservation"] is None
     assert [e.type for e in outbox(engine)] == [ASSIGNED, RESOLVED]
 
@@ -332,8 +329,11 @@ def test_default_roster_and_places_are_listed(client):
     assert responders["warmline-peer-2"]["kind"] == "warmline_peer"
     assert responders["police-dispatch"]["kind"] == "police" and responders["ems-dispatch"]["kind"] == "ems"
     places = {p["place_id"]: (p["place_type"], p["capacity"]) for p in client.get("/v1/places").json()}
-    assert places == {"stabilization-unit-1": ("stabilization_unit", 16), "peer-respite-1": ("peer_respite", 6),
-                      "23h-bed-1": ("23_hour_bed", 8)}
+    assert places == {
+        "stabilization-unit-1": ("stabilization_unit", 16),
+        "peer-respite-1": ("peer_respite", 6),
+        "23h-bed-1": ("23_hour_bed", 8),
+    }
 
 
 def test_status_order_allows_forward_and_repeat_only():

@@ -1,13 +1,9 @@
 """Followup without a broker: check-in planning, attempts and episode closure on a migrated SQLite database."""
 
 from datetime import timedelta
-from types import SimpleNamespace
 from uuid import uuid4
 
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
-
 from continuum_contracts import Envelope
 from continuum_contracts.events import ResponseResolvedV1
 from continuum_contracts.vocabulary import Disposition, Need
@@ -15,8 +11,7 @@ from continuum_followup import api
 from continuum_followup.config import FollowupSettings
 from continuum_followup.handlers import build_handlers
 from continuum_kit.clock import ManualClock
-from continuum_kit.delivery import UnitOfWork
-from continuum_kit.testing import migrated_engine, outbox, unit_of_work
+from continuum_kit.testing import api_client, migrated_engine, outbox, unit_of_work
 
 EPISODE = uuid4()
 
@@ -33,16 +28,13 @@ def clock():
 
 @pytest.fixture
 def client(engine, clock):
-    app = FastAPI()
-    app.include_router(api.router)
-    app.state.runtime = SimpleNamespace(engine=engine, unit_of_work=lambda: UnitOfWork(
-        engine, source="/continuum/followup", topic="continuum.episode-events", clock=clock))
-    return TestClient(app)
+    return api_client(api.router, engine, clock, FollowupSettings())
 
 
 def resolve(engine, clock, disposition=Disposition.RESOLVED_IN_PLACE, settings=None):
-    payload = ResponseResolvedV1(response_id=uuid4(), responder_id="mobile-team-m3", disposition=disposition,
-                                 needs=[Need.MENTAL_HEALTH])
+    payload = ResponseResolvedV1(
+        response_id=uuid4(), responder_id="mobile-team-m3", disposition=disposition, needs=[Need.MENTAL_HEALTH]
+    )
     envelope = Envelope.new(payload, episode_id=EPISODE, source="/continuum/dispatch", time=clock.now())
     with unit_of_work(engine, clock, source="/continuum/followup") as uow:
         build_handlers(settings or FollowupSettings())[envelope.type](uow, envelope)
@@ -66,12 +58,16 @@ def test_resolved_schedules_two_peer_checkins_at_24_and_72_hours(engine, clock, 
     events = outbox(engine)
     assert [e.type for e in events] == ["continuum.followup.scheduled.v1"] * 2
     assert [(e.data.sequence, e.data.due_at) for e in events] == [
-        (1, clock.now() + timedelta(hours=24)), (2, clock.now() + timedelta(hours=72))]
+        (1, clock.now() + timedelta(hours=24)),
+        (2, clock.now() + timedelta(hours=72)),
+    ]
     assert {(e.data.channel, e.data.assigned_peer) for e in events} == {("phone", "peer-followup-team")}
     shown = plan(client)
     assert shown["plan_status"] == "open" and shown["closure_reason"] is None
     assert [(c["sequence"], c["status"], c["attempts"]) for c in shown["checkins"]] == [
-        (1, "scheduled", 0), (2, "scheduled", 0)]
+        (1, "scheduled", 0),
+        (2, "scheduled", 0),
+    ]
 
 
 def test_checkin_schedule_and_peer_pool_come_from_settings(engine, clock):
@@ -85,8 +81,12 @@ def test_declined_services_forces_no_followup_and_closes_the_episode(engine, clo
     resolve(engine, clock, disposition=Disposition.DECLINED_SERVICES)
     [event] = outbox(engine)
     assert event.type == "continuum.episode.closed.v1" and event.data.reason == "declined_further_contact"
-    assert plan(client) == {"episode_id": str(EPISODE), "plan_status": "closed",
-                            "closure_reason": "declined_further_contact", "checkins": []}
+    assert plan(client) == {
+        "episode_id": str(EPISODE),
+        "plan_status": "closed",
+        "closure_reason": "declined_further_contact",
+        "checkins": [],
+    }
 
 
 def test_completing_both_checkins_closes_the_episode_once_with_plan_complete(engine, clock, client):
@@ -99,8 +99,11 @@ def test_completing_both_checkins_closes_the_episode_once_with_plan_complete(eng
     clock.advance(timedelta(hours=48))
     reached_second = attempt(client, second, True, channel="text")
     assert reached_second.json()["plan_status"] == "closed"
-    assert event_types(engine)[2:] == ["continuum.followup.completed.v1", "continuum.followup.completed.v1",
-                                       "continuum.episode.closed.v1"]
+    assert event_types(engine)[2:] == [
+        "continuum.followup.completed.v1",
+        "continuum.followup.completed.v1",
+        "continuum.episode.closed.v1",
+    ]
     closed = [e for e in outbox(engine) if e.type == "continuum.episode.closed.v1"]
     assert len(closed) == 1 and closed[0].data.reason == "plan_complete" and closed[0].subject == str(EPISODE)
     assert plan(client)["plan_status"] == "closed" and plan(client)["closure_reason"] == "plan_complete"

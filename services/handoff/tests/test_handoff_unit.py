@@ -1,13 +1,9 @@
 """Handoff without a broker: warm handoffs, referrals and the partner API on a migrated SQLite database."""
 
 from datetime import timedelta
-from types import SimpleNamespace
 from uuid import uuid4
 
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
-
 from continuum_contracts import Envelope
 from continuum_contracts.events import PlacementReservedV1, ResponseResolvedV1
 from continuum_contracts.vocabulary import Disposition, Need, PlaceType
@@ -15,8 +11,7 @@ from continuum_handoff import api
 from continuum_handoff.config import HandoffSettings
 from continuum_handoff.handlers import build_handlers
 from continuum_kit.clock import ManualClock
-from continuum_kit.delivery import UnitOfWork
-from continuum_kit.testing import migrated_engine, outbox, unit_of_work
+from continuum_kit.testing import api_client, migrated_engine, outbox, unit_of_work
 
 EPISODE = uuid4()
 TEAM, RESPITE = "mobile-team-m3", "peer-respite-east"
@@ -34,11 +29,7 @@ def clock():
 
 @pytest.fixture
 def client(engine, clock):
-    app = FastAPI()
-    app.include_router(api.router)
-    app.state.runtime = SimpleNamespace(engine=engine, unit_of_work=lambda: UnitOfWork(
-        engine, source="/continuum/handoff", topic="continuum.episode-events", clock=clock))
-    return TestClient(app)
+    return api_client(api.router, engine, clock, HandoffSettings())
 
 
 def deliver(engine, clock, payload, settings=None):
@@ -49,15 +40,28 @@ def deliver(engine, clock, payload, settings=None):
 
 
 def reserve_bed(engine, clock):
-    deliver(engine, clock, PlacementReservedV1(
-        reservation_id=uuid4(), response_id=uuid4(), responder_id=TEAM, place_id=RESPITE,
-        place_type=PlaceType.PEER_RESPITE, hold_until=clock.now() + timedelta(hours=2)))
+    deliver(
+        engine,
+        clock,
+        PlacementReservedV1(
+            reservation_id=uuid4(),
+            response_id=uuid4(),
+            responder_id=TEAM,
+            place_id=RESPITE,
+            place_type=PlaceType.PEER_RESPITE,
+            hold_until=clock.now() + timedelta(hours=2),
+        ),
+    )
     return outbox(engine)[-1].data.handoff_id
 
 
 def resolve(engine, clock, needs, disposition=Disposition.TRANSPORTED_TO_PEER_RESPITE, settings=None):
-    deliver(engine, clock, ResponseResolvedV1(response_id=uuid4(), responder_id=TEAM, disposition=disposition,
-                                              needs=needs), settings)
+    deliver(
+        engine,
+        clock,
+        ResponseResolvedV1(response_id=uuid4(), responder_id=TEAM, disposition=disposition, needs=needs),
+        settings,
+    )
 
 
 def test_reserved_bed_requests_a_warm_handoff_to_the_place(engine, clock, client):
@@ -74,7 +78,10 @@ def test_housing_need_sends_a_coordinated_entry_referral(engine, clock, client):
     [event] = outbox(engine)
     assert event.type == "continuum.referral.sent.v1"
     assert (event.data.kind, event.data.to_party, event.data.status) == (
-        "housing_coordinated_entry", "coordinated-entry", "requested")
+        "housing_coordinated_entry",
+        "coordinated-entry",
+        "requested",
+    )
     [referral] = client.get(f"/v1/episodes/{EPISODE}/referrals").json()
     assert referral["referral_id"] == str(event.data.referral_id) and referral["to_party"] == "coordinated-entry"
 
@@ -119,8 +126,11 @@ def test_accept_then_complete_emits_events_in_order(engine, clock, client):
     assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
     assert completed.status_code == 200 and completed.json()["status"] == "completed"
     events = outbox(engine)
-    assert [e.type for e in events] == ["continuum.handoff.requested.v1", "continuum.handoff.accepted.v1",
-                                        "continuum.handoff.completed.v1"]
+    assert [e.type for e in events] == [
+        "continuum.handoff.requested.v1",
+        "continuum.handoff.accepted.v1",
+        "continuum.handoff.completed.v1",
+    ]
     assert events[1].data.accepted_by == RESPITE and {e.subject for e in events} == {str(EPISODE)}
     shown = client.get(f"/v1/handoffs/{handoff_id}").json()
     assert shown["accepted_at"] < shown["completed_at"]

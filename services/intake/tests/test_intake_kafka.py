@@ -5,8 +5,7 @@ import asyncio
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-
-from continuum_contracts import Envelope, from_kafka, to_kafka
+from continuum_contracts import Envelope, to_kafka
 from continuum_contracts.events import EpisodeClosedV1
 from continuum_intake.app import create_app
 from continuum_intake.config import IntakeSettings
@@ -38,24 +37,37 @@ async def _wait_for(predicate, timeout: float = 30.0) -> bool:
 
 
 async def test_garbage_is_dead_lettered_and_valid_events_still_apply(kafka_bootstrap, topic, tmp_path):
-    settings = IntakeSettings(kafka_bootstrap=kafka_bootstrap, episode_topic=topic, dead_letter_topic=f"{topic}.dlq",
-                              data_dir=tmp_path, group_prefix=topic)
+    settings = IntakeSettings(
+        kafka_bootstrap=kafka_bootstrap,
+        episode_topic=topic,
+        dead_letter_topic=f"{topic}.dlq",
+        data_dir=tmp_path,
+        group_prefix=topic,
+    )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake") as client:
             health = await client.get("/health")
             assert health.status_code == 200 and health.json()["broker"]["reachable"] is True
-            posted = await client.post("/v1/contacts", json={"channel": "911_transfer", "partner_id": "county-911",
-                                                             "caller": {"name": "Avery Example"}})
+            posted = await client.post(
+                "/v1/contacts",
+                json={"channel": "911_transfer", "partner_id": "county-911", "caller": {"name": "Avery Example"}},
+            )
             assert posted.status_code == 201
             episode_id = posted.json()["episode_id"]
             published = await _read(kafka_bootstrap, topic, expected=3)
             assert [dict(r.headers)["ce_type"] for r in published] == [
-                b"continuum.contact.received.v1", b"continuum.episode.opened.v1", b"continuum.episode.triaged.v1"]
+                b"continuum.contact.received.v1",
+                b"continuum.episode.opened.v1",
+                b"continuum.episode.triaged.v1",
+            ]
             assert all(b"Avery" not in r.value for r in published)
 
-            closed = to_kafka(Envelope.new(EpisodeClosedV1(reason="plan_complete"), episode_id=episode_id,
-                                           source="/continuum/followup"))
+            closed = to_kafka(
+                Envelope.new(
+                    EpisodeClosedV1(reason="plan_complete"), episode_id=episode_id, source="/continuum/followup"
+                )
+            )
             unknown = [(k, b"continuum.unheard-of.v1" if k == "ce_type" else v) for k, v in closed.headers]
             producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
             await producer.start()
@@ -81,8 +93,13 @@ async def test_garbage_is_dead_lettered_and_valid_events_still_apply(kafka_boots
 
 
 async def test_contact_missing_a_required_field_gets_422_naming_it(kafka_bootstrap, topic, tmp_path):
-    settings = IntakeSettings(kafka_bootstrap=kafka_bootstrap, episode_topic=topic, dead_letter_topic=f"{topic}.dlq",
-                              data_dir=tmp_path, group_prefix=topic)
+    settings = IntakeSettings(
+        kafka_bootstrap=kafka_bootstrap,
+        episode_topic=topic,
+        dead_letter_topic=f"{topic}.dlq",
+        data_dir=tmp_path,
+        group_prefix=topic,
+    )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake") as client:

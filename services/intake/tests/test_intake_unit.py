@@ -1,8 +1,6 @@
 """Intake without a broker: triage rules and the contact use case on a migrated SQLite database."""
 
 import pytest
-from sqlmodel import Session, select
-
 from continuum_contracts import Envelope
 from continuum_contracts.events import EpisodeClosedV1
 from continuum_contracts.vocabulary import Channel, Need, ResponseType, SafetyFlag, Stage
@@ -11,6 +9,7 @@ from continuum_intake.handlers import HANDLERS, NewContact, receive_contact
 from continuum_intake.store import Episode, Person
 from continuum_kit.clock import ManualClock
 from continuum_kit.testing import migrated_engine, outbox, unit_of_work
+from sqlmodel import Session, select
 
 
 @pytest.fixture
@@ -36,19 +35,33 @@ def test_weapon_reported_requires_police_with_reason():
 
 
 def test_medical_emergency_goes_to_ems():
-    assert triage(Channel.CRISIS_LINE_CALL, {SafetyFlag.MEDICAL_EMERGENCY}, set(), None).recommended_response is ResponseType.EMS
+    decision = triage(Channel.CRISIS_LINE_CALL, {SafetyFlag.MEDICAL_EMERGENCY}, set(), None)
+    assert decision.recommended_response is ResponseType.EMS
 
 
 def test_contact_opens_triaged_episode_and_keeps_phi_in_the_vault(engine):
     clock = ManualClock()
     with unit_of_work(engine, clock) as uow:
-        contact, episode, _ = receive_contact(uow, NewContact(
-            channel=Channel.TRANSFER_911, partner_id="county-911", safety_flags=set(), needs={Need.HOUSING},
-            call_type="WELFARE", name="Jordan Example", phone="555-0100", note="sleeping outside, upset"))
+        contact, episode, _ = receive_contact(
+            uow,
+            NewContact(
+                channel=Channel.TRANSFER_911,
+                partner_id="county-911",
+                safety_flags=set(),
+                needs={Need.HOUSING},
+                call_type="WELFARE",
+                name="Jordan Example",
+                phone="555-0100",
+                note="sleeping outside, upset",
+            ),
+        )
         uow.commit()
     events = outbox(engine)
     assert [e.type for e in events] == [
-        "continuum.contact.received.v1", "continuum.episode.opened.v1", "continuum.episode.triaged.v1"]
+        "continuum.contact.received.v1",
+        "continuum.episode.opened.v1",
+        "continuum.episode.triaged.v1",
+    ]
     assert {e.subject for e in events} == {str(episode.episode_id)}
     raw = b"".join(str(e.data.model_dump()).encode() for e in events)
     assert b"Jordan" not in raw and b"555-0100" not in raw and b"sleeping outside" not in raw
@@ -59,8 +72,9 @@ def test_contact_opens_triaged_episode_and_keeps_phi_in_the_vault(engine):
 def test_closed_event_closes_the_episode(engine):
     clock = ManualClock()
     with unit_of_work(engine, clock) as uow:
-        _, episode, _ = receive_contact(uow, NewContact(channel=Channel.WALK_IN, partner_id="walk-in",
-                                                         safety_flags=set(), needs=set()))
+        _, episode, _ = receive_contact(
+            uow, NewContact(channel=Channel.WALK_IN, partner_id="walk-in", safety_flags=set(), needs=set())
+        )
         uow.commit()
     closed = Envelope.new(EpisodeClosedV1(reason="plan_complete"), episode_id=episode.episode_id, source="/t")
     with unit_of_work(engine, clock) as uow:

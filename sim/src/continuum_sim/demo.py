@@ -16,10 +16,27 @@ from continuum_sim.partners import Journey, Partners
 from continuum_sim.scenarios import sample
 from continuum_sim.stack import Stack
 
-SERVICE_OF_SOURCE = {"/continuum/intake": "intake", "/continuum/dispatch": "dispatch",
-                     "/continuum/handoff": "handoff", "/continuum/followup": "followup"}
-DETAIL_FIELDS = ("channel", "stage", "recommended_response", "response_type", "responder_id", "eta_minutes", "reason",
-                 "disposition", "place_id", "to_party", "accepted_by", "kind", "sequence")
+SERVICE_OF_SOURCE = {
+    "/continuum/intake": "intake",
+    "/continuum/dispatch": "dispatch",
+    "/continuum/handoff": "handoff",
+    "/continuum/followup": "followup",
+}
+DETAIL_FIELDS = (
+    "channel",
+    "stage",
+    "recommended_response",
+    "response_type",
+    "responder_id",
+    "eta_minutes",
+    "reason",
+    "disposition",
+    "place_id",
+    "to_party",
+    "accepted_by",
+    "kind",
+    "sequence",
+)
 
 
 def _detail(data: dict) -> str:
@@ -60,8 +77,10 @@ async def run(args: argparse.Namespace) -> int:
     finally:
         await asyncio.to_thread(stack.stop)
     deflected = sum(1 for j in journeys if j.first("continuum.lawenforcement.deflected.v1"))
-    print(f"\n{len(journeys) - len(still_open)}/{len(journeys)} episodes closed in {elapsed:.1f}s; "
-          f"police deflected on {deflected}; service logs in {workdir}")
+    print(
+        f"\n{len(journeys) - len(still_open)}/{len(journeys)} episodes closed in {elapsed:.1f}s; "
+        f"police deflected on {deflected}; service logs in {workdir}"
+    )
     return 1 if still_open else 0
 
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 import httpx
 from aiokafka import AIOKafkaConsumer
-
 from continuum_contracts import InvalidEvent, from_kafka
+
 from continuum_sim.scenarios import Scenario
 
 log = logging.getLogger(__name__)
@@ -57,8 +57,16 @@ class Journey:
 class Partners:
     """Posts scenarios and reacts to their events until every episode is closed."""
 
-    def __init__(self, kafka_bootstrap: str, topic: str, urls: dict[str, str], *, from_beginning: bool = True,
-                 app_updates: tuple[str, ...] = ("on_scene", "resolved"), max_inflight: int = 32) -> None:
+    def __init__(
+        self,
+        kafka_bootstrap: str,
+        topic: str,
+        urls: dict[str, str],
+        *,
+        from_beginning: bool = True,
+        app_updates: tuple[str, ...] = ("on_scene", "resolved"),
+        max_inflight: int = 32,
+    ) -> None:
         self.urls = urls
         self.journeys: dict[str, Journey] = {}
         self.events: dict[str, list[Seen]] = defaultdict(list)
@@ -66,7 +74,9 @@ class Partners:
         self._known: dict[str, asyncio.Future] = {}
         self._app_updates = app_updates
         self._consumer = AIOKafkaConsumer(
-            topic, bootstrap_servers=kafka_bootstrap, group_id=None,
+            topic,
+            bootstrap_servers=kafka_bootstrap,
+            group_id=None,
             auto_offset_reset="earliest" if from_beginning else "latest",
         )
         self._client = httpx.AsyncClient(timeout=10.0, limits=httpx.Limits(max_connections=max_inflight))
@@ -144,8 +154,14 @@ class Partners:
             if envelope.id in self._ids:
                 continue  # a redelivered record: the partner answers each event once
             self._ids.add(envelope.id)
-            seen = Seen(envelope.id, envelope.type, envelope.source, envelope.data.model_dump(mode="json"),
-                        time.monotonic(), envelope.trace.get("traceparent"))
+            seen = Seen(
+                envelope.id,
+                envelope.type,
+                envelope.source,
+                envelope.data.model_dump(mode="json"),
+                time.monotonic(),
+                envelope.trace.get("traceparent"),
+            )
             self.events[envelope.subject].append(seen)
             self._changed.set()
             task = asyncio.create_task(self._react(envelope.subject, seen))

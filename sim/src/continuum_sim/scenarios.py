@@ -30,26 +30,43 @@ def _caller(rng: random.Random) -> dict:
 def homeless_911_call(rng: random.Random) -> Scenario:
     return Scenario(
         "911 welfare check, person without housing: mobile team, stabilization, housing referral",
-        {"channel": "911_transfer", "partner_id": "county-911-cad", "call_type": "WELFARE_CHECK",
-         "needs": ["mental_health", "housing"], "caller": _caller(rng),
-         "note": "Caller says the person is sleeping outside and shouting; no weapons seen."},
-        disposition="transported_to_stabilization", needs=["housing", "stabilization"],
+        {
+            "channel": "911_transfer",
+            "partner_id": "county-911-cad",
+            "call_type": "WELFARE_CHECK",
+            "needs": ["mental_health", "housing"],
+            "caller": _caller(rng),
+            "note": "Caller says the person is sleeping outside and shouting; no weapons seen.",
+        },
+        disposition="transported_to_stabilization",
+        needs=["housing", "stabilization"],
     )
 
 
 def warmline_call(rng: random.Random) -> Scenario:
     return Scenario(
         "peer warmline call at night, no safety risk: peer support",
-        {"channel": "warmline_call", "partner_id": "peer-warmline", "reported_stage": "sub_acute",
-         "needs": ["mental_health"], "caller": _caller(rng), "note": "Feeling alone tonight, wants to talk."},
+        {
+            "channel": "warmline_call",
+            "partner_id": "peer-warmline",
+            "reported_stage": "sub_acute",
+            "needs": ["mental_health"],
+            "caller": _caller(rng),
+            "note": "Feeling alone tonight, wants to talk.",
+        },
     )
 
 
 def crisis_text_declines(rng: random.Random) -> Scenario:
     return Scenario(
         "988 text, mobile team offered, person declines services",
-        {"channel": "crisis_line_text", "partner_id": "988-center", "needs": ["mental_health"],
-         "caller": _caller(rng), "note": "Texted 988 after an argument; later said they are safe."},
+        {
+            "channel": "crisis_line_text",
+            "partner_id": "988-center",
+            "needs": ["mental_health"],
+            "caller": _caller(rng),
+            "note": "Texted 988 after an argument; later said they are safe.",
+        },
         disposition="declined_services",
     )
 
@@ -57,9 +74,15 @@ def crisis_text_declines(rng: random.Random) -> Scenario:
 def substance_use_outreach(rng: random.Random) -> Scenario:
     return Scenario(
         "street outreach, substance use: mobile team, resolved in place with a referral",
-        {"channel": "street_outreach", "partner_id": "outreach-team", "needs": ["substance_use", "basic_needs"],
-         "caller": _caller(rng), "note": "Met at the shelter door, asked about detox."},
-        disposition="referred", needs=["substance_use"],
+        {
+            "channel": "street_outreach",
+            "partner_id": "outreach-team",
+            "needs": ["substance_use", "basic_needs"],
+            "caller": _caller(rng),
+            "note": "Met at the shelter door, asked about detox.",
+        },
+        disposition="referred",
+        needs=["substance_use"],
     )
 
 

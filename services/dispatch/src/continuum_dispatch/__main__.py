@@ -1,8 +1,9 @@
 """``continuum-dispatch``: run the dispatch service (HTTP and Kafka in one process)."""
 
+from continuum_kit.service import serve
+
 from continuum_dispatch.app import create_app
 from continuum_dispatch.config import DispatchSettings
-from continuum_kit.service import serve
 
 
 def main() -> None:

@@ -4,11 +4,12 @@ from datetime import datetime, timedelta
 from typing import Annotated, Literal
 from uuid import UUID
 
+from continuum_contracts.vocabulary import Disposition, Need, PlaceType, ResponseType
+from continuum_kit.service import RuntimeDep, SessionDep, UnitOfWorkDep
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, ConfigDict, model_validator
 from sqlmodel import Session, col, select
 
-from continuum_contracts.vocabulary import Disposition, Need, PlaceType, ResponseType
 from continuum_dispatch.config import DispatchSettings
 from continuum_dispatch.domain import ResponderKind, ResponderStatus, ResponseStatus
 from continuum_dispatch.handlers import (
@@ -19,7 +20,6 @@ from continuum_dispatch.handlers import (
     update_response,
 )
 from continuum_dispatch.store import Place, Reservation, Responder, Response
-from continuum_kit.service import RuntimeDep, SessionDep, UnitOfWorkDep
 
 router = APIRouter(prefix="/v1", tags=["dispatch"])
 
@@ -111,16 +111,18 @@ def list_episode_responses(episode_id: UUID, session: SessionDep) -> list[Respon
 
 
 @router.post("/responses/{response_id}/updates", response_model=ResponseOut)
-def post_response_update(response_id: UUID, update: UpdateIn, uow: UnitOfWorkDep,
-                         hold: ReservationHoldDep) -> ResponseOut:
+def post_response_update(
+    response_id: UUID, update: UpdateIn, uow: UnitOfWorkDep, hold: ReservationHoldDep
+) -> ResponseOut:
     change = ResponseUpdate(ResponseStatus(update.status), update.disposition, update.needs)
     try:
         response = update_response(uow, response_id, change, hold)
     except UnknownResponse as unknown:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(unknown)) from unknown
     except StatusConflict as conflict:
-        raise HTTPException(status.HTTP_409_CONFLICT,
-                            detail={"error": conflict.error, "current_status": conflict.current_status}) from conflict
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, detail={"error": conflict.error, "current_status": conflict.current_status}
+        ) from conflict
     view = _response_out(uow.session, response)
     uow.commit()
     return view
@@ -130,12 +132,13 @@ def post_response_update(response_id: UUID, update: UpdateIn, uow: UnitOfWorkDep
 def list_responders(session: SessionDep) -> list[ResponderOut]:
     load = active_responses(session)
     responders = session.exec(select(Responder).order_by(col(Responder.responder_id))).all()
-    return [ResponderOut.model_validate({**r.model_dump(), "active_responses": load.get(r.responder_id, 0)})
-            for r in responders]
+    return [
+        ResponderOut.model_validate({**r.model_dump(), "active_responses": load.get(r.responder_id, 0)})
+        for r in responders
+    ]
 
 
 @router.get("/places", response_model=list[PlaceOut])
 def list_places(session: SessionDep) -> list[PlaceOut]:
     places = session.exec(select(Place).order_by(col(Place.place_id))).all()
-    return [PlaceOut.model_validate({**p.model_dump(), "available": max(p.capacity - p.occupied, 0)})
-            for p in places]
+    return [PlaceOut.model_validate({**p.model_dump(), "available": max(p.capacity - p.occupied, 0)}) for p in places]

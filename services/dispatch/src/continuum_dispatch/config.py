@@ -1,8 +1,7 @@
 """Dispatch's settings: the shared service settings with dispatch's name, port and response timing."""
 
-from pydantic import Field
-
 from continuum_kit.settings import ServiceSettings
+from pydantic import Field
 
 
 class DispatchSettings(ServiceSettings):

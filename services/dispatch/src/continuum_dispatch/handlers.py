@@ -5,8 +5,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
 
-from sqlmodel import Session, col, func, select
-
 from continuum_contracts import Envelope
 from continuum_contracts.events import (
     EpisodeTriagedV1,
@@ -16,6 +14,10 @@ from continuum_contracts.events import (
     ResponseResolvedV1,
 )
 from continuum_contracts.vocabulary import Disposition, Need, PlaceType
+from continuum_kit.consumer import Handler
+from continuum_kit.delivery import UnitOfWork
+from sqlmodel import Session, col, func, select
+
 from continuum_dispatch.domain import (
     KIND_FOR_RESPONSE,
     NO_SAFETY_RISK,
@@ -34,8 +36,6 @@ from continuum_dispatch.domain import (
     step,
 )
 from continuum_dispatch.store import Place, Reservation, Responder, Response
-from continuum_kit.consumer import Handler
-from continuum_kit.delivery import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +74,12 @@ def active_responses(session: Session) -> dict[str, int]:
 def _candidates(session: Session, kind: ResponderKind) -> list[Candidate]:
     load = active_responses(session)
     responders = session.exec(select(Responder).where(Responder.kind == kind)).all()
-    return [Candidate(r.responder_id, ResponderKind(r.kind), r.with_peer, ResponderStatus(r.status),
-                      load.get(r.responder_id, 0)) for r in responders]
+    return [
+        Candidate(
+            r.responder_id, ResponderKind(r.kind), r.with_peer, ResponderStatus(r.status), load.get(r.responder_id, 0)
+        )
+        for r in responders
+    ]
 
 
 def assign_response(uow: UnitOfWork, envelope: Envelope, eta: EtaPolicy) -> Response | None:
@@ -89,18 +93,37 @@ def assign_response(uow: UnitOfWork, envelope: Envelope, eta: EtaPolicy) -> Resp
         return None
     now = uow.clock.now()
     response = Response(
-        episode_id=envelope.episode_id, response_type=triaged.recommended_response,
-        responder_id=choice.responder_id, with_peer=choice.with_peer, status=ResponseStatus.ASSIGNED,
-        eta_minutes=choice.eta_minutes, assigned_at=now, needs=sorted(triaged.needs), updated_at=now,
+        episode_id=envelope.episode_id,
+        response_type=triaged.recommended_response,
+        responder_id=choice.responder_id,
+        with_peer=choice.with_peer,
+        status=ResponseStatus.ASSIGNED,
+        eta_minutes=choice.eta_minutes,
+        assigned_at=now,
+        needs=sorted(triaged.needs),
+        updated_at=now,
     )
     uow.session.add(response)
-    uow.emit(ResponseAssignedV1(response_id=response.response_id, response_type=triaged.recommended_response,
-                                responder_id=choice.responder_id, with_peer=choice.with_peer,
-                                eta_minutes=choice.eta_minutes), episode_id=envelope.episode_id)
+    uow.emit(
+        ResponseAssignedV1(
+            response_id=response.response_id,
+            response_type=triaged.recommended_response,
+            responder_id=choice.responder_id,
+            with_peer=choice.with_peer,
+            eta_minutes=choice.eta_minutes,
+        ),
+        episode_id=envelope.episode_id,
+    )
     if deflected(triaged.channel, triaged.police_required):
-        uow.emit(LawEnforcementDeflectedV1(response_id=response.response_id, channel=triaged.channel,
-                                           call_type=triaged.call_type, reason=NO_SAFETY_RISK),
-                 episode_id=envelope.episode_id)
+        uow.emit(
+            LawEnforcementDeflectedV1(
+                response_id=response.response_id,
+                channel=triaged.channel,
+                call_type=triaged.call_type,
+                reason=NO_SAFETY_RISK,
+            ),
+            episode_id=envelope.episode_id,
+        )
     return response
 
 
@@ -152,8 +175,15 @@ def _set_responder_status(uow: UnitOfWork, responder_id: str, status: ResponderS
 
 def _resolve(uow: UnitOfWork, response: Response, hold: timedelta) -> None:
     disposition = Disposition(response.disposition)
-    uow.emit(ResponseResolvedV1(response_id=response.response_id, responder_id=response.responder_id,
-                                disposition=disposition, needs=response.needs), episode_id=response.episode_id)
+    uow.emit(
+        ResponseResolvedV1(
+            response_id=response.response_id,
+            responder_id=response.responder_id,
+            disposition=disposition,
+            needs=response.needs,
+        ),
+        episode_id=response.episode_id,
+    )
     place_type = PLACE_FOR_DISPOSITION.get(disposition)
     if place_type is not None:
         reserve_place(uow, response, place_type, hold)
@@ -171,13 +201,25 @@ def reserve_place(uow: UnitOfWork, response: Response, place_type: PlaceType, ho
     place = next(p for p in places if p.place_id == room.place_id)
     place.occupied += 1
     now = uow.clock.now()
-    reservation = Reservation(episode_id=response.episode_id, response_id=response.response_id,
-                              place_id=place.place_id, reserved_at=now, hold_until=now + hold)
+    reservation = Reservation(
+        episode_id=response.episode_id,
+        response_id=response.response_id,
+        place_id=place.place_id,
+        reserved_at=now,
+        hold_until=now + hold,
+    )
     uow.session.add_all([place, reservation])
-    uow.emit(PlacementReservedV1(reservation_id=reservation.reservation_id, response_id=response.response_id,
-                                 responder_id=response.responder_id, place_id=place.place_id,
-                                 place_type=place_type, hold_until=reservation.hold_until),
-             episode_id=response.episode_id)
+    uow.emit(
+        PlacementReservedV1(
+            reservation_id=reservation.reservation_id,
+            response_id=response.response_id,
+            responder_id=response.responder_id,
+            place_id=place.place_id,
+            place_type=place_type,
+            hold_until=reservation.hold_until,
+        ),
+        episode_id=response.episode_id,
+    )
     return reservation
 
 

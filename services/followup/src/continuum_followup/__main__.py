@@ -1,8 +1,9 @@
 """``continuum-followup``: run the followup service (HTTP and Kafka in one process)."""
 
+from continuum_kit.service import serve
+
 from continuum_followup.app import create_app
 from continuum_followup.config import FollowupSettings
-from continuum_kit.service import serve
 
 
 def main() -> None:

@@ -3,10 +3,11 @@
 from datetime import datetime
 from uuid import UUID
 
+from continuum_contracts.vocabulary import ClosureReason, FollowupChannel
+from continuum_kit.service import SessionDep, UnitOfWorkDep
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict
 
-from continuum_contracts.vocabulary import ClosureReason, FollowupChannel
 from continuum_followup.handlers import (
     CheckinAlreadyCompleted,
     CheckinNotFound,
@@ -15,7 +16,6 @@ from continuum_followup.handlers import (
     record_attempt,
 )
 from continuum_followup.store import Checkin
-from continuum_kit.service import SessionDep, UnitOfWorkDep
 
 router = APIRouter(prefix="/v1", tags=["followup"])
 
@@ -66,13 +66,21 @@ def post_attempt(followup_id: UUID, body: AttemptIn, uow: UnitOfWorkDep) -> Atte
     except CheckinNotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"follow-up {followup_id} not found") from None
     except CheckinAlreadyCompleted as done:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail={
-            "message": "the check-in is already completed", "current_status": done.current_status}) from None
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            detail={"message": "the check-in is already completed", "current_status": done.current_status},
+        ) from None
     uow.commit()
     attempt = recorded.attempt
-    return AttemptOut(attempt_id=attempt.attempt_id, followup_id=followup_id, reached=attempt.reached,
-                      channel=attempt.channel, attempted_at=attempt.attempted_at,
-                      checkin=_checkin_out(recorded.checkin), plan_status=recorded.plan.status)
+    return AttemptOut(
+        attempt_id=attempt.attempt_id,
+        followup_id=followup_id,
+        reached=attempt.reached,
+        channel=attempt.channel,
+        attempted_at=attempt.attempted_at,
+        checkin=_checkin_out(recorded.checkin),
+        plan_status=recorded.plan.status,
+    )
 
 
 @router.get("/followups/{followup_id}", response_model=CheckinOut)
@@ -88,5 +96,9 @@ def get_episode_followups(episode_id: UUID, session: SessionDep) -> PlanOut:
     plan = plan_for(session, episode_id)
     if plan is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no follow-up plan for episode {episode_id}")
-    return PlanOut(episode_id=episode_id, plan_status=plan.status, closure_reason=plan.closure_reason,
-                   checkins=[_checkin_out(c) for c in checkins_of(session, plan.plan_id)])
+    return PlanOut(
+        episode_id=episode_id,
+        plan_status=plan.status,
+        closure_reason=plan.closure_reason,
+        checkins=[_checkin_out(c) for c in checkins_of(session, plan.plan_id)],
+    )

@@ -2,10 +2,9 @@
 
 from typing import Annotated
 
-from pydantic import Field
-
 from continuum_contracts.events import CODE_PATTERN
 from continuum_kit.settings import ServiceSettings
+from pydantic import Field
 
 
 class FollowupSettings(ServiceSettings):
@@ -15,6 +14,8 @@ class FollowupSettings(ServiceSettings):
         default=[24, 72], min_length=1, description="hours after resolution at which a peer checks in"
     )
     peer_pool_id: str = Field(
-        default="peer-followup-team", max_length=64, pattern=CODE_PATTERN,
+        default="peer-followup-team",
+        max_length=64,
+        pattern=CODE_PATTERN,
         description="the peer team that check-ins are assigned to",
     )

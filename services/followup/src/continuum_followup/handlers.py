@@ -3,8 +3,6 @@
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlmodel import Session, col, select
-
 from continuum_contracts import Envelope
 from continuum_contracts.events import (
     EpisodeClosedV1,
@@ -13,6 +11,10 @@ from continuum_contracts.events import (
     ResponseResolvedV1,
 )
 from continuum_contracts.vocabulary import ClosureReason, FollowupChannel
+from continuum_kit.consumer import Handler
+from continuum_kit.delivery import UnitOfWork
+from sqlmodel import Session, col, select
+
 from continuum_followup.config import FollowupSettings
 from continuum_followup.domain import (
     CLOSED,
@@ -24,8 +26,6 @@ from continuum_followup.domain import (
     plan_complete,
 )
 from continuum_followup.store import Attempt, Checkin, Plan
-from continuum_kit.consumer import Handler
-from continuum_kit.delivery import UnitOfWork
 
 
 class CheckinNotFound(LookupError):
@@ -61,12 +61,26 @@ def _close(uow: UnitOfWork, plan: Plan, reason: ClosureReason) -> None:
 
 def _schedule(uow: UnitOfWork, plan: Plan, checkin_hours: list[int], peer_pool_id: str) -> None:
     for sequence, due_at in checkin_schedule(uow.clock.now(), checkin_hours):
-        checkin = Checkin(episode_id=plan.episode_id, plan_id=plan.plan_id, sequence=sequence, due_at=due_at,
-                          channel=FollowupChannel.PHONE, assigned_peer=peer_pool_id, status=SCHEDULED)
+        checkin = Checkin(
+            episode_id=plan.episode_id,
+            plan_id=plan.plan_id,
+            sequence=sequence,
+            due_at=due_at,
+            channel=FollowupChannel.PHONE,
+            assigned_peer=peer_pool_id,
+            status=SCHEDULED,
+        )
         uow.session.add(checkin)
-        uow.emit(FollowupScheduledV1(followup_id=checkin.followup_id, sequence=sequence, due_at=due_at,
-                                     channel=FollowupChannel.PHONE, assigned_peer=peer_pool_id),
-                 episode_id=plan.episode_id)
+        uow.emit(
+            FollowupScheduledV1(
+                followup_id=checkin.followup_id,
+                sequence=sequence,
+                due_at=due_at,
+                channel=FollowupChannel.PHONE,
+                assigned_peer=peer_pool_id,
+            ),
+            episode_id=plan.episode_id,
+        )
 
 
 def plan_followup(uow: UnitOfWork, envelope: Envelope, checkin_hours: list[int], peer_pool_id: str) -> None:
@@ -106,8 +120,12 @@ def record_attempt(uow: UnitOfWork, followup_id: UUID, reached: bool, channel: F
     uow.session.add_all([attempt, checkin])
     if reached:
         checkin.status, checkin.completed_at = COMPLETED, now
-        uow.emit(FollowupCompletedV1(followup_id=followup_id, sequence=checkin.sequence, reached=True,
-                                     attempts=checkin.attempts), episode_id=checkin.episode_id)
+        uow.emit(
+            FollowupCompletedV1(
+                followup_id=followup_id, sequence=checkin.sequence, reached=True, attempts=checkin.attempts
+            ),
+            episode_id=checkin.episode_id,
+        )
         uow.session.flush()
         if plan.status == OPEN and plan_complete([c.status for c in checkins_of(uow.session, plan.plan_id)]):
             _close(uow, plan, ClosureReason.PLAN_COMPLETE)

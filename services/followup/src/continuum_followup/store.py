@@ -3,9 +3,8 @@
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from sqlmodel import Field, SQLModel
-
 from continuum_kit.db import UTCDateTime
+from sqlmodel import Field, SQLModel
 
 
 class Plan(SQLModel, table=True):

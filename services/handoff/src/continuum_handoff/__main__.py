@@ -1,8 +1,9 @@
 """``continuum-handoff``: run the handoff service (HTTP and Kafka in one process)."""
 
+from continuum_kit.service import serve
+
 from continuum_handoff.app import create_app
 from continuum_handoff.config import HandoffSettings
-from continuum_kit.service import serve
 
 
 def main() -> None:

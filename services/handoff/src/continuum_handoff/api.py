@@ -5,17 +5,17 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
+from continuum_contracts.events import CODE_PATTERN
+from continuum_contracts.vocabulary import ReferralKind, TaskStatus
+from continuum_kit.delivery import UnitOfWork
+from continuum_kit.service import SessionDep, UnitOfWorkDep
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlmodel import col, select
 
-from continuum_contracts.events import CODE_PATTERN
-from continuum_contracts.vocabulary import ReferralKind, TaskStatus
 from continuum_handoff.domain import NotAddressed, StatusConflict
 from continuum_handoff.handlers import HandoffNotFound, accept_handoff, complete_handoff
 from continuum_handoff.store import Handoff, Referral
-from continuum_kit.delivery import UnitOfWork
-from continuum_kit.service import SessionDep, UnitOfWorkDep
 
 router = APIRouter(prefix="/v1", tags=["handoff"])
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=CODE_PATTERN)]
@@ -61,12 +61,17 @@ def _move(uow: UnitOfWork, handoff_id: UUID, partner_id: str, move: Move) -> Han
     except HandoffNotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"handoff {handoff_id} not found") from None
     except NotAddressed as refused:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail={
-            "message": f"handoff {handoff_id} is addressed to {refused.to_party}, not {partner_id}",
-            "addressed_to": refused.to_party}) from None
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            detail={
+                "message": f"handoff {handoff_id} is addressed to {refused.to_party}, not {partner_id}",
+                "addressed_to": refused.to_party,
+            },
+        ) from None
     except StatusConflict as conflict:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail={
-            "message": conflict.message, "current_status": conflict.current_status}) from None
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, detail={"message": conflict.message, "current_status": conflict.current_status}
+        ) from None
     uow.commit()
     return _handoff_out(handoff)
 

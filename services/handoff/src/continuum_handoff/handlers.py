@@ -2,8 +2,6 @@
 
 from uuid import UUID
 
-from sqlmodel import select
-
 from continuum_contracts import Envelope
 from continuum_contracts.events import (
     HandoffAcceptedV1,
@@ -14,11 +12,13 @@ from continuum_contracts.events import (
     ResponseResolvedV1,
 )
 from continuum_contracts.vocabulary import ReferralKind, TaskStatus
+from continuum_kit.consumer import Handler
+from continuum_kit.delivery import UnitOfWork
+from sqlmodel import select
+
 from continuum_handoff.config import HandoffSettings
 from continuum_handoff.domain import accept_needed, complete_needed, referrals_for
 from continuum_handoff.store import Handoff, Referral
-from continuum_kit.consumer import Handler
-from continuum_kit.delivery import UnitOfWork
 
 
 class HandoffNotFound(LookupError):
@@ -30,17 +30,29 @@ def request_warm_handoff(uow: UnitOfWork, envelope: Envelope) -> None:
     reserved = envelope.data
     assert isinstance(reserved, PlacementReservedV1)
     now = uow.clock.now()
-    handoff = Handoff(episode_id=envelope.episode_id, from_party=reserved.responder_id, to_party=reserved.place_id,
-                      warm=True, status=TaskStatus.REQUESTED, requested_at=now, updated_at=now)
+    handoff = Handoff(
+        episode_id=envelope.episode_id,
+        from_party=reserved.responder_id,
+        to_party=reserved.place_id,
+        warm=True,
+        status=TaskStatus.REQUESTED,
+        requested_at=now,
+        updated_at=now,
+    )
     uow.session.add(handoff)
     uow.session.flush()
-    uow.emit(HandoffRequestedV1(handoff_id=handoff.handoff_id, from_party=handoff.from_party,
-                                to_party=handoff.to_party, warm=True), episode_id=envelope.episode_id)
+    uow.emit(
+        HandoffRequestedV1(
+            handoff_id=handoff.handoff_id, from_party=handoff.from_party, to_party=handoff.to_party, warm=True
+        ),
+        episode_id=envelope.episode_id,
+    )
 
 
 def _already_referred(uow: UnitOfWork, episode_id: UUID, kind: ReferralKind, to_party: str) -> bool:
-    query = select(Referral).where(Referral.episode_id == episode_id, Referral.kind == kind,
-                                   Referral.to_party == to_party)
+    query = select(Referral).where(
+        Referral.episode_id == episode_id, Referral.kind == kind, Referral.to_party == to_party
+    )
     return uow.session.exec(query).first() is not None
 
 
@@ -53,12 +65,19 @@ def send_referrals(uow: UnitOfWork, envelope: Envelope, housing_partner_id: str)
         to_party = partner_for[kind]
         if _already_referred(uow, envelope.episode_id, kind, to_party):
             continue
-        referral = Referral(episode_id=envelope.episode_id, kind=kind, to_party=to_party,
-                            status=TaskStatus.REQUESTED, sent_at=uow.clock.now())
+        referral = Referral(
+            episode_id=envelope.episode_id,
+            kind=kind,
+            to_party=to_party,
+            status=TaskStatus.REQUESTED,
+            sent_at=uow.clock.now(),
+        )
         uow.session.add(referral)
         uow.session.flush()
-        uow.emit(ReferralSentV1(referral_id=referral.referral_id, kind=kind, to_party=to_party),
-                 episode_id=envelope.episode_id)
+        uow.emit(
+            ReferralSentV1(referral_id=referral.referral_id, kind=kind, to_party=to_party),
+            episode_id=envelope.episode_id,
+        )
 
 
 def _locked_handoff(uow: UnitOfWork, handoff_id: UUID) -> Handoff:

@@ -1,8 +1,9 @@
 """``continuum-intake``: run the intake service (HTTP and Kafka in one process)."""
 
+from continuum_kit.service import serve
+
 from continuum_intake.app import create_app
 from continuum_intake.config import IntakeSettings
-from continuum_kit.service import serve
 
 
 def main() -> None:

@@ -4,15 +4,15 @@ from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
+from continuum_contracts.events import CODE_PATTERN
+from continuum_contracts.vocabulary import Acuity, Channel, Need, ResponseType, SafetyFlag, Stage
+from continuum_kit.service import SessionDep, UnitOfWorkDep
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from sqlmodel import col, select
 
-from continuum_contracts.events import CODE_PATTERN
-from continuum_contracts.vocabulary import Acuity, Channel, Need, ResponseType, SafetyFlag, Stage
 from continuum_intake.handlers import NewContact, receive_contact
 from continuum_intake.store import Contact, Episode
-from continuum_kit.service import SessionDep, UnitOfWorkDep
 
 router = APIRouter(prefix="/v1", tags=["intake"])
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=CODE_PATTERN)]
@@ -91,18 +91,31 @@ class EpisodeOut(BaseModel):
 def post_contact(contact: ContactIn, uow: UnitOfWorkDep) -> ContactAccepted:
     caller = contact.caller or CallerIn()
     new = NewContact(
-        channel=contact.channel, partner_id=contact.partner_id, safety_flags=contact.safety.flags(),
-        needs=set(contact.needs), reported_stage=contact.reported_stage, call_type=contact.call_type,
-        name=caller.name, phone=caller.phone, date_of_birth=caller.date_of_birth, address=caller.address,
+        channel=contact.channel,
+        partner_id=contact.partner_id,
+        safety_flags=contact.safety.flags(),
+        needs=set(contact.needs),
+        reported_stage=contact.reported_stage,
+        call_type=contact.call_type,
+        name=caller.name,
+        phone=caller.phone,
+        date_of_birth=caller.date_of_birth,
+        address=caller.address,
         note=contact.note,
     )
     stored, episode, decision = receive_contact(uow, new)
     uow.commit()
     return ContactAccepted(
-        contact_id=stored.contact_id, episode_id=episode.episode_id, person_id=episode.person_id,
-        triage=TriageOut(stage=decision.stage, acuity=decision.acuity,
-                         recommended_response=decision.recommended_response,
-                         police_required=decision.police_required, reasons=decision.reasons),
+        contact_id=stored.contact_id,
+        episode_id=episode.episode_id,
+        person_id=episode.person_id,
+        triage=TriageOut(
+            stage=decision.stage,
+            acuity=decision.acuity,
+            recommended_response=decision.recommended_response,
+            police_required=decision.police_required,
+            reasons=decision.reasons,
+        ),
     )
 
 
@@ -115,10 +128,23 @@ def get_episode(episode_id: UUID, session: SessionDep) -> EpisodeOut:
         select(Contact).where(Contact.episode_id == episode_id).order_by(col(Contact.received_at))
     ).all()
     return EpisodeOut(
-        episode_id=episode.episode_id, person_id=episode.person_id, stage=episode.stage, acuity=episode.acuity,
+        episode_id=episode.episode_id,
+        person_id=episode.person_id,
+        stage=episode.stage,
+        acuity=episode.acuity,
         recommended_response=episode.recommended_response,
-        status="closed" if episode.closed_at else "open", opened_at=episode.opened_at,
-        closed_at=episode.closed_at, closure_reason=episode.closure_reason,
-        contacts=[ContactOut(contact_id=c.contact_id, channel=c.channel, partner_id=c.partner_id,
-                             call_type=c.call_type, received_at=c.received_at) for c in contacts],
+        status="closed" if episode.closed_at else "open",
+        opened_at=episode.opened_at,
+        closed_at=episode.closed_at,
+        closure_reason=episode.closure_reason,
+        contacts=[
+            ContactOut(
+                contact_id=c.contact_id,
+                channel=c.channel,
+                partner_id=c.partner_id,
+                call_type=c.call_type,
+                received_at=c.received_at,
+            )
+            for c in contacts
+        ],
     )

@@ -20,7 +20,9 @@ class TriageDecision:
     reasons: list[str] = field(default_factory=list)
 
 
-def triage(channel: Channel, safety_flags: set[SafetyFlag], needs: set[Need], reported_stage: Stage | None) -> TriageDecision:
+def triage(
+    channel: Channel, safety_flags: set[SafetyFlag], needs: set[Need], reported_stage: Stage | None
+) -> TriageDecision:
     stage = reported_stage or (Stage.SUB_ACUTE if channel in WARMLINE_CHANNELS else Stage.ACUTE)
     if SafetyFlag.MEDICAL_EMERGENCY in safety_flags:
         return TriageDecision(Stage.ACUTE, Acuity.EMERGENT, ResponseType.EMS, False, ["medical_emergency"])
@@ -28,10 +30,18 @@ def triage(channel: Channel, safety_flags: set[SafetyFlag], needs: set[Need], re
     if violent:
         return TriageDecision(Stage.ACUTE, Acuity.EMERGENT, ResponseType.POLICE, True, violent)
     if SafetyFlag.IMMINENT_RISK_WITH_MEANS in safety_flags:
-        return TriageDecision(Stage.ACUTE, Acuity.EMERGENT, ResponseType.CO_RESPONSE, True, ["imminent_risk_with_means"])
+        return TriageDecision(
+            Stage.ACUTE, Acuity.EMERGENT, ResponseType.CO_RESPONSE, True, ["imminent_risk_with_means"]
+        )
     if channel in WARMLINE_CHANNELS and stage in (Stage.PRE_CRISIS, Stage.SUB_ACUTE):
-        return TriageDecision(stage, Acuity.ROUTINE, ResponseType.PEER_SUPPORT, False,
-                              ["warmline_contact", "no_safety_flags"])
+        return TriageDecision(
+            stage, Acuity.ROUTINE, ResponseType.PEER_SUPPORT, False, ["warmline_contact", "no_safety_flags"]
+        )
     reasons = ["no_safety_flags"] + (["stabilization_needed"] if Need.STABILIZATION in needs else [])
-    return TriageDecision(Stage.ACUTE if stage in (Stage.PRE_CRISIS, Stage.SUB_ACUTE) else stage, Acuity.URGENT,
-                          ResponseType.MOBILE_TEAM, False, reasons)
+    return TriageDecision(
+        Stage.ACUTE if stage in (Stage.PRE_CRISIS, Stage.SUB_ACUTE) else stage,
+        Acuity.URGENT,
+        ResponseType.MOBILE_TEAM,
+        False,
+        reasons,
+    )

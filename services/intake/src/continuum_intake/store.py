@@ -3,9 +3,8 @@
 from datetime import date, datetime
 from uuid import UUID, uuid4
 
-from sqlmodel import JSON, Column, Field, SQLModel
-
 from continuum_kit.db import UTCDateTime
+from sqlmodel import JSON, Column, Field, SQLModel
 
 
 class Person(SQLModel, table=True):

@@ -1,9 +1,9 @@
 """Alembic environment for dispatch's schema."""
 
+import continuum_kit.delivery  # noqa: F401 - registers the inbox and outbox
+from continuum_kit.migrations import run_migrations
 from sqlmodel import SQLModel
 
 import continuum_dispatch.store  # noqa: F401 - registers dispatch's tables
-import continuum_kit.delivery  # noqa: F401 - registers the inbox and outbox
-from continuum_kit.migrations import run_migrations
 
 run_migrations(SQLModel.metadata)
