@@ -39,15 +39,27 @@ def postgres_admin_url() -> str:
 
 
 @pytest.fixture
-def postgres_url(postgres_admin_url: str):
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+def new_postgres_database(postgres_admin_url: str):
+    """Makes fresh, empty PostgreSQL databases for one test and drops them afterwards."""
+    names: list[str] = []
     base = postgres_admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    yield f"{base}/{name}"
+
+    def create() -> str:
+        names.append(f"t_{uuid.uuid4().hex[:12]}")
+        with psycopg.connect(postgres_admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{names[-1]}"')
+        return f"{base}/{names[-1]}"
+
+    yield create
     with psycopg.connect(postgres_admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for name in names:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_url(new_postgres_database) -> str:
+    """A fresh, empty PostgreSQL database for one test."""
+    return new_postgres_database()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

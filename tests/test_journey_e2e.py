@@ -5,6 +5,10 @@ import random
 from datetime import datetime
 
 import pytest
+from continuum_dispatch.handlers import PUBLISHES as DISPATCH
+from continuum_followup.handlers import PUBLISHES as FOLLOWUP
+from continuum_handoff.handlers import PUBLISHES as HANDOFF
+from continuum_intake.handlers import PUBLISHES as INTAKE
 from continuum_sim.partners import Partners
 from continuum_sim.scenarios import homeless_911_call
 from continuum_sim.stack import Stack
@@ -19,9 +23,16 @@ async def _until(predicate, timeout: float = 20.0):
     return result
 
 
-async def test_911_call_walks_from_contact_to_closure_without_police(kafka_bootstrap, topic, tmp_path):
+@pytest.mark.parametrize("databases", ["sqlite", "postgresql"])
+async def test_911_call_walks_from_contact_to_closure_without_police(
+    kafka_bootstrap, topic, tmp_path, databases, request
+):
     scenario = homeless_911_call(random.Random(3))
-    stack = Stack(kafka_bootstrap, tmp_path / "stack", topic=topic, group_prefix=topic)
+    urls = {}
+    if databases == "postgresql":  # one database per service, as in a county deployment
+        create = request.getfixturevalue("new_postgres_database")
+        urls = {service: create() for service in ("intake", "dispatch", "handoff", "followup")}
+    stack = Stack(kafka_bootstrap, tmp_path / "stack", topic=topic, group_prefix=topic, database_urls=urls)
     await asyncio.to_thread(stack.start)
     try:
         async with Partners(kafka_bootstrap, topic, stack.urls) as partners:
@@ -33,6 +44,7 @@ async def test_911_call_walks_from_contact_to_closure_without_police(kafka_boots
                 return view if view["intake"]["status"] == "closed" else None
 
             view = await _until(closed_everywhere)
+            health = await partners.health()
     finally:
         await asyncio.to_thread(stack.stop)
 
@@ -68,12 +80,22 @@ async def test_911_call_walks_from_contact_to_closure_without_police(kafka_boots
     assert seq.index("response.resolved") < seq.index("followup.scheduled") < seq.index("episode.closed")
     assert max(i for i, t in enumerate(seq) if t == "followup.completed") < seq.index("episode.closed")
 
+    declared = {
+        "/continuum/intake": INTAKE,
+        "/continuum/dispatch": DISPATCH,
+        "/continuum/handoff": HANDOFF,
+        "/continuum/followup": FOLLOWUP,
+    }
+    assert [(e.source, e.type) for e in journey.events if e.type not in declared[e.source]] == []
     assert all(event.traceparent for event in journey.events), "an event travelled without trace context"
     by_type = {event.type.removeprefix("continuum.").removesuffix(".v1"): event for event in journey.events}
     assert by_type["response.assigned"].trace_id == by_type["contact.received"].trace_id, (
         "the assignment is not in the trace of the partner request that caused it"
     )
 
+    assert {name: report["database"]["dialect"] for name, report in health.items()} == dict.fromkeys(
+        ("intake", "dispatch", "handoff", "followup"), databases
+    )
     assert view is not None, "intake never saw the episode closed"
     assert view["intake"]["stage"] == "closed" and view["intake"]["closure_reason"] == "plan_complete"
     [response] = view["responses"]

@@ -6,7 +6,7 @@ import logging
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from opentelemetry import propagate, trace
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, text, update
 from sqlmodel import Session, col, select
 
 from continuum_kit.clock import Clock
@@ -14,6 +14,7 @@ from continuum_kit.delivery import OutboxMessage
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("continuum.relay")
+RELAY_LOCK_KEY = 0x636F6E74  # any constant: the lock is per database, and each service has its own
 
 
 class OutboxRelay:
@@ -56,9 +57,17 @@ class OutboxRelay:
 
     async def publish_pending(self, producer: AIOKafkaProducer) -> int:
         """Publish one batch of unpublished rows; return how many were published."""
-        rows = await asyncio.to_thread(self._pending)
-        if not rows:
-            return 0
+        session = Session(self._engine, expire_on_commit=False)
+        try:
+            rows = await asyncio.to_thread(self._claim, session)
+            if rows:
+                await self._send(producer, rows)
+                await asyncio.to_thread(self._mark_published, session, [row.seq for row in rows])
+            return len(rows)
+        finally:
+            await asyncio.to_thread(session.close)
+
+    async def _send(self, producer: AIOKafkaProducer, rows: list[OutboxMessage]) -> None:
         deliveries = []
         for row in rows:
             with tracer.start_as_current_span(
@@ -78,22 +87,25 @@ class OutboxRelay:
                     await producer.send(row.topic, value=row.value, key=row.key, headers=row.kafka_headers())
                 )
         await asyncio.gather(*deliveries)
-        await asyncio.to_thread(self._mark_published, [row.seq for row in rows])
-        return len(rows)
 
-    def _pending(self) -> list[OutboxMessage]:
-        with Session(self._engine) as session:
-            query = (
-                select(OutboxMessage)
-                .where(col(OutboxMessage.published_at).is_(None))
-                .order_by(col(OutboxMessage.seq))
-                .limit(self._batch_size)
-            )
-            return list(session.exec(query).all())
+    def _claim(self, session: Session) -> list[OutboxMessage]:
+        if self._engine.dialect.name == "postgresql":
+            # Instances of one service share its database: one relay at a time publishes, for the
+            # whole batch, so that an episode's events reach Kafka in the order they were decided.
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": RELAY_LOCK_KEY})
+        query = (
+            select(OutboxMessage)
+            .where(col(OutboxMessage.published_at).is_(None))
+            .order_by(col(OutboxMessage.seq))
+            .limit(self._batch_size)
+        )
+        rows = list(session.exec(query).all())
+        if self._engine.dialect.name != "postgresql":
+            session.commit()  # SQLite: one process per file; don't hold its single write lock while sending
+        return rows
 
-    def _mark_published(self, seqs: list[int | None]) -> None:
-        with Session(self._engine) as session:
-            session.exec(
-                update(OutboxMessage).where(col(OutboxMessage.seq).in_(seqs)).values(published_at=self._clock.now())
-            )
-            session.commit()
+    def _mark_published(self, session: Session, seqs: list[int | None]) -> None:
+        session.exec(
+            update(OutboxMessage).where(col(OutboxMessage.seq).in_(seqs)).values(published_at=self._clock.now())
+        )
+        session.commit()

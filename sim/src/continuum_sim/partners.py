@@ -145,6 +145,10 @@ class Partners:
             "followups": await get("followup", "/followups"),
         }
 
+    async def health(self) -> dict[str, dict]:
+        """Each service's health report, as an operator would read it."""
+        return {name: (await self._client.get(f"{url}/health")).json() for name, url in self.urls.items()}
+
     async def _watch(self) -> None:
         async for record in self._consumer:
             try:

@@ -223,6 +223,14 @@ def reserve_place(uow: UnitOfWork, response: Response, place_type: PlaceType, ho
     return reservation
 
 
+PUBLISHES = (
+    "continuum.response.assigned.v1",
+    "continuum.lawenforcement.deflected.v1",
+    "continuum.response.resolved.v1",
+    "continuum.placement.reserved.v1",
+)
+
+
 def build_handlers(eta: EtaPolicy) -> dict[str, Handler]:
     def assign(uow: UnitOfWork, envelope: Envelope) -> None:
         assign_response(uow, envelope, eta)

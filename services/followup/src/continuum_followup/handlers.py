@@ -132,6 +132,9 @@ def record_attempt(uow: UnitOfWork, followup_id: UUID, reached: bool, channel: F
     return AttemptRecorded(attempt, checkin, plan)
 
 
+PUBLISHES = ("continuum.followup.scheduled.v1", "continuum.followup.completed.v1", "continuum.episode.closed.v1")
+
+
 def build_handlers(settings: FollowupSettings) -> dict[str, Handler]:
     def on_resolved(uow: UnitOfWork, envelope: Envelope) -> None:
         plan_followup(uow, envelope, settings.checkin_hours, settings.peer_pool_id)

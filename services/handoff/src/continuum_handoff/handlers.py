@@ -110,6 +110,14 @@ def complete_handoff(uow: UnitOfWork, handoff_id: UUID, partner_id: str) -> Hand
     return handoff
 
 
+PUBLISHES = (
+    "continuum.handoff.requested.v1",
+    "continuum.handoff.accepted.v1",
+    "continuum.handoff.completed.v1",
+    "continuum.referral.sent.v1",
+)
+
+
 def build_handlers(settings: HandoffSettings) -> dict[str, Handler]:
     def on_resolved(uow: UnitOfWork, envelope: Envelope) -> None:
         send_referrals(uow, envelope, settings.housing_partner_id)

@@ -121,6 +121,8 @@ def _move_to(stage: Stage) -> Handler:
     return apply
 
 
+PUBLISHES = ("continuum.contact.received.v1", "continuum.episode.opened.v1", "continuum.episode.triaged.v1")
+
 HANDLERS: dict[str, Handler] = {
     "continuum.episode.closed.v1": close_episode,
     "continuum.placement.reserved.v1": _move_to(Stage.STABILIZATION),
