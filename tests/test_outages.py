@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 from continuum_contracts import Envelope, from_kafka, to_kafka
 from continuum_contracts.events import EpisodeTriagedV1
 from continuum_dispatch.app import create_app as create_dispatch
@@ -16,6 +16,7 @@ from continuum_dispatch.config import DispatchSettings
 from continuum_intake.app import create_app as create_intake
 from continuum_intake.config import IntakeSettings
 from continuum_kit.delivery import OutboxMessage
+from continuum_kit.testing import read_topic
 from sqlmodel import Session, select
 
 pytestmark = pytest.mark.kafka
@@ -29,17 +30,8 @@ def deploy(script: str, command: str, **env: str) -> None:
 
 
 async def events_of(bootstrap: str, topic: str, expected: int, timeout: float = 60.0) -> list[Envelope]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest")
-    await consumer.start()
-    found: list[Envelope] = []
-    try:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while len(found) < expected and asyncio.get_running_loop().time() < deadline:
-            for records in (await consumer.getmany(timeout_ms=300)).values():
-                found += [from_kafka(r.key, r.value, list(r.headers)) for r in records]
-    finally:
-        await consumer.stop()
-    return found
+    records = await read_topic(bootstrap, topic, expected=expected, timeout=timeout)
+    return [from_kafka(r.key, r.value, list(r.headers)) for r in records]
 
 
 def unpublished(engine) -> int:

@@ -4,7 +4,6 @@ import asyncio
 import uuid
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 from continuum_contracts import from_kafka
 from continuum_contracts.events import FollowupCompletedV1
 from continuum_kit.clock import ManualClock
@@ -14,28 +13,11 @@ from continuum_kit.kafka import ensure_topics, make_producer
 from continuum_kit.relay import OutboxRelay
 from continuum_kit.settings import ServiceSettings
 from continuum_kit.telemetry import setup_tracing
+from continuum_kit.testing import read_topic
 from opentelemetry import trace
 from sqlmodel import SQLModel
 
 pytestmark = pytest.mark.kafka
-
-
-async def read_all(bootstrap: str, topic: str, expected: int, timeout: float = 20.0) -> list:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest")
-    await consumer.start()
-    records = []
-    try:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while len(records) < expected and asyncio.get_running_loop().time() < deadline:
-            batch = await consumer.getmany(timeout_ms=500)
-            for partition_records in batch.values():
-                records.extend(partition_records)
-        extra = await consumer.getmany(timeout_ms=1000)  # anything beyond what was expected is a duplicate
-        for partition_records in extra.values():
-            records.extend(partition_records)
-    finally:
-        await consumer.stop()
-    return records
 
 
 async def test_relay_publishes_outbox_in_episode_order_exactly_once(kafka_bootstrap, topic, database_url):
@@ -77,7 +59,7 @@ async def test_relay_publishes_outbox_in_episode_order_exactly_once(kafka_bootst
     finally:
         await producer.stop()
 
-    records = await read_all(kafka_bootstrap, topic, expected=30)
+    records = await read_topic(kafka_bootstrap, topic, expected=30, linger=1.0)
     envelopes = [from_kafka(r.key, r.value, list(r.headers)) for r in records]
     assert len(envelopes) == 30 and len({e.id for e in envelopes}) == 30
     for episode in episodes:

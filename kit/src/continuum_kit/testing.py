@@ -1,10 +1,12 @@
 """Test helpers for services: a migrated SQLite database and a unit of work on it, no broker needed."""
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from aiokafka import AIOKafkaConsumer
 from continuum_contracts import Envelope, from_kafka
 from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
@@ -55,3 +57,24 @@ def api_client(router: APIRouter, engine: Engine, clock: Clock, settings: Servic
     app.include_router(router)
     app.state.runtime = StandInRuntime(engine, clock, settings)
     return TestClient(app)
+
+
+async def read_topic(bootstrap: str, topic: str, *, expected: int, timeout: float = 30.0, linger: float = 0.0) -> list:
+    """Every record on ``topic`` from the start: until ``expected`` arrived (or ``timeout``), then ``linger``
+    seconds more, so that a test can see a record that should not be there."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest")
+    await consumer.start()
+    records: list = []
+    try:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while len(records) < expected and loop.time() < deadline:
+            for batch in (await consumer.getmany(timeout_ms=300)).values():
+                records.extend(batch)
+        deadline = loop.time() + linger
+        while loop.time() < deadline:
+            for batch in (await consumer.getmany(timeout_ms=300)).values():
+                records.extend(batch)
+    finally:
+        await consumer.stop()
+    return records

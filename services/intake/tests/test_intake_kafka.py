@@ -4,27 +4,14 @@ import asyncio
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 from continuum_contracts import Envelope, to_kafka
 from continuum_contracts.events import EpisodeClosedV1
 from continuum_intake.app import create_app
 from continuum_intake.config import IntakeSettings
+from continuum_kit.testing import read_topic
 
 pytestmark = pytest.mark.kafka
-
-
-async def _read(bootstrap: str, topic: str, expected: int, timeout: float = 30.0) -> list:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest")
-    await consumer.start()
-    records: list = []
-    try:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while len(records) < expected and asyncio.get_running_loop().time() < deadline:
-            for batch in (await consumer.getmany(timeout_ms=300)).values():
-                records.extend(batch)
-    finally:
-        await consumer.stop()
-    return records
 
 
 async def _wait_for(predicate, timeout: float = 30.0) -> bool:
@@ -55,7 +42,7 @@ async def test_garbage_is_dead_lettered_and_valid_events_still_apply(kafka_boots
             )
             assert posted.status_code == 201
             episode_id = posted.json()["episode_id"]
-            published = await _read(kafka_bootstrap, topic, expected=3)
+            published = await read_topic(kafka_bootstrap, topic, expected=3)
             assert [dict(r.headers)["ce_type"] for r in published] == [
                 b"continuum.contact.received.v1",
                 b"continuum.episode.opened.v1",
@@ -83,7 +70,7 @@ async def test_garbage_is_dead_lettered_and_valid_events_still_apply(kafka_boots
 
             assert await _wait_for(episode_closed), "the valid event after the garbage was not applied"
 
-    dead = await _read(kafka_bootstrap, f"{topic}.dlq", expected=2)
+    dead = await read_topic(kafka_bootstrap, f"{topic}.dlq", expected=2)
     reasons = sorted(dict(r.headers)["dlq_reason"].decode() for r in dead)
     assert len(dead) == 2
     assert reasons[0].startswith("payload is not valid JSON")
@@ -108,4 +95,4 @@ async def test_contact_missing_a_required_field_gets_422_naming_it(kafka_bootstr
             assert [e["loc"] for e in response.json()["detail"]] == [["body", "channel"]]
             bad_channel = await client.post("/v1/contacts", json={"partner_id": "x", "channel": "carrier-pigeon"})
             assert bad_channel.status_code == 422 and bad_channel.json()["detail"][0]["loc"] == ["body", "channel"]
-    assert await _read(kafka_bootstrap, topic, expected=1, timeout=3) == []
+    assert await read_topic(kafka_bootstrap, topic, expected=1, timeout=3) == []
