@@ -32,7 +32,19 @@ CodeStr = Annotated[str, StringConstraints(max_length=64, pattern=CODE_PATTERN)]
 
 
 class EventPayload(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # A tolerant reader: a consumer still on an older minor shape ignores fields added since.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class CrisisPreferences(BaseModel):
+    """What the person's crisis plan (WRAP, psychiatric advance directive) asks of responders, as codes."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    peer_preferred: bool = False
+    language: CodeStr | None = None
+    preferred_place: CodeStr | None = None
+    helps: list[CodeStr] = []
+    avoid: list[CodeStr] = []
 
 
 class ContactReceivedV1(EventPayload):
@@ -64,6 +76,16 @@ class EpisodeTriagedV1(EventPayload):
     police_required: bool
     reasons: list[CodeStr] = Field(default=[], description="reason codes, never free text")
     call_type: CodeStr | None = None
+    program: CodeStr | None = Field(default=None, description="the county program the contact came through")
+    area: CodeStr | None = Field(default=None, description="the county's response area of the incident")
+    grid: CodeStr | None = Field(
+        default=None, description="geohash cell (precision 5, about 5 km) of the incident: never the address"
+    )
+    preferences: CrisisPreferences | None = None
+    demographics: dict[CodeStr, CodeStr] = Field(
+        default={}, description="the coarse demographic codes a county chooses to collect, e.g. age_band"
+    )
+    returning: bool = Field(default=False, description="a new contact on an episode that was already open")
 
 
 class ResponseAssignedV1(EventPayload):
@@ -72,6 +94,29 @@ class ResponseAssignedV1(EventPayload):
     responder_id: str = Code
     with_peer: bool
     eta_minutes: int = Field(ge=0)
+    target_minutes: int | None = Field(default=None, ge=0, description="the area's response-time target")
+    replaces: UUID | None = Field(default=None, description="the response this one replaces")
+    reason: CodeStr | None = Field(default=None, description="why it replaces another, e.g. not_acknowledged")
+
+
+class ResponseUpdatedV1(EventPayload):
+    """The mobile-team app moved a response on: acknowledged, en_route or on_scene."""
+
+    response_id: UUID
+    responder_id: str = Code
+    status: CodeStr
+
+
+class ResponseEscalatedV1(EventPayload):
+    """No responder can meet the target (or none acknowledged): a supervisor or a neighbour must act."""
+
+    response_id: UUID | None = None
+    reason: CodeStr
+    response_type: ResponseType
+    area: CodeStr | None = None
+    target_minutes: int | None = Field(default=None, ge=0)
+    best_eta_minutes: int | None = Field(default=None, ge=0)
+    gap_minutes: int | None = Field(default=None, ge=0)
 
 
 class LawEnforcementDeflectedV1(EventPayload):
@@ -97,6 +142,35 @@ class PlacementReservedV1(EventPayload):
     place_id: str = Code
     place_type: PlaceType
     hold_until: datetime
+
+
+class PlacementAdmittedV1(EventPayload):
+    reservation_id: UUID
+    place_id: str = Code
+    place_type: PlaceType
+
+
+class PlacementReleasedV1(EventPayload):
+    """A held bed went back to the pool: nobody arrived before the hold ran out, or it was cancelled."""
+
+    reservation_id: UUID
+    place_id: str = Code
+    place_type: PlaceType
+    reason: CodeStr
+
+
+class PlacementDischargedV1(EventPayload):
+    reservation_id: UUID
+    place_id: str = Code
+    place_type: PlaceType
+
+
+class EpisodeReopenedV1(EventPayload):
+    """A person already in an open episode made contact again; the episode moves back along the continuum."""
+
+    contact_id: UUID
+    previous_stage: Stage
+    stage: Stage
 
 
 class HandoffRequestedV1(EventPayload):

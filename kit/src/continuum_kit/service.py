@@ -28,6 +28,7 @@ from continuum_kit.offsets import OffsetCommitter
 from continuum_kit.relay import OutboxRelay
 from continuum_kit.settings import ServiceSettings
 from continuum_kit.telemetry import setup_logging, setup_tracing
+from continuum_kit.timers import Sweep, TimerSweeper
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ class Runtime:
         migrations_package: str,
         clock: Clock | None = None,
         engine: Engine | None = None,
+        sweeps: list[Sweep] | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
@@ -72,6 +74,7 @@ class Runtime:
             log_level=logging.DEBUG,  # a line per record is noise at INFO; the consumer logs what matters
         )
         self.offsets = OffsetCommitter()
+        self.timers = TimerSweeper(sweeps or [], self.unit_of_work, interval=settings.timer_sweep_seconds)
         self._subscribe()
 
     def unit_of_work(self) -> UnitOfWork:

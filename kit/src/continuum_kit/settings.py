@@ -26,6 +26,7 @@ class ServiceSettings(BaseSettings):
     relay_poll_seconds: float = Field(default=0.5, gt=0)
     retry_initial_seconds: float = Field(default=0.2, gt=0)
     retry_max_seconds: float = Field(default=5.0, gt=0)
+    timer_sweep_seconds: float = Field(default=1.0, gt=0, description="how often due timers are swept")
 
     group_prefix: str = Field(default="continuum", description="consumer groups are {group_prefix}-{service}")
 
