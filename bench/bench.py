@@ -89,7 +89,9 @@ async def continuum_end_to_end(bootstrap: str, episodes: int, workdir: Path, rat
     stack = Stack(bootstrap, workdir, topic=topic, group_prefix=topic)
     await asyncio.to_thread(stack.start)
     try:
-        async with Partners(bootstrap, topic, stack.urls, app_updates=("resolved",)) as partners:
+        async with Partners(
+            bootstrap, topic, stack.urls, app_updates=("resolved",), admin_token=stack.admin_token
+        ) as partners:
             scenarios = sample(episodes, seed=5, kinds=[homeless_911_call, warmline_call])
             started = time.monotonic()
             if rate is None:

@@ -16,7 +16,7 @@ async def test_killed_consumer_loses_nothing_and_repeats_nothing(kafka_bootstrap
     stack = Stack(kafka_bootstrap, tmp_path / "stack", topic=topic, group_prefix=topic)
     await asyncio.to_thread(stack.start)
     try:
-        async with Partners(kafka_bootstrap, topic, stack.urls) as partners:
+        async with Partners(kafka_bootstrap, topic, stack.urls, admin_token=stack.admin_token) as partners:
             scenarios = sample(EPISODES, seed=11, kinds=[homeless_911_call, warmline_call])
             posting = asyncio.create_task(partners.post_all(scenarios, concurrency=8))
             while len(partners.journeys) < EPISODES // 3:

@@ -35,7 +35,7 @@ async def test_911_call_walks_from_contact_to_closure_without_police(
     stack = Stack(kafka_bootstrap, tmp_path / "stack", topic=topic, group_prefix=topic, database_urls=urls)
     await asyncio.to_thread(stack.start)
     try:
-        async with Partners(kafka_bootstrap, topic, stack.urls) as partners:
+        async with Partners(kafka_bootstrap, topic, stack.urls, admin_token=stack.admin_token) as partners:
             journey = await partners.post(scenario)
             assert await partners.wait_closed([journey.episode_id], timeout=90) == []
 
@@ -53,6 +53,7 @@ async def test_911_call_walks_from_contact_to_closure_without_police(
         "episode.opened": 1,
         "episode.triaged": 1,
         "response.assigned": 1,
+        "response.updated": 1,
         "lawenforcement.deflected": 1,
         "response.resolved": 1,
         "placement.reserved": 1,

@@ -20,6 +20,8 @@ from continuum_kit.testing import read_topic
 from sqlmodel import Session, select
 
 pytestmark = pytest.mark.kafka
+ADMIN_TOKEN = "outage-test-admin-token-0123456789"
+SECRET = "outage-test-partner-secret-0123456789"
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -54,11 +56,26 @@ async def test_contacts_taken_while_the_broker_is_down_are_published_when_it_ret
         dead_letter_topic=f"{topic}.dlq",
         data_dir=tmp_path,
         group_prefix=topic,
+        admin_token=ADMIN_TOKEN,
     )
     app = create_intake(settings)
-    contact = {"channel": "crisis_line_call", "partner_id": "988-center"}
+    contact = {"channel": "crisis_line_call"}
     async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://intake", auth=("988-center", SECRET)
+        ) as client:
+            registered = await client.post(
+                "/v1/admin/partners",
+                json={
+                    "partner_id": "988-center",
+                    "secret": SECRET,
+                    "channels": ["crisis_line_call"],
+                    "event_types": [],
+                },
+                headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+                auth=None,
+            )
+            assert registered.status_code == 201
             before = (await client.post("/v1/contacts", json=contact)).json()["episode_id"]
             assert len(await events_of(own_kafka, topic, expected=3)) == 3
             await asyncio.to_thread(deploy, "kafka.sh", "stop")
@@ -101,6 +118,7 @@ async def test_events_arriving_while_the_database_is_down_apply_when_it_returns(
         recommended_response="mobile_team",
         police_required=False,
         reasons=["no_safety_flags"],
+        call_type="WELFARE_CHECK",
     )
     record = to_kafka(Envelope.new(triaged, episode_id=episode_id, source="/continuum/intake"))
     async with app.router.lifespan_context(app):

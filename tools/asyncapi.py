@@ -7,7 +7,6 @@ from pathlib import Path
 
 from continuum_contracts.asyncapi import document
 from continuum_dispatch.config import DispatchSettings
-from continuum_dispatch.domain import EtaPolicy
 from continuum_dispatch.handlers import PUBLISHES as DISPATCH_SENDS
 from continuum_dispatch.handlers import build_handlers as dispatch_handlers
 from continuum_followup.config import FollowupSettings
@@ -23,10 +22,9 @@ DIRECTORY = Path(__file__).resolve().parents[1] / "contracts" / "asyncapi"
 
 
 def documents() -> dict[str, dict]:
-    dispatch = DispatchSettings()
     receives = {
         "intake": INTAKE_HANDLERS,
-        "dispatch": dispatch_handlers(EtaPolicy(dispatch.eta_base_minutes, dispatch.eta_per_active_minutes)),
+        "dispatch": dispatch_handlers(DispatchSettings()),
         "handoff": handoff_handlers(HandoffSettings()),
         "followup": followup_handlers(FollowupSettings()),
     }

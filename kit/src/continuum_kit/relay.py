@@ -44,8 +44,8 @@ class OutboxRelay:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
                 continue
-            except Exception:
-                log.exception("outbox relay: database error; retrying in %.1fs", backoff)
+            except Exception as exc:  # noqa: BLE001 - keep relaying; only the type is logged, never SQL parameters
+                log.warning("outbox relay: database error (%s); retrying in %.1fs", type(exc).__name__, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
                 continue

@@ -114,6 +114,7 @@ class Runtime:
         tasks = [
             asyncio.create_task(self.relay.run(producer), name="outbox-relay"),
             asyncio.create_task(self.offsets.run(), name="offset-commits"),
+            asyncio.create_task(self.timers.run(), name="timer-sweeps"),
         ]
         await self.broker.start()
         log.info("%s ready on %s:%d", self.settings.service_name, self.settings.http_host, self.settings.http_port)

@@ -12,6 +12,28 @@ from continuum_intake.config import IntakeSettings
 from continuum_kit.testing import read_topic
 
 pytestmark = pytest.mark.kafka
+ADMIN_TOKEN = "kafka-test-admin-token-0123"
+PARTNER = ("county-911", "county-911-secret-at-least-24-chars")
+
+
+def _settings(kafka_bootstrap: str, topic: str, data_dir) -> IntakeSettings:
+    return IntakeSettings(
+        kafka_bootstrap=kafka_bootstrap,
+        episode_topic=topic,
+        dead_letter_topic=f"{topic}.dlq",
+        data_dir=data_dir,
+        group_prefix=topic,
+        admin_token=ADMIN_TOKEN,
+    )
+
+
+async def _register_partner(client: httpx.AsyncClient) -> None:
+    registered = await client.post(
+        "/v1/admin/partners",
+        json={"partner_id": PARTNER[0], "secret": PARTNER[1], "channels": ["911_transfer"]},
+        headers={"Authorization": f"Bearer {ADMIN_TOKEN}"},
+    )
+    assert registered.status_code == 201
 
 
 async def _wait_for(predicate, timeout: float = 30.0) -> bool:
@@ -24,21 +46,16 @@ async def _wait_for(predicate, timeout: float = 30.0) -> bool:
 
 
 async def test_garbage_is_dead_lettered_and_valid_events_still_apply(kafka_bootstrap, topic, tmp_path):
-    settings = IntakeSettings(
-        kafka_bootstrap=kafka_bootstrap,
-        episode_topic=topic,
-        dead_letter_topic=f"{topic}.dlq",
-        data_dir=tmp_path,
-        group_prefix=topic,
-    )
-    app = create_app(settings)
+    app = create_app(_settings(kafka_bootstrap, topic, tmp_path))
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake") as client:
             health = await client.get("/health")
             assert health.status_code == 200 and health.json()["broker"]["reachable"] is True
+            await _register_partner(client)
             posted = await client.post(
                 "/v1/contacts",
-                json={"channel": "911_transfer", "partner_id": "county-911", "caller": {"name": "Avery Example"}},
+                json={"channel": "911_transfer", "caller": {"name": "Avery Example"}},
+                auth=PARTNER,
             )
             assert posted.status_code == 201
             episode_id = posted.json()["episode_id"]
@@ -80,19 +97,13 @@ async def test_garbage_is_dead_lettered_and_valid_events_still_apply(kafka_boots
 
 
 async def test_contact_missing_a_required_field_gets_422_naming_it(kafka_bootstrap, topic, tmp_path):
-    settings = IntakeSettings(
-        kafka_bootstrap=kafka_bootstrap,
-        episode_topic=topic,
-        dead_letter_topic=f"{topic}.dlq",
-        data_dir=tmp_path,
-        group_prefix=topic,
-    )
-    app = create_app(settings)
+    app = create_app(_settings(kafka_bootstrap, topic, tmp_path))
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://intake") as client:
-            response = await client.post("/v1/contacts", json={"partner_id": "county-911"})
+            await _register_partner(client)
+            response = await client.post("/v1/contacts", json={}, auth=PARTNER)
             assert response.status_code == 422
             assert [e["loc"] for e in response.json()["detail"]] == [["body", "channel"]]
-            bad_channel = await client.post("/v1/contacts", json={"partner_id": "x", "channel": "carrier-pigeon"})
+            bad_channel = await client.post("/v1/contacts", json={"channel": "carrier-pigeon"}, auth=PARTNER)
             assert bad_channel.status_code == 422 and bad_channel.json()["detail"][0]["loc"] == ["body", "channel"]
     assert await read_topic(kafka_bootstrap, topic, expected=1, timeout=3) == []

@@ -66,7 +66,7 @@ async def run(args: argparse.Namespace) -> int:
     print(f"starting intake, dispatch, handoff and followup on SQLite in {workdir} ...", flush=True)
     await asyncio.to_thread(stack.start)
     try:
-        async with Partners(args.kafka, stack.topic, stack.urls) as partners:
+        async with Partners(args.kafka, stack.topic, stack.urls, admin_token=stack.admin_token) as partners:
             started = time.monotonic()
             journeys = [await partners.post(scenario) for scenario in sample(args.episodes, seed=args.seed)]
             still_open = await partners.wait_closed([j.episode_id for j in journeys], timeout=args.timeout)

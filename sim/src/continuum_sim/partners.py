@@ -2,6 +2,8 @@
 facility and a follow-up peer would, over the services' HTTP APIs. Watches the topic for the journey."""
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import time
 from collections import Counter, defaultdict
@@ -11,7 +13,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 from continuum_contracts import InvalidEvent, from_kafka
 
-from continuum_sim.scenarios import Scenario
+from continuum_sim.scenarios import PARTNER_SYSTEMS, Scenario
 
 log = logging.getLogger(__name__)
 CLOSED = "continuum.episode.closed.v1"
@@ -54,6 +56,9 @@ class Journey:
         return Counter(self.order())
 
 
+ANSWERS = frozenset({"mobile_app", "facility", "followup_peer"})
+
+
 class Partners:
     """Posts scenarios and reacts to their events until every episode is closed."""
 
@@ -65,9 +70,14 @@ class Partners:
         *,
         from_beginning: bool = True,
         app_updates: tuple[str, ...] = ("on_scene", "resolved"),
+        answers: frozenset[str] = ANSWERS,
+        admin_token: str | None = None,
         max_inflight: int = 32,
     ) -> None:
         self.urls = urls
+        self._answers = answers
+        self._admin_token = admin_token
+        self._credentials: dict[str, tuple[str, str]] = {}
         self.journeys: dict[str, Journey] = {}
         self.events: dict[str, list[Seen]] = defaultdict(list)
         self._ids: set[str] = set()
@@ -86,6 +96,7 @@ class Partners:
         self._changed = asyncio.Event()
 
     async def __aenter__(self) -> "Partners":
+        await self._register()
         await self._consumer.start()
         self._watcher = asyncio.create_task(self._watch())
         return self
@@ -99,10 +110,41 @@ class Partners:
         await self._consumer.stop()
         await self._client.aclose()
 
+    async def _register(self) -> None:
+        """Register the partner systems with intake, as county IT would; a second simulator finds them there."""
+        if self._admin_token is None:
+            return
+        for partner_id, channels in PARTNER_SYSTEMS.items():
+            # Derived from the admin token, so that a later simulator on the same stack knows the secret.
+            secret = hmac.new(self._admin_token.encode(), partner_id.encode(), hashlib.sha256).hexdigest()
+            body = {
+                "partner_id": partner_id,
+                "secret": secret,
+                "channels": channels,
+                "event_types": ["continuum.contact.submitted.v1"],
+            }
+            response = await self._client.post(
+                f"{self.urls['intake']}/v1/admin/partners",
+                json=body,
+                headers={"Authorization": f"Bearer {self._admin_token}"},
+            )
+            if response.status_code not in (201, 409):
+                raise RuntimeError(f"cannot register {partner_id}: {response.status_code} {response.text[:200]}")
+            self._credentials[partner_id] = (partner_id, secret)
+
     async def post(self, scenario: Scenario) -> Journey:
         posted_at = time.monotonic()
-        response = await self._request("POST", f"{self.urls['intake']}/v1/contacts", scenario.contact)
+        response = await self._request(
+            "POST",
+            f"{self.urls['intake']}{scenario.path}",
+            scenario.contact,
+            auth=self._credentials.get(scenario.partner_id),
+        )
+        if response.status_code != 201:
+            raise RuntimeError(f"intake refused a contact: {response.status_code} {response.text[:300]}")
         episode_id = response.json()["episode_id"]
+        if episode_id in self.journeys:  # intake joined this contact to the person's open episode
+            return self.journeys[episode_id]
         journey = Journey(episode_id, scenario, posted_at, self.events[episode_id])
         self.journeys[episode_id] = journey
         self._known.setdefault(episode_id, asyncio.get_running_loop().create_future()).set_result(journey)
@@ -184,28 +226,30 @@ class Partners:
         if journey is None:
             return
         data = seen.data
-        if seen.type == "continuum.response.assigned.v1":
+        if seen.type == "continuum.response.assigned.v1" and "mobile_app" in self._answers:
             url = f"{self.urls['dispatch']}/v1/responses/{data['response_id']}/updates"
+            if journey.scenario.disposition is None:
+                return  # this journey's team does not report back
             for status in self._app_updates:
                 body = {"status": status}
                 if status == "resolved":
                     body |= {"disposition": journey.scenario.disposition, "needs": journey.scenario.needs}
                 await self._request("POST", url, body)
-        elif seen.type == "continuum.handoff.requested.v1":
+        elif seen.type == "continuum.handoff.requested.v1" and "facility" in self._answers:
             partner = {"partner_id": data["to_party"]}
             await self._request("POST", f"{self.urls['handoff']}/v1/handoffs/{data['handoff_id']}/accept", partner)
             await self._request("POST", f"{self.urls['handoff']}/v1/handoffs/{data['handoff_id']}/complete", partner)
-        elif seen.type == "continuum.followup.scheduled.v1":
+        elif seen.type == "continuum.followup.scheduled.v1" and "followup_peer" in self._answers:
             url = f"{self.urls['followup']}/v1/followups/{data['followup_id']}/attempts"
             await self._request("POST", url, {"reached": True, "channel": "phone"})
 
-    async def _request(self, method: str, url: str, body: dict) -> httpx.Response:
+    async def _request(self, method: str, url: str, body: dict, auth: tuple[str, str] | None = None) -> httpx.Response:
         """Like a partner system: retry while a service is down or restarting; a 409 means already done."""
         delay = 0.1
         while True:
             try:
                 async with self._limit:
-                    response = await self._client.request(method, url, json=body)
+                    response = await self._client.request(method, url, json=body, auth=auth)
                 if response.status_code < 500:
                     if response.status_code >= 400 and response.status_code != 409:
                         log.warning("%s %s -> %s %s", method, url, response.status_code, response.text[:200])

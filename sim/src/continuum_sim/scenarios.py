@@ -10,18 +10,44 @@ STREETS = ["Elm", "Oak", "Maple", "Cedar", "Pine", "Birch"]
 
 @dataclass(frozen=True)
 class Scenario:
-    """A contact to post and how the partner systems will answer it."""
+    """A contact a partner system posts to intake, and how the partner systems will answer it."""
 
     name: str
+    partner_id: str
+    channel: str
+    path: str
     contact: dict
-    disposition: str = "resolved_in_place"
+    disposition: str | None = "resolved_in_place"
     needs: list[str] = field(default_factory=list)
 
 
-def _caller(rng: random.Random) -> dict:
+# The partner systems the scenarios speak for, and the channels each is registered for at intake.
+PARTNER_SYSTEMS = {
+    "county-911-cad": ["911_transfer"],
+    "peer-warmline": ["warmline_call", "warmline_chat", "warmline_text"],
+    "988-center": ["crisis_line_call", "crisis_line_chat", "crisis_line_text"],
+    "outreach-team": ["street_outreach"],
+}
+
+# A fictional county: its urban centre, and the rural area around it.
+CENTRAL = (45.52, -122.67)
+OUTER = (45.80, -122.30)
+
+
+def _near(rng: random.Random, point: tuple[float, float]) -> dict:
     return {
-        "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-        "phone": f"555-01{rng.randint(0, 99):02d}",
+        "latitude": round(point[0] + rng.uniform(-0.03, 0.03), 5),
+        "longitude": round(point[1] + rng.uniform(-0.03, 0.03), 5),
+        "uncertainty_m": 50,
+    }
+
+
+def _caller(rng: random.Random) -> dict:
+    # Varied enough that two sample contacts are almost never the same person to intake's matching.
+    initial = chr(ord("A") + rng.randrange(26))
+    return {
+        "name": f"{rng.choice(FIRST)} {initial}. {rng.choice(LAST)}",
+        "phone": f"555-{rng.randint(200, 999)}-{rng.randint(1000, 9999)}",
         "date_of_birth": f"{rng.randint(1950, 2006)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
         "address": f"{rng.randint(1, 999)} {rng.choice(STREETS)} Street",
     }
@@ -30,10 +56,14 @@ def _caller(rng: random.Random) -> dict:
 def homeless_911_call(rng: random.Random) -> Scenario:
     return Scenario(
         "911 welfare check, person without housing: mobile team, stabilization, housing referral",
+        "county-911-cad",
+        "911_transfer",
+        "/v1/contacts/911",
         {
-            "channel": "911_transfer",
-            "partner_id": "county-911-cad",
-            "call_type": "WELFARE_CHECK",
+            "incident_tracking_id": f"urn:emergency:eido:incident:{rng.getrandbits(48):012x}",
+            "call_type_code": "WELFARE_CHECK",
+            "priority": 3,
+            "location": _near(rng, CENTRAL),
             "needs": ["mental_health", "housing"],
             "caller": _caller(rng),
             "note": "Caller says the person is sleeping outside and shouting; no weapons seen.",
@@ -43,12 +73,35 @@ def homeless_911_call(rng: random.Random) -> Scenario:
     )
 
 
+def weapon_911_call(rng: random.Random) -> Scenario:
+    return Scenario(
+        "911 call, a weapon reported: co-response, police not deflected",
+        "county-911-cad",
+        "911_transfer",
+        "/v1/contacts/911",
+        {
+            "incident_tracking_id": f"urn:emergency:eido:incident:{rng.getrandbits(48):012x}",
+            "call_type_code": "SUICIDE_THREAT",
+            "priority": 1,
+            "location": _near(rng, CENTRAL),
+            "safety": {"weapon": True},
+            "needs": ["mental_health"],
+            "caller": _caller(rng),
+            "note": "Brother says he has a knife and is talking about ending it.",
+        },
+        disposition="transported_to_stabilization",
+        needs=["stabilization"],
+    )
+
+
 def warmline_call(rng: random.Random) -> Scenario:
     return Scenario(
         "peer warmline call at night, no safety risk: peer support",
+        "peer-warmline",
+        "warmline_call",
+        "/v1/contacts/warmline",
         {
-            "channel": "warmline_call",
-            "partner_id": "peer-warmline",
+            "medium": "call",
             "reported_stage": "sub_acute",
             "needs": ["mental_health"],
             "caller": _caller(rng),
@@ -60,9 +113,11 @@ def warmline_call(rng: random.Random) -> Scenario:
 def crisis_text_declines(rng: random.Random) -> Scenario:
     return Scenario(
         "988 text, mobile team offered, person declines services",
+        "988-center",
+        "crisis_line_text",
+        "/v1/contacts/crisis-line",
         {
-            "channel": "crisis_line_text",
-            "partner_id": "988-center",
+            "medium": "text",
             "needs": ["mental_health"],
             "caller": _caller(rng),
             "note": "Texted 988 after an argument; later said they are safe.",
@@ -74,9 +129,11 @@ def crisis_text_declines(rng: random.Random) -> Scenario:
 def substance_use_outreach(rng: random.Random) -> Scenario:
     return Scenario(
         "street outreach, substance use: mobile team, resolved in place with a referral",
+        "outreach-team",
+        "street_outreach",
+        "/v1/contacts/street-outreach",
         {
-            "channel": "street_outreach",
-            "partner_id": "outreach-team",
+            "location": _near(rng, OUTER),
             "needs": ["substance_use", "basic_needs"],
             "caller": _caller(rng),
             "note": "Met at the shelter door, asked about detox.",

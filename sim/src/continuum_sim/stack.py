@@ -1,6 +1,7 @@
 """Runs the four services as separate OS processes against one broker, for the demo, tests and bench."""
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -79,6 +80,7 @@ class Stack:
     group_prefix: str = "continuum"
     database_urls: dict[str, str] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
+    admin_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     services: dict[str, ServiceProcess] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -92,6 +94,7 @@ class Stack:
                 "CONTINUUM_EPISODE_TOPIC": self.topic,
                 "CONTINUUM_DEAD_LETTER_TOPIC": f"{self.topic}.dlq",
                 "CONTINUUM_GROUP_PREFIX": self.group_prefix,
+                "CONTINUUM_ADMIN_TOKEN": self.admin_token,
                 **self.extra_env,
             }
             if name in self.database_urls:

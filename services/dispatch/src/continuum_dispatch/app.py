@@ -6,12 +6,17 @@ from fastapi import FastAPI
 
 from continuum_dispatch import api
 from continuum_dispatch.config import DispatchSettings
-from continuum_dispatch.domain import EtaPolicy
 from continuum_dispatch.handlers import build_handlers
+from continuum_dispatch.timers import build_sweeps
 
 
 def create_app(settings: DispatchSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or DispatchSettings()
-    eta = EtaPolicy(base_minutes=settings.eta_base_minutes, per_active_minutes=settings.eta_per_active_minutes)
-    runtime = Runtime(settings, handlers=build_handlers(eta), migrations_package="continuum_dispatch", clock=clock)
+    runtime = Runtime(
+        settings,
+        handlers=build_handlers(settings),
+        migrations_package="continuum_dispatch",
+        clock=clock,
+        sweeps=build_sweeps(settings),
+    )
     return runtime.create_app(title="Continuum dispatch: someone to respond, a safe place to go", routers=[api.router])

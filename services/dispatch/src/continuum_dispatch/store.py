@@ -1,4 +1,8 @@
-"""Dispatch's tables: the responder roster, places to go, responses and bed reservations."""
+"""Dispatch's tables: the roster, places, responses (with their timers), bed reservations, deflections, tasks, audit.
+
+Timers are columns: a response's acknowledgement and target due times, a reservation's hold; a sweep
+clears or acts on each once it is due.
+"""
 
 from datetime import datetime
 from uuid import UUID, uuid4
@@ -13,23 +17,27 @@ class Responder(SQLModel, table=True):
     __tablename__ = "dispatch_responder"
     responder_id: str = Field(primary_key=True, max_length=64)
     kind: str = Field(max_length=32)
-    with_peer: bool
-    area: str = Field(max_length=64)
     status: str = Field(max_length=32)
+    members: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # Where the team is based or stands by: a team's position, not a person's.
+    latitude: float | None = None
+    longitude: float | None = None
+    coverage_areas: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    hours: list[dict] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
 
 class Place(SQLModel, table=True):
-    """A safe place to go: a stabilization unit, a peer respite, a 23-hour bed."""
+    """A safe place to go; its reserved and occupied beds are counted from the reservations."""
 
     __tablename__ = "dispatch_place"
     place_id: str = Field(primary_key=True, max_length=64)
     place_type: str = Field(max_length=32)
     capacity: int
-    occupied: int = 0
+    accepting: bool = True
 
 
 class Response(SQLModel, table=True):
-    """One responder sent to one episode, and how far that response has got."""
+    """One responder sent to one episode, how far that response has got, and its due times."""
 
     __tablename__ = "dispatch_response"
     response_id: UUID = Field(default_factory=uuid4, primary_key=True)
@@ -44,10 +52,20 @@ class Response(SQLModel, table=True):
     needs: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+    # What a replacement team needs to be chosen the same way: the incident's area and grid cell, never more.
+    area: str | None = Field(default=None, max_length=64)
+    grid: str | None = Field(default=None, max_length=12)
+    peer_preferred: bool = False
+    target_minutes: int | None = None
+    acknowledge_due: datetime | None = Field(default=None, index=True, sa_type=UTCDateTime)
+    target_due: datetime | None = Field(default=None, index=True, sa_type=UTCDateTime)
+    replaces: UUID | None = None
+    reason: str | None = Field(default=None, max_length=64)
 
 
 class Reservation(SQLModel, table=True):
-    """A bed held at a place for the person a response is bringing there."""
+    """A bed held at a place for the person a response is bringing there: held, admitted, then discharged
+    (or released when nobody came before the hold ran out)."""
 
     __tablename__ = "dispatch_reservation"
     reservation_id: UUID = Field(default_factory=uuid4, primary_key=True)
@@ -55,4 +73,47 @@ class Reservation(SQLModel, table=True):
     response_id: UUID = Field(index=True, foreign_key="dispatch_response.response_id")
     place_id: str = Field(foreign_key="dispatch_place.place_id", max_length=64)
     reserved_at: datetime = Field(sa_type=UTCDateTime)
-    hold_until: datetime = Field(sa_type=UTCDateTime)
+    hold_until: datetime = Field(index=True, sa_type=UTCDateTime)
+    state: str = Field(default="held", index=True, max_length=16)
+    admitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Deflection(SQLModel, table=True):
+    """A 911 or 311 call of an eligible type, and whether police were deflected from it: the county's measure."""
+
+    __tablename__ = "dispatch_deflection"
+    deflection_id: UUID = Field(default_factory=uuid4, primary_key=True)
+    episode_id: UUID = Field(index=True)
+    response_id: UUID | None = None
+    program: str | None = Field(default=None, max_length=64)
+    call_type: str | None = Field(default=None, max_length=64)
+    channel: str = Field(max_length=32)
+    demographics: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    deflected: bool
+    reason: str = Field(max_length=64)
+    at: datetime = Field(index=True, sa_type=UTCDateTime)
+
+
+class Task(SQLModel, table=True):
+    """A task given to one member of the team on a response."""
+
+    __tablename__ = "dispatch_task"
+    task_id: UUID = Field(default_factory=uuid4, primary_key=True)
+    response_id: UUID = Field(index=True, foreign_key="dispatch_response.response_id")
+    task: str = Field(max_length=64)
+    assignee_member_id: str = Field(max_length=64)
+    assigned_by: str | None = Field(default=None, max_length=64)
+    at: datetime = Field(sa_type=UTCDateTime)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who tried what and how it ended, as codes: refused peer tasks among them."""
+
+    __tablename__ = "dispatch_audit"
+    audit_id: UUID = Field(default_factory=uuid4, primary_key=True)
+    at: datetime = Field(index=True, sa_type=UTCDateTime)
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=64)
+    outcome: str = Field(max_length=64)
+    response_id: UUID | None = Field(default=None, index=True)

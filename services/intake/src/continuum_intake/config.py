@@ -1,8 +1,133 @@
-"""Intake's settings: the shared service settings with intake's name and port."""
+"""Intake's settings: the county's channels, programs, areas, call types, triage rules file and vault keys."""
 
+from pathlib import Path
+from typing import Annotated, Literal
+
+from continuum_contracts.events import CODE_PATTERN
+from continuum_contracts.vocabulary import Channel
 from continuum_kit.settings import ServiceSettings
+from cryptography.fernet import Fernet
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, field_validator, model_validator
+from pydantic_settings import SettingsConfigDict
+
+Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=CODE_PATTERN)]
+
+# Public on purpose, so that a developer machine works without setup; a warning at startup says so.
+DEVELOPMENT_VAULT_KEY = "C5Adrg_l69jzwV6FRfXknkyfIDAy7YaI3JQdUVpNZVQ="
+DEVELOPMENT_INDEX_KEY = "continuum-development-blind-index-key-not-for-production"
+
+
+class ResponseArea(BaseModel):
+    """A county response area as a latitude/longitude box; an area without a box is the fallback."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    area_id: Code
+    kind: Literal["urban", "rural"]
+    min_lat: float | None = Field(default=None, ge=-90, le=90)
+    max_lat: float | None = Field(default=None, ge=-90, le=90)
+    min_lon: float | None = Field(default=None, ge=-180, le=180)
+    max_lon: float | None = Field(default=None, ge=-180, le=180)
+
+    @model_validator(mode="after")
+    def _whole_box_or_none(self) -> "ResponseArea":
+        bounds = (self.min_lat, self.max_lat, self.min_lon, self.max_lon)
+        if any(b is None for b in bounds) and any(b is not None for b in bounds):
+            raise ValueError(f"area {self.area_id}: give all of min_lat, max_lat, min_lon, max_lon or none")
+        return self
+
+
+DEFAULT_AREAS = [
+    # A fictional county: a city centre served by urban teams, everything else by rural ones.
+    ResponseArea(area_id="central", kind="urban", min_lat=45.45, max_lat=45.60, min_lon=-122.75, max_lon=-122.55),
+    ResponseArea(area_id="outer", kind="rural"),
+]
+
+DEFAULT_PROGRAMS: dict[Channel, str] = {
+    Channel.CRISIS_LINE_CALL: "988",
+    Channel.CRISIS_LINE_CHAT: "988",
+    Channel.CRISIS_LINE_TEXT: "988",
+    Channel.WARMLINE_CALL: "peer-warmline",
+    Channel.WARMLINE_CHAT: "peer-warmline",
+    Channel.WARMLINE_TEXT: "peer-warmline",
+    Channel.TRANSFER_911: "911-diversion",
+    Channel.REQUEST_311: "311-diversion",
+    Channel.POLICE_REFERRAL: "pre-arrest-diversion",
+    Channel.EMERGENCY_DEPARTMENT: "ed-bridge",
+    Channel.STREET_OUTREACH: "street-outreach",
+    Channel.WALK_IN: "walk-in-center",
+}
+
+DEFAULT_CALL_TYPES = [
+    "WELFARE_CHECK",
+    "MENTAL_HEALTH",
+    "SUICIDE_THREAT",
+    "DISTURBANCE",
+    "INTOXICATED_PERSON",
+    "TRESPASS",
+    "WEAPON",
+    "ASSAULT",
+    "MEDICAL",
+    "HOMELESS_CONCERN",
+    "NOISE",
+]
+
+DEFAULT_DEMOGRAPHIC_FIELDS = ["age_band", "gender", "race_ethnicity", "veteran_status", "language"]
 
 
 class IntakeSettings(ServiceSettings):
+    # A bad secret must not be echoed back in the startup error.
+    model_config = SettingsConfigDict(hide_input_in_errors=True)
+
     service_name: str = "intake"
     http_port: int = 8001
+    admin_token: SecretStr | None = Field(
+        default=None, description="bearer token of the admin API; unset disables it (CONTINUUM_ADMIN_TOKEN)"
+    )
+    vault_keys: list[SecretStr] = Field(
+        default=[SecretStr(DEVELOPMENT_VAULT_KEY)],
+        min_length=1,
+        description="Fernet keys of the person vault: the first encrypts, all decrypt (for rotation)",
+    )
+    vault_index_key: SecretStr = Field(
+        default=SecretStr(DEVELOPMENT_INDEX_KEY), description="HMAC key of the vault's blind matching indexes"
+    )
+    triage_rules_path: Path | None = Field(
+        default=None, description="the county's triage rules (YAML); unset means the packaged default rules"
+    )
+    areas: list[ResponseArea] = Field(default=DEFAULT_AREAS, min_length=1, description="first containing area wins")
+    program_for_channel: dict[Channel, Code] = Field(default=DEFAULT_PROGRAMS)
+    call_types: list[Code] = Field(default=DEFAULT_CALL_TYPES, description="911 call types and 311 service codes")
+    demographic_fields: list[Code] = Field(default=DEFAULT_DEMOGRAPHIC_FIELDS)
+
+    @field_validator("admin_token")
+    @classmethod
+    def _admin_token_long_enough(cls, token: SecretStr | None) -> SecretStr | None:
+        if token is not None and len(token.get_secret_value()) < 16:
+            raise ValueError("admin_token must be at least 16 characters")
+        return token
+
+    @field_validator("vault_keys")
+    @classmethod
+    def _vault_keys_are_fernet_keys(cls, keys: list[SecretStr]) -> list[SecretStr]:
+        for position, key in enumerate(keys):
+            try:
+                Fernet(key.get_secret_value())
+            except ValueError:
+                raise ValueError(f"vault_keys[{position}] is not a Fernet key (32 url-safe base64 bytes)") from None
+        return keys
+
+    @field_validator("vault_index_key")
+    @classmethod
+    def _index_key_long_enough(cls, key: SecretStr) -> SecretStr:
+        if len(key.get_secret_value()) < 32:
+            raise ValueError("vault_index_key must be at least 32 characters")
+        return key
+
+    def development_secrets(self) -> list[str]:
+        """Names of the vault secrets still at their public development values."""
+        names = []
+        if any(key.get_secret_value() == DEVELOPMENT_VAULT_KEY for key in self.vault_keys):
+            names.append("vault_keys")
+        if self.vault_index_key.get_secret_value() == DEVELOPMENT_INDEX_KEY:
+            names.append("vault_index_key")
+        return names

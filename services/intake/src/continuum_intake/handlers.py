@@ -1,100 +1,203 @@
-"""Intake's use cases: receive a contact (open and triage its episode) and follow the episode's stage."""
+"""Intake's use cases: receive a contact (open or rejoin its episode, triage it) and follow the episode's stage."""
 
-from dataclasses import dataclass
-from datetime import date
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID
 
 from continuum_contracts import Envelope
 from continuum_contracts.events import (
     ContactReceivedV1,
+    CrisisPreferences,
     EpisodeClosedV1,
     EpisodeOpenedV1,
+    EpisodeReopenedV1,
     EpisodeTriagedV1,
 )
 from continuum_contracts.vocabulary import Channel, Need, SafetyFlag, Stage
 from continuum_kit.consumer import Handler
 from continuum_kit.delivery import UnitOfWork
+from sqlmodel import Session, col, select
 
-from continuum_intake.domain import TriageDecision, triage
-from continuum_intake.store import Contact, Episode, Person
+from continuum_intake.domain import Location, area_of, grid_of, program_of, rejoin, with_preferences
+from continuum_intake.matching import Caller, match_person
+from continuum_intake.parts import IntakeParts
+from continuum_intake.store import Contact, CrisisPlan, Episode
+from continuum_intake.triage import Situation, TriageDecision, triage
 
 
 @dataclass(frozen=True)
 class NewContact:
     channel: Channel
     partner_id: str
-    safety_flags: set[SafetyFlag]
-    needs: set[Need]
+    safety_flags: frozenset[SafetyFlag] = frozenset()
+    needs: frozenset[Need] = frozenset()
     reported_stage: Stage | None = None
     call_type: str | None = None
-    name: str | None = None
-    phone: str | None = None
-    date_of_birth: date | None = None
-    address: str | None = None
+    caller: Caller = Caller()
+    location: Location | None = None
+    place: str | None = None  # an address as the partner described the place: PHI
     note: str | None = None
+    demographics: dict[str, str] = field(default_factory=dict)
+    partner_codes: dict[str, str | int] = field(default_factory=dict)
 
 
-def receive_contact(uow: UnitOfWork, new: NewContact) -> tuple[Contact, Episode, TriageDecision]:
-    """Store the person in the vault, open and triage an episode, and emit the three events."""
-    now = uow.clock.now()
-    person = Person(
-        name=new.name, phone=new.phone, date_of_birth=new.date_of_birth, address=new.address, created_at=now
+@dataclass(frozen=True)
+class Received:
+    contact: Contact
+    episode: Episode
+    decision: TriageDecision
+    joined: bool
+
+
+def preferences_of(session: Session, person_id: UUID) -> CrisisPreferences | None:
+    plan = session.get(CrisisPlan, person_id)
+    if plan is None:
+        return None
+    return CrisisPreferences(
+        peer_preferred=plan.peer_preferred,
+        language=plan.language,
+        preferred_place=plan.preferred_place,
+        helps=plan.helps,
+        avoid=plan.avoid,
     )
-    decision = triage(new.channel, new.safety_flags, new.needs, new.reported_stage)
-    episode = Episode(
-        person_id=person.person_id,
-        stage=decision.stage,
-        acuity=decision.acuity,
-        recommended_response=decision.recommended_response,
-        opened_at=now,
+
+
+def _open_episode_of(session: Session, person_id: UUID) -> Episode | None:
+    query = (
+        select(Episode)
+        .where(Episode.person_id == person_id, col(Episode.closed_at).is_(None))
+        .order_by(col(Episode.opened_at).desc())
     )
-    contact = Contact(
+    return session.exec(query).first()
+
+
+def _sealed_location(parts: IntakeParts, new: NewContact) -> str | None:
+    if new.location is None and new.place is None:
+        return None
+    where = {"address": new.place}
+    if new.location is not None:
+        where |= {
+            "latitude": new.location.latitude,
+            "longitude": new.location.longitude,
+            "uncertainty_m": new.location.uncertainty_m,
+        }
+    return parts.vault.seal(json.dumps(where))
+
+
+def _at_decision(episode: Episode | None, person_id: UUID, decision: TriageDecision, now: datetime) -> Episode:
+    """The person's open episode moved to the new decision, or a new episode at it."""
+    if episode is None:
+        episode = Episode(
+            person_id=person_id,
+            stage=decision.stage,
+            acuity=decision.acuity,
+            recommended_response=decision.recommended_response,
+            opened_at=now,
+        )
+    else:
+        episode.stage = decision.stage
+        episode.acuity = decision.acuity
+        episode.recommended_response = decision.recommended_response
+    return episode
+
+
+def _contact(
+    parts: IntakeParts, new: NewContact, episode: Episode, decision: TriageDecision, joined: bool, now: datetime
+) -> Contact:
+    return Contact(
         episode_id=episode.episode_id,
-        person_id=person.person_id,
+        person_id=episode.person_id,
         channel=new.channel,
         partner_id=new.partner_id,
         call_type=new.call_type,
+        partner_codes=new.partner_codes,
         needs=sorted(new.needs),
         safety_flags=sorted(new.safety_flags),
+        demographics=new.demographics,
+        stage=decision.stage,
+        acuity=decision.acuity,
+        recommended_response=decision.recommended_response,
+        police_required=decision.police_required,
         reasons=decision.reasons,
-        note=new.note,
+        program=program_of(new.channel, parts.programs),
+        area=area_of(new.location, parts.areas) if new.location else None,
+        grid=grid_of(new.location) if new.location else None,
+        joined=joined,
+        location_encrypted=_sealed_location(parts, new),
+        note_encrypted=parts.vault.seal(new.note),
         received_at=now,
     )
-    # No ORM relationships tie these rows, so flush parents first for the foreign keys.
-    for row in (person, episode, contact):
-        uow.session.add(row)
-        uow.session.flush()
+
+
+def receive_contact(uow: UnitOfWork, parts: IntakeParts, new: NewContact) -> Received:
+    """Match the person in the vault, triage, open an episode or rejoin their open one, and emit the events."""
+    now, session = uow.clock.now(), uow.session
+    person = match_person(session, parts.vault, new.caller, now).person
+    preferences = preferences_of(session, person.person_id)
+    situation = Situation(new.channel, new.safety_flags, new.needs, new.reported_stage)
+    decision = with_preferences(triage(parts.rules, situation), preferences)
+    open_episode = _open_episode_of(session, person.person_id)
+    previous_stage = Stage(open_episode.stage) if open_episode is not None else None
+    episode = _at_decision(open_episode, person.person_id, decision, now)
+    session.add(episode)
+    session.flush()  # no ORM relationships tie the rows, so the episode must exist before its contact
+    contact = _contact(parts, new, episode, decision, previous_stage is not None, now)
+    session.add(contact)
+    session.flush()
+    _emit(uow, contact, episode, previous_stage, preferences)
+    return Received(contact, episode, decision, joined=previous_stage is not None)
+
+
+def _emit(
+    uow: UnitOfWork,
+    contact: Contact,
+    episode: Episode,
+    previous_stage: Stage | None,
+    preferences: CrisisPreferences | None,
+) -> None:
+    """contact.received, then episode.opened for a new episode or episode.reopened for one past acute,
+    then episode.triaged."""
     episode_id = episode.episode_id
     uow.emit(
         ContactReceivedV1(
             contact_id=contact.contact_id,
-            person_id=person.person_id,
-            channel=new.channel,
-            partner_id=new.partner_id,
-            received_at=now,
+            person_id=contact.person_id,
+            channel=Channel(contact.channel),
+            partner_id=contact.partner_id,
+            received_at=contact.received_at,
         ),
         episode_id=episode_id,
     )
-    uow.emit(
-        EpisodeOpenedV1(person_id=person.person_id, stage=decision.stage, contact_id=contact.contact_id),
-        episode_id=episode_id,
+    if previous_stage is None:
+        opened = EpisodeOpenedV1(person_id=contact.person_id, stage=Stage(contact.stage), contact_id=contact.contact_id)
+        uow.emit(opened, episode_id=episode_id)
+    elif (moved := rejoin(previous_stage, Stage(contact.stage))).reopened:
+        reopened = EpisodeReopenedV1(contact_id=contact.contact_id, previous_stage=previous_stage, stage=moved.stage)
+        uow.emit(reopened, episode_id=episode_id)
+    uow.emit(triaged_event(contact, preferences), episode_id=episode_id)
+
+
+def triaged_event(contact: Contact, preferences: CrisisPreferences | None) -> EpisodeTriagedV1:
+    """Codes only: the area and a ~5 km grid cell of the incident, never its coordinates or address."""
+    return EpisodeTriagedV1(
+        contact_id=contact.contact_id,
+        channel=Channel(contact.channel),
+        stage=Stage(contact.stage),
+        acuity=contact.acuity,
+        needs=contact.needs,
+        safety_flags=contact.safety_flags,
+        recommended_response=contact.recommended_response,
+        police_required=contact.police_required,
+        reasons=contact.reasons,
+        call_type=contact.call_type,
+        program=contact.program,
+        area=contact.area,
+        grid=contact.grid,
+        preferences=preferences,
+        demographics=contact.demographics,
+        returning=contact.joined,
     )
-    uow.emit(
-        EpisodeTriagedV1(
-            contact_id=contact.contact_id,
-            channel=new.channel,
-            stage=decision.stage,
-            acuity=decision.acuity,
-            needs=sorted(new.needs),
-            safety_flags=sorted(new.safety_flags),
-            recommended_response=decision.recommended_response,
-            police_required=decision.police_required,
-            reasons=decision.reasons,
-            call_type=new.call_type,
-        ),
-        episode_id=episode_id,
-    )
-    return contact, episode, decision
 
 
 def _episode(uow: UnitOfWork, episode_id: UUID) -> Episode | None:
@@ -121,7 +224,12 @@ def _move_to(stage: Stage) -> Handler:
     return apply
 
 
-PUBLISHES = ("continuum.contact.received.v1", "continuum.episode.opened.v1", "continuum.episode.triaged.v1")
+PUBLISHES = (
+    "continuum.contact.received.v1",
+    "continuum.episode.opened.v1",
+    "continuum.episode.reopened.v1",
+    "continuum.episode.triaged.v1",
+)
 
 HANDLERS: dict[str, Handler] = {
     "continuum.episode.closed.v1": close_episode,

@@ -1,0 +1,99 @@
+"""The county's admin API: register partner systems, list them, and read the match-review queue."""
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from continuum_contracts.vocabulary import Channel
+from continuum_kit.service import SessionDep, UnitOfWorkDep
+from fastapi import APIRouter, HTTPException, Query, status
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from continuum_intake.auth import AdminOnly, PartnerEventType
+from continuum_intake.config import Code
+from continuum_intake.passwords import hash_secret
+from continuum_intake.store import MatchReview, Partner
+from continuum_intake.validation import PhiSafeRoute
+
+router = APIRouter(prefix="/v1", dependencies=[AdminOnly], route_class=PhiSafeRoute)
+
+
+class PartnerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    partner_id: Code
+    secret: str = Field(min_length=24, max_length=200, description="the partner's HTTP Basic password; stored hashed")
+    channels: list[Channel] = Field(default=[], description="the channels it may post contacts on")
+    event_types: list[PartnerEventType] = Field(default=[], description="what else it may send")
+
+
+class PartnerOut(BaseModel):
+    """A registered partner, without its secret or the secret's hash."""
+
+    partner_id: str
+    channels: list[Channel]
+    event_types: list[PartnerEventType]
+    created_at: datetime
+    active: bool
+
+    @classmethod
+    def of(cls, partner: Partner) -> "PartnerOut":
+        return cls(
+            partner_id=partner.partner_id,
+            channels=partner.channels,
+            event_types=partner.event_types,
+            created_at=partner.created_at,
+            active=partner.active,
+        )
+
+
+class ReviewOut(BaseModel):
+    review_id: UUID
+    person_id: UUID
+    candidate_person_id: UUID
+    reason: str
+    status: str
+    created_at: datetime
+
+
+def _already_registered(partner_id: str) -> HTTPException:
+    return HTTPException(status.HTTP_409_CONFLICT, detail=f"partner {partner_id!r} is already registered")
+
+
+@router.post("/admin/partners", status_code=status.HTTP_201_CREATED, response_model=PartnerOut, tags=["admin"])
+def register_partner(body: PartnerIn, uow: UnitOfWorkDep) -> PartnerOut:
+    if uow.session.get(Partner, body.partner_id) is not None:
+        raise _already_registered(body.partner_id)
+    partner = Partner(
+        partner_id=body.partner_id,
+        secret_hash=hash_secret(body.secret),
+        channels=sorted(set(body.channels)),
+        event_types=sorted(set(body.event_types)),
+        created_at=uow.clock.now(),
+    )
+    uow.session.add(partner)
+    try:
+        uow.commit()
+    except IntegrityError:  # registered by a concurrent request
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, detail=f"partner {body.partner_id!r} is already registered"
+        ) from None
+    return PartnerOut.of(partner)
+
+
+@router.get("/admin/partners", response_model=list[PartnerOut], tags=["admin"])
+def list_partners(session: SessionDep) -> list[PartnerOut]:
+    partners = session.exec(select(Partner).order_by(col(Partner.partner_id))).all()
+    return [PartnerOut.of(partner) for partner in partners]
+
+
+@router.get("/reviews", response_model=list[ReviewOut], tags=["admin"], summary="Records that may be one person")
+def list_reviews(
+    session: SessionDep,
+    review_status: Annotated[str | None, Query(alias="status", pattern="^(open|merged|dismissed)$")] = "open",
+) -> list[ReviewOut]:
+    query = select(MatchReview).order_by(col(MatchReview.created_at))
+    if review_status is not None:
+        query = query.where(MatchReview.status == review_status)
+    return [ReviewOut.model_validate(review, from_attributes=True) for review in session.exec(query).all()]

@@ -1,0 +1,126 @@
+"""Who may call intake: partner systems by HTTP Basic, within their registration; operators by the admin token."""
+
+import hmac
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated
+
+from continuum_contracts.vocabulary import Channel
+from continuum_kit.service import RuntimeDep
+from fastapi import Depends, HTTPException, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBasicCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from continuum_intake.parts import IntakeParts, PartsDep
+from continuum_intake.passwords import DECOY_HASH, verify_secret
+from continuum_intake.store import Partner
+
+REALM = "continuum-intake"
+partner_basic = HTTPBasic(
+    scheme_name="partner", realm=REALM, auto_error=False, description="a registered partner: partner_id and secret"
+)
+admin_bearer = HTTPBearer(scheme_name="admin", auto_error=False, description="the county's CONTINUUM_ADMIN_TOKEN")
+
+
+class PartnerEventType(StrEnum):
+    """What a partner may be registered to send, besides contacts on its channels."""
+
+    CONTACT_SUBMITTED = "continuum.contact.submitted.v1"
+    CRISIS_PLAN_RECORDED = "continuum.crisis-plan.recorded"
+
+
+@dataclass(frozen=True)
+class AuthenticatedPartner:
+    partner_id: str
+    channels: frozenset[str]
+    event_types: frozenset[str]
+
+    def require_channel(self, channel: Channel) -> None:
+        if channel.value not in self.channels:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                detail=f"partner {self.partner_id!r} is not registered for channel {channel.value!r}",
+            )
+
+    def require_event_type(self, event_type: PartnerEventType) -> None:
+        if event_type.value not in self.event_types:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                detail=f"partner {self.partner_id!r} is not registered for event type {event_type.value!r}",
+            )
+
+
+def _unauthenticated(*challenges: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED,
+        detail="missing or wrong credentials",
+        headers={"WWW-Authenticate": ", ".join(challenges)},
+    )
+
+
+BASIC_CHALLENGE = f'Basic realm="{REALM}"'
+BEARER_CHALLENGE = f'Bearer realm="{REALM}"'
+
+
+def _registered(engine: Engine, partner_id: str) -> Partner | None:
+    # A session of its own, closed at once: on SQLite an open one would hold the lock the request's
+    # unit of work needs.
+    with Session(engine, expire_on_commit=False) as session:
+        return session.get(Partner, partner_id)
+
+
+def _check_partner(credentials: HTTPBasicCredentials | None, engine: Engine, parts: IntakeParts) -> Partner:
+    if credentials is None:
+        raise _unauthenticated(BASIC_CHALLENGE)
+    partner = _registered(engine, credentials.username)
+    if partner is None or not partner.active:
+        # The same scrypt cost as a known partner, so that timing does not tell which partner ids exist.
+        verify_secret(credentials.password, DECOY_HASH)
+        raise _unauthenticated(BASIC_CHALLENGE)
+    if not parts.verified.check(partner.partner_id, partner.secret_hash, credentials.password):
+        raise _unauthenticated(BASIC_CHALLENGE)
+    return partner
+
+
+def authenticate_partner(
+    credentials: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)], runtime: RuntimeDep, parts: PartsDep
+) -> AuthenticatedPartner:
+    partner = _check_partner(credentials, runtime.engine, parts)
+    return AuthenticatedPartner(partner.partner_id, frozenset(partner.channels), frozenset(partner.event_types))
+
+
+def _check_admin(credentials: HTTPAuthorizationCredentials | None, parts: IntakeParts) -> None:
+    if parts.admin_token is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="admin API disabled: set CONTINUUM_ADMIN_TOKEN")
+    expected = parts.admin_token.get_secret_value().encode()
+    if credentials is None or not hmac.compare_digest(credentials.credentials.encode(), expected):
+        raise _unauthenticated(BEARER_CHALLENGE)
+
+
+def require_admin(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(admin_bearer)], parts: PartsDep
+) -> None:
+    _check_admin(credentials, parts)
+
+
+def crisis_plan_recorder(
+    basic: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(admin_bearer)],
+    runtime: RuntimeDep,
+    parts: PartsDep,
+) -> str:
+    """Who records or reads a crisis plan: ``admin``, or a partner registered for crisis plans."""
+    if bearer is not None:
+        _check_admin(bearer, parts)
+        return "admin"
+    if basic is None:
+        raise _unauthenticated(BASIC_CHALLENGE, BEARER_CHALLENGE)
+    partner = authenticate_partner(basic, runtime, parts)
+    partner.require_event_type(PartnerEventType.CRISIS_PLAN_RECORDED)
+    return partner.partner_id
+
+
+PartnerDep = Annotated[AuthenticatedPartner, Depends(authenticate_partner)]
+AdminOnly = Depends(require_admin)
+PlanRecorderDep = Annotated[str, Depends(crisis_plan_recorder)]

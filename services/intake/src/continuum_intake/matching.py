@@ -1,0 +1,107 @@
+"""Finds the vault record of the person a contact is about, or makes one; flags look-alikes for review.
+
+A strong match (the same phone number, or the same name and date of birth) is the same person. The
+same name alone is not enough: the contact gets a new record and a supervisor gets a review row.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from continuum_intake.domain import review_reason
+from continuum_intake.store import MatchReview, Person
+from continuum_intake.vault import Vault
+
+MAX_REVIEWS_PER_CONTACT = 10  # a common name must not flood the review queue
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Personal details as the partner sent them; they go into the vault encrypted and nowhere else."""
+
+    name: str | None = None
+    phone: str | None = None
+    date_of_birth: date | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    person: Person
+    reviews: list[MatchReview]
+
+
+def _first(session: Session, column: object, value: str | None) -> Person | None:
+    if value is None:
+        return None
+    query = select(Person).where(column == value).order_by(col(Person.created_at))
+    return session.exec(query).first()
+
+
+def _fill_blanks(person: Person, caller: Caller, vault: Vault) -> None:
+    """A returning person may tell us what we did not know; what we knew is not overwritten."""
+    if person.phone_encrypted is None and caller.phone:
+        person.phone_encrypted, person.phone_index = vault.seal(caller.phone), vault.phone_index(caller.phone)
+    if person.name_encrypted is None and caller.name:
+        person.name_encrypted, person.name_index = vault.seal(caller.name), vault.name_index(caller.name)
+    if person.date_of_birth_encrypted is None and caller.date_of_birth:
+        person.date_of_birth_encrypted = vault.seal_date(caller.date_of_birth)
+    if person.name_birth_date_index is None:
+        person.name_birth_date_index = vault.name_birth_date_index(
+            vault.unseal(person.name_encrypted), vault.unseal_date(person.date_of_birth_encrypted)
+        )
+    if person.address_encrypted is None and caller.address:
+        person.address_encrypted = vault.seal(caller.address)
+
+
+def _new_person(caller: Caller, vault: Vault, now: datetime) -> Person:
+    return Person(
+        name_encrypted=vault.seal(caller.name),
+        phone_encrypted=vault.seal(caller.phone),
+        date_of_birth_encrypted=vault.seal_date(caller.date_of_birth),
+        address_encrypted=vault.seal(caller.address),
+        phone_index=vault.phone_index(caller.phone),
+        name_birth_date_index=vault.name_birth_date_index(caller.name, caller.date_of_birth),
+        name_index=vault.name_index(caller.name),
+        created_at=now,
+    )
+
+
+def _reviews(session: Session, person: Person, caller: Caller, now: datetime) -> list[MatchReview]:
+    if person.name_index is None:
+        return []
+    query = (
+        select(Person)
+        .where(Person.name_index == person.name_index, Person.person_id != person.person_id)
+        .order_by(col(Person.created_at).desc())
+        .limit(MAX_REVIEWS_PER_CONTACT)
+    )
+    return [
+        MatchReview(
+            person_id=person.person_id,
+            candidate_person_id=candidate.person_id,
+            reason=review_reason(caller.date_of_birth is not None, candidate.date_of_birth_encrypted is not None),
+            created_at=now,
+        )
+        for candidate in session.exec(query).all()
+    ]
+
+
+def match_person(session: Session, vault: Vault, caller: Caller, now: datetime) -> Match:
+    """The person's vault record (flushed, so that rows can refer to it) and any reviews it raised."""
+    known = _first(session, Person.phone_index, vault.phone_index(caller.phone)) or _first(
+        session, Person.name_birth_date_index, vault.name_birth_date_index(caller.name, caller.date_of_birth)
+    )
+    if known is not None:
+        _fill_blanks(known, caller, vault)
+        session.add(known)
+        session.flush()
+        return Match(known, [])
+    person = _new_person(caller, vault, now)
+    session.add(person)
+    session.flush()
+    reviews = _reviews(session, person, caller, now)
+    session.add_all(reviews)
+    session.flush()
+    return Match(person, reviews)
