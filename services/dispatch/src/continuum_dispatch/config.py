@@ -54,7 +54,7 @@ class DispatchSettings(ServiceSettings):
     demographic_fields: list[Code] = Field(
         default=DEFAULT_DEMOGRAPHIC_FIELDS, description="the demographic codes kept for deflection reports"
     )
-    reservation_hold_minutes: int = Field(default=120, ge=1, description="how long a reserved bed is held")
+    reservation_hold_minutes: float = Field(default=120, gt=0, description="how long a reserved bed is held")
 
     @field_validator("admin_token")
     @classmethod
