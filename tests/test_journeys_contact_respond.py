@@ -203,7 +203,7 @@ async def _respite(client: httpx.AsyncClient) -> dict:
 
 async def test_refused_partner_input_changes_nothing_anywhere(county):
     """Wrong credentials, a channel outside a partner's registration, out-of-range coordinates, an unknown
-    call type, an unknown team and an impossible transition are each refused, and no event is published."""
+    call type, an unknown team and a backwards move of a team are each refused, and no event is published."""
     scenario = homeless_911_call(random.Random(27))
     async with partners(county, answers=frozenset()) as sim:
         secret = sim._credentials["county-911-cad"][1]
@@ -251,7 +251,7 @@ async def test_refused_partner_input_changes_nothing_anywhere(county):
         "latitude out of range": 422,
         "unknown call type": 422,
         "unknown team": 404,
-        "impossible transition": 422,
+        "resolved without a disposition": 422,
         "backwards": 409,
     }
     assert "latitude" in str(answers["latitude out of range"].json()["detail"])
