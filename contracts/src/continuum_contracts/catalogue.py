@@ -19,10 +19,17 @@ CATALOGUE: dict[str, type[EventPayload]] = {
     "continuum.placement.discharged.v1": ev.PlacementDischargedV1,
     "continuum.handoff.requested.v1": ev.HandoffRequestedV1,
     "continuum.handoff.accepted.v1": ev.HandoffAcceptedV1,
+    "continuum.handoff.declined.v1": ev.HandoffDeclinedV1,
+    "continuum.handoff.escalated.v1": ev.HandoffEscalatedV1,
     "continuum.handoff.completed.v1": ev.HandoffCompletedV1,
     "continuum.referral.sent.v1": ev.ReferralSentV1,
+    "continuum.referral.result.v1": ev.ReferralResultRecordedV1,
+    "continuum.referral.reminded.v1": ev.ReferralReminderSentV1,
     "continuum.followup.scheduled.v1": ev.FollowupScheduledV1,
+    "continuum.followup.attempted.v1": ev.FollowupAttemptedV1,
     "continuum.followup.completed.v1": ev.FollowupCompletedV1,
+    "continuum.followup.risk_found.v1": ev.FollowupRiskFoundV1,
+    "continuum.reengagement.requested.v1": ev.ReengagementRequestedV1,
     "continuum.episode.closed.v1": ev.EpisodeClosedV1,
 }
 

@@ -179,12 +179,31 @@ class HandoffRequestedV1(EventPayload):
     to_party: str = Code
     warm: bool = True
     status: TaskStatus = TaskStatus.REQUESTED
+    kind: CodeStr | None = Field(default=None, description="e.g. pre_arrest_diversion, team_to_stabilization")
+    accept_by: datetime | None = Field(default=None, description="escalates if not accepted by then")
 
 
 class HandoffAcceptedV1(EventPayload):
     handoff_id: UUID
     accepted_by: str = Code
     status: TaskStatus = TaskStatus.ACCEPTED
+    no_booking: bool = Field(default=False, description="pre-arrest diversion: the person was not booked")
+
+
+class HandoffDeclinedV1(EventPayload):
+    handoff_id: UUID
+    declined_by: str = Code
+    reason: CodeStr
+    status: TaskStatus = TaskStatus.REJECTED
+
+
+class HandoffEscalatedV1(EventPayload):
+    """A handoff nobody accepted in time: the sender (e.g. the officer's system) and a supervisor must act."""
+
+    handoff_id: UUID
+    to_party: str = Code
+    reason: CodeStr
+    waited_minutes: int = Field(ge=0)
 
 
 class HandoffCompletedV1(EventPayload):
@@ -197,6 +216,23 @@ class ReferralSentV1(EventPayload):
     kind: ReferralKind
     to_party: str = Code
     status: TaskStatus = TaskStatus.REQUESTED
+    hmis_event: CodeStr | None = Field(default=None, description="HMIS 4.20 Coordinated Entry Event code")
+    living_situation: CodeStr | None = Field(default=None, description="HMIS 4.12 Current Living Situation code")
+
+
+class ReferralResultRecordedV1(EventPayload):
+    """The receiving partner reported the referral's result (HMIS 4.20 referral result and date)."""
+
+    referral_id: UUID
+    result: CodeStr
+    result_date: datetime
+    status: TaskStatus
+
+
+class ReferralReminderSentV1(EventPayload):
+    referral_id: UUID
+    to_party: str = Code
+    reminder: int = Field(ge=1)
 
 
 class FollowupScheduledV1(EventPayload):
@@ -204,6 +240,7 @@ class FollowupScheduledV1(EventPayload):
     sequence: int = Field(ge=1)
     due_at: datetime
     channel: FollowupChannel
+    recipient: CodeStr | None = Field(default=None, description="person, or family for a caregiver's support")
     assigned_peer: str = Code
 
 
@@ -212,6 +249,32 @@ class FollowupCompletedV1(EventPayload):
     sequence: int = Field(ge=1)
     reached: bool
     attempts: int = Field(ge=1)
+
+
+class FollowupAttemptedV1(EventPayload):
+    followup_id: UUID
+    sequence: int = Field(ge=1)
+    reached: bool
+    attempts: int = Field(ge=1)
+    channel: FollowupChannel
+    wellbeing: CodeStr | None = None
+    new_needs: list[Need] = []
+
+
+class ReengagementRequestedV1(EventPayload):
+    """Every attempt to reach the person failed: outreach should try in person. The episode stays open."""
+
+    followup_id: UUID
+    attempts: int = Field(ge=1)
+    reason: CodeStr
+
+
+class FollowupRiskFoundV1(EventPayload):
+    """A check-in found renewed risk: intake records it as a new contact on the same episode."""
+
+    followup_id: UUID
+    safety_flags: list[SafetyFlag] = []
+    needs: list[Need] = []
 
 
 class EpisodeClosedV1(EventPayload):
