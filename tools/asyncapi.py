@@ -15,15 +15,17 @@ from continuum_followup.handlers import build_handlers as followup_handlers
 from continuum_handoff.config import HandoffSettings
 from continuum_handoff.handlers import PUBLISHES as HANDOFF_SENDS
 from continuum_handoff.handlers import build_handlers as handoff_handlers
-from continuum_intake.handlers import HANDLERS as INTAKE_HANDLERS
+from continuum_intake.config import IntakeSettings
 from continuum_intake.handlers import PUBLISHES as INTAKE_SENDS
+from continuum_intake.handlers import build_handlers as intake_handlers
+from continuum_intake.parts import build_parts
 
 DIRECTORY = Path(__file__).resolve().parents[1] / "contracts" / "asyncapi"
 
 
 def documents() -> dict[str, dict]:
     receives = {
-        "intake": INTAKE_HANDLERS,
+        "intake": intake_handlers(build_parts(IntakeSettings())),
         "dispatch": dispatch_handlers(DispatchSettings()),
         "handoff": handoff_handlers(HandoffSettings()),
         "followup": followup_handlers(FollowupSettings()),

@@ -18,6 +18,7 @@ class Channel(StrEnum):
     EMERGENCY_DEPARTMENT = "emergency_department"
     STREET_OUTREACH = "street_outreach"
     WALK_IN = "walk_in"
+    FOLLOWUP_CHECKIN = "followup_checkin"  # a peer's check-in found renewed risk
 
 
 class Stage(StrEnum):

@@ -3,13 +3,18 @@
 from uuid import uuid4
 
 from continuum_contracts import Envelope
-from continuum_contracts.events import EpisodeClosedV1, ResponseResolvedV1
-from continuum_intake.handlers import HANDLERS
+from continuum_contracts.events import EpisodeClosedV1, FollowupRiskFoundV1, ResponseResolvedV1
+from continuum_intake.config import IntakeSettings
+from continuum_intake.handlers import build_handlers
+from continuum_intake.parts import build_parts
 from continuum_kit.testing import outbox, unit_of_work
 
 CALLER = {"name": "Emerson Madeup", "phone": "555-0166", "date_of_birth": "1992-07-14"}
 RECEIVED, OPENED = "continuum.contact.received.v1", "continuum.episode.opened.v1"
 REOPENED, TRIAGED = "continuum.episode.reopened.v1", "continuum.episode.triaged.v1"
+
+
+HANDLERS = build_handlers(build_parts(IntakeSettings()))
 
 
 def deliver(engine, clock, payload, episode_id) -> None:
@@ -122,3 +127,18 @@ def test_crisis_plans_are_recorded_only_by_registered_partners_and_as_codes(clie
     assert stored.status_code == 200 and stored.json()["recorded_by"] == "peer-run-org"
     assert client.get(path, auth=peers).json()["preferred_place"] == "peer_respite"
     assert client.put(f"/v1/people/{uuid4()}/crisis-plan", json=PLAN, auth=peers).status_code == 404
+
+
+def test_check_in_finding_renewed_risk_opens_a_contact_on_the_same_episode(client, engine, clock, partner):
+    first = client.post("/v1/contacts/warmline", json={"medium": "call", "caller": CALLER}, auth=partner).json()
+    deliver(engine, clock, *resolved(first["episode_id"]))
+    seen = len(outbox(engine))
+    risk = FollowupRiskFoundV1(followup_id=uuid4(), safety_flags=["imminent_risk_with_means"], needs=["mental_health"])
+    deliver(engine, clock, risk, first["episode_id"])
+    events = outbox(engine)[seen:]
+    assert [e.type for e in events] == [RECEIVED, REOPENED, TRIAGED]
+    assert events[0].data.channel == "followup_checkin"
+    triaged = events[2].data
+    assert triaged.recommended_response == "co_response" and triaged.returning is True
+    assert {e.subject for e in events} == {first["episode_id"]}
+    assert client.get(f"/v1/episodes/{first['episode_id']}").json()["contacts"] == 2

@@ -6,14 +6,14 @@ from fastapi import FastAPI
 
 from continuum_intake import api
 from continuum_intake.config import IntakeSettings
-from continuum_intake.handlers import HANDLERS
+from continuum_intake.handlers import build_handlers
 from continuum_intake.parts import build_parts
 
 
 def create_app(settings: IntakeSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
     parts = build_parts(settings)  # before anything else: a bad rules file or key stops the service here
-    runtime = Runtime(settings, handlers=HANDLERS, migrations_package="continuum_intake", clock=clock)
+    runtime = Runtime(settings, handlers=build_handlers(parts), migrations_package="continuum_intake", clock=clock)
     app = runtime.create_app(title="Continuum intake: someone to contact", routers=[api.router])
     app.state.intake_parts = parts
     return app

@@ -13,6 +13,7 @@ from continuum_contracts.events import (
     EpisodeOpenedV1,
     EpisodeReopenedV1,
     EpisodeTriagedV1,
+    FollowupRiskFoundV1,
 )
 from continuum_contracts.vocabulary import Channel, Need, SafetyFlag, Stage
 from continuum_kit.consumer import Handler
@@ -22,7 +23,7 @@ from sqlmodel import Session, col, select
 from continuum_intake.domain import Location, area_of, grid_of, program_of, rejoin, with_preferences
 from continuum_intake.matching import Caller, match_person
 from continuum_intake.parts import IntakeParts
-from continuum_intake.store import Contact, CrisisPlan, Episode
+from continuum_intake.store import Contact, CrisisPlan, Episode, Person
 from continuum_intake.triage import Situation, TriageDecision, triage
 
 
@@ -132,8 +133,12 @@ def _contact(
 
 def receive_contact(uow: UnitOfWork, parts: IntakeParts, new: NewContact) -> Received:
     """Match the person in the vault, triage, open an episode or rejoin their open one, and emit the events."""
+    person = match_person(uow.session, parts.vault, new.caller, uow.clock.now()).person
+    return _receive(uow, parts, new, person)
+
+
+def _receive(uow: UnitOfWork, parts: IntakeParts, new: NewContact, person: Person) -> Received:
     now, session = uow.clock.now(), uow.session
-    person = match_person(session, parts.vault, new.caller, now).person
     preferences = preferences_of(session, person.person_id)
     situation = Situation(new.channel, new.safety_flags, new.needs, new.reported_stage)
     decision = with_preferences(triage(parts.rules, situation), preferences)
@@ -204,6 +209,23 @@ def _episode(uow: UnitOfWork, episode_id: UUID) -> Episode | None:
     return uow.session.get(Episode, episode_id)
 
 
+def record_renewed_risk(uow: UnitOfWork, parts: IntakeParts, envelope: Envelope) -> None:
+    """A peer's check-in found renewed risk: a new contact on the same episode, triaged like any other."""
+    risk = envelope.data
+    assert isinstance(risk, FollowupRiskFoundV1)
+    episode = _episode(uow, envelope.episode_id)
+    if episode is None or episode.closed_at is not None:
+        return
+    person = uow.session.get(Person, episode.person_id)
+    new = NewContact(
+        channel=Channel.FOLLOWUP_CHECKIN,
+        partner_id=FOLLOWUP_PARTNER,
+        safety_flags=frozenset(risk.safety_flags),
+        needs=frozenset(risk.needs),
+    )
+    _receive(uow, parts, new, person)
+
+
 def close_episode(uow: UnitOfWork, envelope: Envelope) -> None:
     assert isinstance(envelope.data, EpisodeClosedV1)
     episode = _episode(uow, envelope.episode_id)
@@ -231,8 +253,16 @@ PUBLISHES = (
     "continuum.episode.triaged.v1",
 )
 
-HANDLERS: dict[str, Handler] = {
-    "continuum.episode.closed.v1": close_episode,
-    "continuum.placement.reserved.v1": _move_to(Stage.STABILIZATION),
-    "continuum.response.resolved.v1": _move_to(Stage.POST_CRISIS),
-}
+FOLLOWUP_PARTNER = "followup-peers"
+
+
+def build_handlers(parts: IntakeParts) -> dict[str, Handler]:
+    def on_renewed_risk(uow: UnitOfWork, envelope: Envelope) -> None:
+        record_renewed_risk(uow, parts, envelope)
+
+    return {
+        "continuum.episode.closed.v1": close_episode,
+        "continuum.placement.reserved.v1": _move_to(Stage.STABILIZATION),
+        "continuum.response.resolved.v1": _move_to(Stage.POST_CRISIS),
+        "continuum.followup.risk_found.v1": on_renewed_risk,
+    }
