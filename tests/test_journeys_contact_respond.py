@@ -85,7 +85,11 @@ async def test_eligible_911_call_gets_mobile_team_with_peer_and_police_are_defle
     assert response["disposition"] == "resolved_in_place"
     async with httpx.AsyncClient() as client:
         report = (
-            await client.get(f"{county.urls['dispatch']}/v1/reports/deflections", params={"by": "program"})
+            await client.get(
+                f"{county.urls['dispatch']}/v1/reports/deflections",
+                params={"by": "program"},
+                headers={"Authorization": f"Bearer {county.admin_token}"},
+            )
         ).json()
     assert report["deflected"] >= 1
 

@@ -107,7 +107,7 @@ def test_warmline_caller_gets_the_peer_on_the_line_and_nobody_moves(desk):
     assert all(desk.responder(team)["active_responses"] == 0 for team in ("mobile-team-1", "police-dispatch"))
 
 
-def test_weapon_call_gets_co_response_and_no_deflection(desk, client):
+def test_weapon_call_gets_co_response_and_no_deflection(desk, client, admin):
     emitted = desk.triage(
         ResponseType.CO_RESPONSE,
         channel=Channel.TRANSFER_911,
@@ -121,7 +121,7 @@ def test_weapon_call_gets_co_response_and_no_deflection(desk, client):
     assert data.responder_id == "co-responder-1" and data.response_type is ResponseType.CO_RESPONSE
     assert data.reason == "police_required:weapon"
     assert "lawenforcement.deflected" not in desk.kinds(desk.events())
-    report = client.get("/v1/reports/deflections").json()
+    report = client.get("/v1/reports/deflections", headers=admin).json()
     assert (report["eligible"], report["deflected"]) == (1, 0)
 
 

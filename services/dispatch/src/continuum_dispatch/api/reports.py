@@ -46,7 +46,7 @@ def _tally(count: Count) -> dict:
     return {"eligible": count.eligible, "deflected": count.deflected, "rate": count.rate}
 
 
-@router.get("/reports/deflections", response_model=DeflectionReport)
+@router.get("/reports/deflections", response_model=DeflectionReport, dependencies=ADMIN)
 def deflection_report(
     session: SessionDep,
     settings: SettingsDep,
@@ -54,7 +54,9 @@ def deflection_report(
     since: AwareDatetime | None = None,
     until: AwareDatetime | None = None,
 ) -> DeflectionReport:
-    """Eligible 911/311 calls and how many were answered without police, in total and per group."""
+    """Eligible 911/311 calls and how many were answered without police, in total and per group.
+
+    County operators only: small demographic groups could point to a person."""
     allowed = [*FIXED_GROUPS, *settings.demographic_fields]
     unknown = [name for name in by if name not in allowed]
     if unknown:
