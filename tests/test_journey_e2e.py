@@ -61,7 +61,9 @@ async def test_911_call_walks_from_contact_to_closure_without_police(
         "handoff.accepted": 1,
         "handoff.completed": 1,
         "referral.sent": 1,
+        "referral.result": 1,
         "followup.scheduled": 2,
+        "followup.attempted": 2,
         "followup.completed": 2,
         "episode.closed": 1,
     }

@@ -8,6 +8,7 @@ import logging
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import httpx
 from aiokafka import AIOKafkaConsumer
@@ -56,7 +57,7 @@ class Journey:
         return Counter(self.order())
 
 
-ANSWERS = frozenset({"mobile_app", "facility", "followup_peer"})
+ANSWERS = frozenset({"mobile_app", "facility", "housing_partner", "followup_peer"})
 
 
 class Partners:
@@ -239,6 +240,13 @@ class Partners:
             partner = {"partner_id": data["to_party"]}
             await self._request("POST", f"{self.urls['handoff']}/v1/handoffs/{data['handoff_id']}/accept", partner)
             await self._request("POST", f"{self.urls['handoff']}/v1/handoffs/{data['handoff_id']}/complete", partner)
+        elif seen.type == "continuum.referral.sent.v1" and "housing_partner" in self._answers:
+            result = {
+                "partner_id": data["to_party"],
+                "result": "successful_referral_client_accepted",
+                "result_date": datetime.now(UTC).isoformat(),
+            }
+            await self._request("POST", f"{self.urls['handoff']}/v1/referrals/{data['referral_id']}/result", result)
         elif seen.type == "continuum.followup.scheduled.v1" and "followup_peer" in self._answers:
             url = f"{self.urls['followup']}/v1/followups/{data['followup_id']}/attempts"
             await self._request("POST", url, {"reached": True, "channel": "phone"})

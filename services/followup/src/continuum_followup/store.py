@@ -1,14 +1,24 @@
-"""Followup's tables: one plan per episode, its scheduled check-ins, and every attempt to reach the person."""
+"""Followup's tables: an episode's program, one plan per episode, its check-ins, attempts and family consents."""
 
 from datetime import datetime
 from uuid import UUID, uuid4
 
+import sqlalchemy as sa
 from continuum_kit.db import UTCDateTime
 from sqlmodel import Field, SQLModel
 
 
+class EpisodeProgram(SQLModel, table=True):
+    """What triage told followup about an episode: its county program and the channel to use (codes only)."""
+
+    __tablename__ = "followup_episode"
+    episode_id: UUID = Field(primary_key=True)
+    program: str | None = Field(default=None, max_length=64)
+    channel: str | None = Field(default=None, max_length=16, description="preferred check-in channel, if known")
+
+
 class Plan(SQLModel, table=True):
-    """An episode's follow-up plan; closed when every check-in is done or the person declined."""
+    """An episode's follow-up plan; closed when every person check-in is done, the person declined, or it went quiet."""
 
     __tablename__ = "followup_plan"
     plan_id: UUID = Field(default_factory=uuid4, primary_key=True)
@@ -17,10 +27,12 @@ class Plan(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closure_reason: str | None = Field(default=None, max_length=64)
+    declined_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    quiet_due: datetime | None = Field(default=None, sa_type=UTCDateTime, description="timer: closes a silent plan")
 
 
 class Checkin(SQLModel, table=True):
-    """A timer row: a peer's check-in due at ``due_at`` (set by the injectable clock)."""
+    """A timer row: a peer's check-in due at ``due_at`` (set by the injectable clock), with the person or family."""
 
     __tablename__ = "followup_checkin"
     followup_id: UUID = Field(default_factory=uuid4, primary_key=True)
@@ -30,13 +42,14 @@ class Checkin(SQLModel, table=True):
     due_at: datetime = Field(sa_type=UTCDateTime)
     channel: str = Field(max_length=16)
     assigned_peer: str = Field(max_length=64)
-    status: str = Field(max_length=16, description="scheduled or completed")
+    recipient: str = Field(default="person", max_length=16, sa_column_kwargs={"server_default": "person"})
+    status: str = Field(max_length=16, description="scheduled, completed, unreachable or cancelled")
     attempts: int = 0
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Attempt(SQLModel, table=True):
-    """One try at reaching the person for a check-in, reached or not."""
+    """One try at reaching the person for a check-in, reached or not; what was found, as codes."""
 
     __tablename__ = "followup_attempt"
     attempt_id: UUID = Field(default_factory=uuid4, primary_key=True)
@@ -44,3 +57,16 @@ class Attempt(SQLModel, table=True):
     reached: bool
     channel: str = Field(max_length=16)
     attempted_at: datetime = Field(sa_type=UTCDateTime)
+    wellbeing: str | None = Field(default=None, max_length=64)
+    renewed_risk: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+
+
+class FamilyContact(SQLModel, table=True):
+    """A caregiver who consented to support: the relationship code only, never a name or number."""
+
+    __tablename__ = "followup_family_contact"
+    family_contact_id: UUID = Field(default_factory=uuid4, primary_key=True)
+    episode_id: UUID = Field(index=True)
+    followup_id: UUID = Field(foreign_key="followup_checkin.followup_id")
+    relationship: str = Field(max_length=64)
+    consented_at: datetime = Field(sa_type=UTCDateTime)

@@ -7,9 +7,16 @@ from fastapi import FastAPI
 from continuum_handoff import api
 from continuum_handoff.config import HandoffSettings
 from continuum_handoff.handlers import build_handlers
+from continuum_handoff.timers import build_sweeps
 
 
 def create_app(settings: HandoffSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or HandoffSettings()
-    runtime = Runtime(settings, handlers=build_handlers(settings), migrations_package="continuum_handoff", clock=clock)
+    runtime = Runtime(
+        settings,
+        handlers=build_handlers(settings),
+        migrations_package="continuum_handoff",
+        clock=clock,
+        sweeps=build_sweeps(settings),
+    )
     return runtime.create_app(title="Continuum handoff: warm handoffs and referrals", routers=[api.router])

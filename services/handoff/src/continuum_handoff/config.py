@@ -1,8 +1,8 @@
-"""Handoff's settings: the shared service settings with handoff's name, port and housing partner."""
+"""Handoff's settings: the shared service settings with handoff's name, port, partners and timers."""
 
 from continuum_contracts.events import CODE_PATTERN
 from continuum_kit.settings import ServiceSettings
-from pydantic import Field
+from pydantic import Field, PositiveFloat
 
 
 class HandoffSettings(ServiceSettings):
@@ -13,4 +13,16 @@ class HandoffSettings(ServiceSettings):
         max_length=64,
         pattern=CODE_PATTERN,
         description="the partner id of the county's housing coordinated-entry system",
+    )
+    care_navigation_partner_id: str = Field(
+        default="care-navigation",
+        max_length=64,
+        pattern=CODE_PATTERN,
+        description="the partner that receives pre-arrest diversion handoffs from police in the field",
+    )
+    accept_within_minutes: float = Field(
+        default=30, gt=0, description="a warm handoff not accepted this many minutes after the request escalates"
+    )
+    referral_reminder_hours: list[PositiveFloat] = Field(
+        default=[24, 72], description="hours after a referral is sent at which its partner is reminded, each once"
     )

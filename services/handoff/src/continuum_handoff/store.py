@@ -1,4 +1,4 @@
-"""Handoff's tables: warm handoffs and referrals, each with its FHIR Task status."""
+"""Handoff's tables: warm handoffs and referrals with their FHIR Task status, and what handoff knows of an episode."""
 
 from datetime import datetime
 from uuid import UUID, uuid4
@@ -8,7 +8,7 @@ from sqlmodel import Field, SQLModel
 
 
 class Handoff(SQLModel, table=True):
-    """A warm handoff from one party to another (e.g. a mobile team to a peer respite)."""
+    """A warm handoff from one party to another (e.g. a mobile team to a peer respite, police to care navigation)."""
 
     __tablename__ = "handoff_handoff"
     handoff_id: UUID = Field(default_factory=uuid4, primary_key=True)
@@ -16,15 +16,22 @@ class Handoff(SQLModel, table=True):
     from_party: str = Field(max_length=64)
     to_party: str = Field(max_length=64)
     warm: bool = True
+    kind: str | None = Field(default=None, max_length=64, description="e.g. pre_arrest_diversion")
     status: str = Field(max_length=32, description="a FHIR Task.status value")
     requested_at: datetime = Field(sa_type=UTCDateTime)
+    accept_by: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    received_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    declined_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    decline_reason: str | None = Field(default=None, max_length=64)
+    escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class Referral(SQLModel, table=True):
-    """A referral to a partner service (e.g. housing coordinated entry)."""
+    """A referral to a partner service (e.g. housing coordinated entry), open until the partner reports a result."""
 
     __tablename__ = "handoff_referral"
     referral_id: UUID = Field(default_factory=uuid4, primary_key=True)
@@ -33,3 +40,19 @@ class Referral(SQLModel, table=True):
     to_party: str = Field(max_length=64)
     status: str = Field(max_length=32, description="a FHIR Task.status value")
     sent_at: datetime = Field(sa_type=UTCDateTime)
+    hmis_event: str | None = Field(default=None, max_length=64, description="HMIS 4.20 event code")
+    living_situation: str | None = Field(default=None, max_length=64, description="HMIS 4.12 code")
+    result: str | None = Field(default=None, max_length=64, description="HMIS 4.20 referral result code")
+    result_date: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reminders_sent: int = 0
+    next_reminder_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+
+
+class HandoffEpisode(SQLModel, table=True):
+    """What handoff keeps of a triaged episode that later events do not carry: the program it came through."""
+
+    __tablename__ = "handoff_episode"
+    episode_id: UUID = Field(primary_key=True)
+    channel: str = Field(max_length=64)
+    program: str | None = Field(default=None, max_length=64)
+    triaged_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,0 +1,144 @@
+"""Peers' attempts to reach the person: every one published as codes; reaching completes, silence re-engages."""
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from continuum_contracts.events import (
+    FollowupAttemptedV1,
+    FollowupCompletedV1,
+    FollowupRiskFoundV1,
+    ReengagementRequestedV1,
+)
+from continuum_contracts.vocabulary import ClosureReason, FollowupChannel, Need, SafetyFlag
+from continuum_kit.delivery import UnitOfWork
+
+from continuum_followup.config import FollowupSettings
+from continuum_followup.domain import (
+    ATTEMPTS_EXHAUSTED,
+    COMPLETED,
+    FINISHED,
+    OPEN,
+    PERSON,
+    SCHEDULED,
+    UNREACHABLE,
+    attempts_exhausted,
+    plan_complete,
+    quiet_until,
+)
+from continuum_followup.plans import close, person_checkins
+from continuum_followup.store import Attempt, Checkin, Plan
+
+
+class CheckinNotFound(LookupError):
+    pass
+
+
+class CheckinAlreadyCompleted(Exception):
+    """The check-in is completed or cancelled: nothing more to attempt."""
+
+    def __init__(self, current_status: str) -> None:
+        super().__init__(f"the check-in is {current_status}")
+        self.current_status = current_status
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the peer reports from one attempt, as codes only."""
+
+    reached: bool
+    channel: FollowupChannel = FollowupChannel.PHONE
+    wellbeing: str | None = None
+    new_needs: list[Need] = field(default_factory=list)
+    renewed_risk: bool = False
+    safety_flags: list[SafetyFlag] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AttemptRecorded:
+    attempt: Attempt
+    checkin: Checkin
+    plan: Plan
+
+
+def _locked(uow: UnitOfWork, followup_id: UUID) -> tuple[Checkin, Plan]:
+    # The plan is locked first, so that two check-ins completed at once still close the plan exactly once.
+    found = uow.session.get(Checkin, followup_id)
+    if found is None:
+        raise CheckinNotFound(followup_id)
+    plan = uow.session.get(Plan, found.plan_id, with_for_update=True, populate_existing=True)
+    checkin = uow.session.get(Checkin, followup_id, with_for_update=True, populate_existing=True)
+    assert plan is not None and checkin is not None
+    return checkin, plan
+
+
+def record_attempt(uow: UnitOfWork, followup_id: UUID, finding: Finding, settings: FollowupSettings) -> AttemptRecorded:
+    """Record a try at reaching someone; reaching them completes the check-in, the last person one the plan."""
+    checkin, plan = _locked(uow, followup_id)
+    if checkin.status in FINISHED:
+        raise CheckinAlreadyCompleted(checkin.status)
+    attempt = Attempt(
+        followup_id=followup_id,
+        reached=finding.reached,
+        channel=finding.channel,
+        attempted_at=uow.clock.now(),
+        wellbeing=finding.wellbeing,
+        renewed_risk=finding.renewed_risk,
+    )
+    checkin.attempts += 1
+    uow.session.add_all([attempt, checkin])
+    _publish_attempt(uow, checkin, finding)
+    if finding.renewed_risk:
+        risk = FollowupRiskFoundV1(followup_id=followup_id, safety_flags=finding.safety_flags, needs=finding.new_needs)
+        uow.emit(risk, episode_id=checkin.episode_id)
+    if finding.reached:
+        _complete(uow, checkin, plan)
+    else:
+        _missed(uow, checkin, settings.max_attempts)
+    _keep_awake(uow, checkin, plan, settings.quiet_period_days)
+    return AttemptRecorded(attempt, checkin, plan)
+
+
+def _publish_attempt(uow: UnitOfWork, checkin: Checkin, finding: Finding) -> None:
+    attempted = FollowupAttemptedV1(
+        followup_id=checkin.followup_id,
+        sequence=checkin.sequence,
+        reached=finding.reached,
+        attempts=checkin.attempts,
+        channel=finding.channel,
+        wellbeing=finding.wellbeing,
+        new_needs=finding.new_needs,
+    )
+    uow.emit(attempted, episode_id=checkin.episode_id)
+
+
+def _complete(uow: UnitOfWork, checkin: Checkin, plan: Plan) -> None:
+    checkin.status, checkin.completed_at = COMPLETED, uow.clock.now()
+    completed = FollowupCompletedV1(
+        followup_id=checkin.followup_id, sequence=checkin.sequence, reached=True, attempts=checkin.attempts
+    )
+    uow.emit(completed, episode_id=checkin.episode_id)
+    uow.session.flush()
+    if plan.status == OPEN and plan_complete([c.status for c in person_checkins(uow.session, plan.plan_id)]):
+        close(uow, plan, ClosureReason.PLAN_COMPLETE)
+
+
+def _missed(uow: UnitOfWork, checkin: Checkin, max_attempts: int) -> None:
+    """Once every allowed attempt failed the check-in is unreachable; for the person, outreach is asked once."""
+    if checkin.status != SCHEDULED or not attempts_exhausted(checkin.attempts, max_attempts):
+        return
+    checkin.status = UNREACHABLE
+    uow.session.add(checkin)
+    if checkin.recipient == PERSON:
+        request = ReengagementRequestedV1(
+            followup_id=checkin.followup_id, attempts=checkin.attempts, reason=ATTEMPTS_EXHAUSTED
+        )
+        uow.emit(request, episode_id=checkin.episode_id)
+
+
+def _keep_awake(uow: UnitOfWork, checkin: Checkin, plan: Plan, quiet_period_days: float) -> None:
+    """An attempt on the person (or the re-engagement it asked for) restarts the quiet period."""
+    if plan.status != OPEN or checkin.recipient != PERSON:
+        return
+    last_due = max(c.due_at for c in person_checkins(uow.session, plan.plan_id))
+    plan.quiet_due = quiet_until(last_due, uow.clock.now(), quiet_period_days)
+    uow.session.add(plan)

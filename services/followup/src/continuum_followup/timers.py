@@ -1,0 +1,40 @@
+"""Followup's timer, swept on the kit's interval: a plan silent for the quiet period is closed.
+
+The sweep reads the injectable clock and takes due plans with SKIP LOCKED, so that two followup
+instances never close the same plan twice.
+"""
+
+import logging
+
+from continuum_contracts.vocabulary import ClosureReason
+from continuum_kit.delivery import UnitOfWork
+from continuum_kit.timers import Sweep
+from sqlmodel import col, select
+
+from continuum_followup.domain import OPEN
+from continuum_followup.plans import close
+from continuum_followup.store import Plan
+
+log = logging.getLogger(__name__)
+
+
+def close_quiet_plans(uow: UnitOfWork) -> int:
+    """Close each open plan whose quiet period has passed with no attempt or re-engagement."""
+    query = (
+        select(Plan)
+        .where(Plan.status == OPEN, col(Plan.quiet_due) <= uow.clock.now())
+        .order_by(col(Plan.quiet_due))
+        .with_for_update(skip_locked=True)
+    )
+    quiet = uow.session.exec(query).all()
+    for plan in quiet:
+        close(uow, plan, ClosureReason.QUIET_PERIOD_ELAPSED)
+        log.info("follow-up plan %s closed: quiet period elapsed", plan.plan_id)
+    return len(quiet)
+
+
+def build_sweeps() -> list[Sweep]:
+    def close_silent_plans(uow: UnitOfWork) -> None:
+        close_quiet_plans(uow)
+
+    return [close_silent_plans]

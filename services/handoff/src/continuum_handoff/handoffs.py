@@ -1,0 +1,172 @@
+"""Warm handoffs: request them (placements, pre-arrest diversion) and let the addressed partner move them."""
+
+from datetime import datetime
+from uuid import UUID
+
+from continuum_contracts import Envelope
+from continuum_contracts.events import (
+    EpisodeTriagedV1,
+    HandoffAcceptedV1,
+    HandoffCompletedV1,
+    HandoffDeclinedV1,
+    HandoffRequestedV1,
+    PlacementReservedV1,
+)
+from continuum_contracts.vocabulary import Channel, TaskStatus
+from continuum_kit.delivery import UnitOfWork
+from sqlmodel import select
+
+from continuum_handoff.config import HandoffSettings
+from continuum_handoff.domain import (
+    ACCEPT,
+    COMPLETE,
+    DECLINE,
+    PRE_ARREST_DIVERSION,
+    RECEIVE,
+    START,
+    DeclineReason,
+    Move,
+    accept_by,
+    diversion_from_party,
+    move_needed,
+    placement_handoff_kind,
+)
+from continuum_handoff.store import Handoff, HandoffEpisode
+
+
+class HandoffNotFound(LookupError):
+    pass
+
+
+def _request(
+    uow: UnitOfWork, episode_id: UUID, from_party: str, to_party: str, kind: str, settings: HandoffSettings
+) -> Handoff:
+    now = uow.clock.now()
+    handoff = Handoff(
+        episode_id=episode_id,
+        from_party=from_party,
+        to_party=to_party,
+        warm=True,
+        kind=kind,
+        status=TaskStatus.REQUESTED,
+        requested_at=now,
+        accept_by=accept_by(now, settings.accept_within_minutes),
+        updated_at=now,
+    )
+    uow.session.add(handoff)
+    uow.session.flush()
+    uow.emit(
+        HandoffRequestedV1(
+            handoff_id=handoff.handoff_id,
+            from_party=from_party,
+            to_party=to_party,
+            warm=True,
+            kind=kind,
+            accept_by=handoff.accept_by,
+        ),
+        episode_id=episode_id,
+    )
+    return handoff
+
+
+def request_placement_handoff(uow: UnitOfWork, envelope: Envelope, settings: HandoffSettings) -> None:
+    """A reserved place: hand the person over warmly from the mobile team to the place."""
+    reserved = envelope.data
+    assert isinstance(reserved, PlacementReservedV1)
+    kind = placement_handoff_kind(reserved.place_type)
+    _request(uow, envelope.episode_id, reserved.responder_id, reserved.place_id, kind, settings)
+
+
+def _remember_episode(uow: UnitOfWork, episode_id: UUID, triaged: EpisodeTriagedV1) -> HandoffEpisode:
+    episode = uow.session.get(HandoffEpisode, episode_id) or HandoffEpisode(
+        episode_id=episode_id, channel=triaged.channel, triaged_at=uow.clock.now()
+    )
+    episode.channel = triaged.channel
+    episode.program = triaged.program or episode.program
+    uow.session.add(episode)
+    return episode
+
+
+def _has_diversion(uow: UnitOfWork, episode_id: UUID) -> bool:
+    query = select(Handoff).where(Handoff.episode_id == episode_id, Handoff.kind == PRE_ARREST_DIVERSION)
+    return uow.session.exec(query).first() is not None
+
+
+def on_triaged(uow: UnitOfWork, envelope: Envelope, settings: HandoffSettings) -> None:
+    """Remember the episode's program; a police field referral becomes a pre-arrest diversion handoff, once."""
+    triaged = envelope.data
+    assert isinstance(triaged, EpisodeTriagedV1)
+    episode = _remember_episode(uow, envelope.episode_id, triaged)
+    if triaged.channel is not Channel.POLICE_REFERRAL or _has_diversion(uow, envelope.episode_id):
+        return
+    from_party = diversion_from_party(episode.program)
+    _request(uow, envelope.episode_id, from_party, settings.care_navigation_partner_id, PRE_ARREST_DIVERSION, settings)
+
+
+def _locked_handoff(uow: UnitOfWork, handoff_id: UUID) -> Handoff:
+    # Locked so that two concurrent moves emit one event (a no-op on SQLite, which serialises writers).
+    handoff = uow.session.get(Handoff, handoff_id, with_for_update=True)
+    if handoff is None:
+        raise HandoffNotFound(handoff_id)
+    return handoff
+
+
+def _moved(uow: UnitOfWork, handoff_id: UUID, partner_id: str, move: Move) -> tuple[Handoff, datetime | None]:
+    """The handoff and the time it moved, or None for a harmless repeat."""
+    handoff = _locked_handoff(uow, handoff_id)
+    if not move_needed(move, TaskStatus(handoff.status), handoff.to_party, partner_id):
+        return handoff, None
+    now = uow.clock.now()
+    handoff.status, handoff.updated_at = move.target, now
+    uow.session.add(handoff)
+    return handoff, now
+
+
+def receive_handoff(uow: UnitOfWork, handoff_id: UUID, partner_id: str) -> Handoff:
+    """The addressed partner has seen the request (optional; FHIR received). Emits nothing: no contract for it."""
+    handoff, now = _moved(uow, handoff_id, partner_id, RECEIVE)
+    if now is not None:
+        handoff.received_at = now
+    return handoff
+
+
+def accept_handoff(uow: UnitOfWork, handoff_id: UUID, partner_id: str) -> Handoff:
+    """The addressed partner accepts; a diversion's acceptance tells the officer no booking was needed."""
+    handoff, now = _moved(uow, handoff_id, partner_id, ACCEPT)
+    if now is not None:
+        handoff.accepted_at = now
+        no_booking = handoff.kind == PRE_ARREST_DIVERSION
+        uow.emit(
+            HandoffAcceptedV1(handoff_id=handoff_id, accepted_by=partner_id, no_booking=no_booking),
+            episode_id=handoff.episode_id,
+        )
+    return handoff
+
+
+def start_handoff(uow: UnitOfWork, handoff_id: UUID, partner_id: str) -> Handoff:
+    """The addressed partner has the person with them (optional; FHIR in-progress). Emits nothing."""
+    handoff, now = _moved(uow, handoff_id, partner_id, START)
+    if now is not None:
+        handoff.started_at = now
+    return handoff
+
+
+def complete_handoff(uow: UnitOfWork, handoff_id: UUID, partner_id: str) -> Handoff:
+    """The addressed partner confirms the person arrived; only an accepted handoff can complete."""
+    handoff, now = _moved(uow, handoff_id, partner_id, COMPLETE)
+    if now is not None:
+        handoff.completed_at = now
+        uow.emit(HandoffCompletedV1(handoff_id=handoff_id), episode_id=handoff.episode_id)
+    return handoff
+
+
+def decline_handoff(uow: UnitOfWork, handoff_id: UUID, partner_id: str, reason: DeclineReason) -> Handoff:
+    """The addressed partner declines before accepting (FHIR rejected); the sender must find another way."""
+    handoff, now = _moved(uow, handoff_id, partner_id, DECLINE)
+    if now is not None:
+        handoff.declined_at, handoff.decline_reason = now, reason
+        uow.emit(
+            HandoffDeclinedV1(handoff_id=handoff_id, declined_by=partner_id, reason=reason),
+            episode_id=handoff.episode_id,
+        )
+    return handoff
