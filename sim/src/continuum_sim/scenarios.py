@@ -27,6 +27,8 @@ PARTNER_SYSTEMS = {
     "peer-warmline": ["warmline_call", "warmline_chat", "warmline_text"],
     "988-center": ["crisis_line_call", "crisis_line_chat", "crisis_line_text"],
     "outreach-team": ["street_outreach"],
+    "county-311": ["311_request"],
+    "county-police": ["police_field_referral"],
 }
 
 # A fictional county: its urban centre, and the rural area around it.
@@ -140,6 +142,45 @@ def substance_use_outreach(rng: random.Random) -> Scenario:
         },
         disposition="referred",
         needs=["substance_use"],
+    )
+
+
+def police_diversion(rng: random.Random) -> Scenario:
+    return Scenario(
+        "officer detains a person for a low-level offence: pre-arrest diversion to care navigation",
+        "county-police",
+        "police_field_referral",
+        "/v1/contacts/police-referral",
+        {
+            "officer_agency": "county-sheriff",
+            "offence_code": "TRESPASS",
+            "location": _near(rng, CENTRAL),
+            "needs": ["substance_use"],
+            "caller": _caller(rng),
+            "note": "Found sleeping in a closed store entrance; asked for help with drinking.",
+        },
+        disposition="referred",
+        needs=["substance_use"],
+    )
+
+
+def homeless_311_request(rng: random.Random) -> Scenario:
+    return Scenario(
+        "311 community first response, person experiencing homelessness: mobile team, peer respite, housing",
+        "county-311",
+        "311_request",
+        "/v1/contacts/311",
+        {
+            "service_request_id": f"311-{rng.randint(100000, 999999)}",
+            "service_code": "HOMELESS_CONCERN",
+            "lat": _near(rng, CENTRAL)["latitude"],
+            "long": _near(rng, CENTRAL)["longitude"],
+            "needs": ["housing", "mental_health"],
+            "caller": _caller(rng),
+            "note": "Neighbour reports a man in distress living in his car for weeks.",
+        },
+        disposition="transported_to_peer_respite",
+        needs=["housing"],
     )
 
 
