@@ -11,6 +11,17 @@ pytestmark = [pytest.mark.kafka, pytest.mark.e2e]
 EPISODES = 200
 
 
+async def settled_views(partners: Partners, episode_ids: list[str], timeout: float = 30.0) -> dict:
+    """Each service's view of each episode, once intake has applied the closures it is still consuming."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        views = {episode_id: await partners.service_view(episode_id) for episode_id in episode_ids}
+        settled = all(v["intake"]["status"] == "closed" for v in views.values())
+        if settled or asyncio.get_running_loop().time() > deadline:
+            return views
+        await asyncio.sleep(0.5)
+
+
 @pytest.mark.parametrize("victim", ["dispatch", "followup"])
 async def test_killed_consumer_loses_nothing_and_repeats_nothing(kafka_bootstrap, topic, tmp_path, victim):
     stack = Stack(kafka_bootstrap, tmp_path / "stack", topic=topic, group_prefix=topic)
@@ -27,7 +38,7 @@ async def test_killed_consumer_loses_nothing_and_repeats_nothing(kafka_bootstrap
             await asyncio.to_thread(stack.restart, victim)
             journeys = await posting
             still_open = await partners.wait_closed([j.episode_id for j in journeys], timeout=300)
-            views = {j.episode_id: await partners.service_view(j.episode_id) for j in journeys}
+            views = await settled_views(partners, [j.episode_id for j in journeys])
     finally:
         await asyncio.to_thread(stack.stop)
 

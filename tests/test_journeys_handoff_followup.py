@@ -56,6 +56,7 @@ async def test_officer_diverts_a_person_to_care_navigation_without_booking_and_a
     async with partners(county) as sim:
         journey = await sim.post(police_diversion(random.Random(41)))
         assert await sim.wait_closed([journey.episode_id], timeout=60) == []
+        assert await wait_for(lambda: "handoff.accepted" in journey.order())
         view = await sim.service_view(journey.episode_id)
     requested = [e.data for e in journey.events if e.type == "continuum.handoff.requested.v1"]
     diversion = next(h for h in requested if h["kind"] == "pre_arrest_diversion")
@@ -70,7 +71,14 @@ async def test_person_without_housing_gets_respite_bed_housing_referral_and_foll
     async with partners(county) as sim:
         journey = await sim.post(homeless_311_request(random.Random(42)))
         assert await sim.wait_closed([journey.episode_id], timeout=60) == []
-        view = await sim.service_view(journey.episode_id)
+
+        async def loops_closed():  # the facility and housing partner answer on their own time
+            view = await sim.service_view(journey.episode_id)
+            done = [h["status"] for h in view["handoffs"]] == ["completed"]
+            return view if done and [r["status"] for r in view["referrals"]] == ["completed"] else None
+
+        view = await wait_for(loops_closed)
+        assert view is not None, "the handoff or the housing referral never closed its loop"
     assert journey.first("continuum.response.assigned.v1").data["response_type"] == "mobile_team"
     assert journey.first("continuum.placement.reserved.v1").data["place_type"] == "peer_respite"
     sent = journey.first("continuum.referral.sent.v1").data
