@@ -44,7 +44,8 @@ async def test_911_call_walks_from_contact_to_closure_without_police(
                 loops_closed = [h["status"] for h in view["handoffs"]] == ["completed"] and [
                     r["status"] for r in view["referrals"]
                 ] == ["completed"]  # the facility and the housing partner answer on their own time
-                return view if view["intake"]["status"] == "closed" and loops_closed else None
+                published = {"handoff.completed", "referral.result"} <= set(journey.order())
+                return view if view["intake"]["status"] == "closed" and loops_closed and published else None
 
             view = await _until(closed_everywhere)
             health = await partners.health()

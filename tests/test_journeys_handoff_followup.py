@@ -75,7 +75,8 @@ async def test_person_without_housing_gets_respite_bed_housing_referral_and_foll
         async def loops_closed():  # the facility and housing partner answer on their own time
             view = await sim.service_view(journey.episode_id)
             done = [h["status"] for h in view["handoffs"]] == ["completed"]
-            return view if done and [r["status"] for r in view["referrals"]] == ["completed"] else None
+            published = {"handoff.completed", "referral.result"} <= set(journey.order())
+            return view if done and published and [r["status"] for r in view["referrals"]] == ["completed"] else None
 
         view = await wait_for(loops_closed)
         assert view is not None, "the handoff or the housing referral never closed its loop"
