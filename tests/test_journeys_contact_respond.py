@@ -205,63 +205,69 @@ async def _respite(client: httpx.AsyncClient) -> dict:
     return {key: sum(p[key] for p in respites) for key in ("reserved", "occupied", "available")}
 
 
-async def test_refused_partner_input_changes_nothing_anywhere(county):
+async def test_refused_partner_input_changes_nothing_anywhere(kafka_bootstrap, topic, tmp_path):
     """Wrong credentials, a channel outside a partner's registration, out-of-range coordinates, an unknown
     call type, an unknown team and a backwards move of a team are each refused, and no event is published."""
-    scenario = homeless_911_call(random.Random(27))
-    async with partners(county, answers=frozenset()) as sim:
-        secret = sim._credentials["county-911-cad"][1]
-        baseline = sum(len(events) for events in sim.events.values())
-        async with httpx.AsyncClient(base_url=county.urls["intake"]) as intake:
-            outside = {"medium": "call", "caller": scenario.contact["caller"]}
-            far_away = {**scenario.contact, "location": {"latitude": 123.4, "longitude": -122.6}}
-            unknown_type = {**scenario.contact, "call_type_code": "JAYWALKING_OF_THE_MIND"}
-            answers = {
-                "no credential": await intake.post("/v1/contacts/911", json=scenario.contact),
-                "wrong secret": await intake.post(
-                    "/v1/contacts/911", json=scenario.contact, auth=("county-911-cad", "not-the-secret-at-all-000")
-                ),
-                "outside its channels": await intake.post(
-                    "/v1/contacts/warmline", json=outside, auth=("county-911-cad", secret)
-                ),
-                "latitude out of range": await intake.post(
-                    "/v1/contacts/911", json=far_away, auth=("county-911-cad", secret)
-                ),
-                "unknown call type": await intake.post(
-                    "/v1/contacts/911", json=unknown_type, auth=("county-911-cad", secret)
-                ),
-            }
-        async with httpx.AsyncClient(base_url=county.urls["dispatch"]) as dispatch:
-            admin = {"Authorization": f"Bearer {county.admin_token}"}
-            answers["unknown team"] = await dispatch.patch(
-                "/v1/responders/mobile-team-99/status", json={"status": "available"}, headers=admin
-            )
-            journey = await sim.post(scenario)
-            assert await wait_for(lambda: _has(journey, "response.assigned"))
-            response_id = journey.first("continuum.response.assigned.v1").data["response_id"]
-            answers["resolved without a disposition"] = await dispatch.post(
-                f"/v1/responses/{response_id}/updates", json={"status": "resolved"}
-            )
-            backwards = await dispatch.post(f"/v1/responses/{response_id}/updates", json={"status": "on_scene"})
-            answers["backwards"] = await dispatch.post(
-                f"/v1/responses/{response_id}/updates", json={"status": "acknowledged"}
-            )
-            await asyncio.sleep(2)
-    codes = {reason: answer.status_code for reason, answer in answers.items()}
-    assert codes == {
-        "no credential": 401,
-        "wrong secret": 401,
-        "outside its channels": 403,
-        "latitude out of range": 422,
-        "unknown call type": 422,
-        "unknown team": 404,
-        "resolved without a disposition": 422,
-        "backwards": 409,
-    }
-    assert "latitude" in str(answers["latitude out of range"].json()["detail"])
-    assert "JAYWALKING_OF_THE_MIND" in str(answers["unknown call type"].json()["detail"])
-    assert answers["backwards"].json()["detail"]["current_status"] == "on_scene"
-    assert backwards.status_code == 200
-    new_events = sum(len(events) for events in sim.events.values()) - baseline
-    assert new_events == len(journey.events), "a refused request published an event"
-    assert journey.counts()["response.updated"] == 1  # only the one accepted update
+    # A county of its own: every event on its topic then belongs to this test.
+    county = Stack(kafka_bootstrap, tmp_path / "own", topic=topic, group_prefix=topic)
+    await asyncio.to_thread(county.start)
+    try:
+        scenario = homeless_911_call(random.Random(27))
+        async with partners(county, answers=frozenset()) as sim:
+            secret = sim._credentials["county-911-cad"][1]
+            baseline = sum(len(events) for events in sim.events.values())
+            async with httpx.AsyncClient(base_url=county.urls["intake"]) as intake:
+                outside = {"medium": "call", "caller": scenario.contact["caller"]}
+                far_away = {**scenario.contact, "location": {"latitude": 123.4, "longitude": -122.6}}
+                unknown_type = {**scenario.contact, "call_type_code": "JAYWALKING_OF_THE_MIND"}
+                answers = {
+                    "no credential": await intake.post("/v1/contacts/911", json=scenario.contact),
+                    "wrong secret": await intake.post(
+                        "/v1/contacts/911", json=scenario.contact, auth=("county-911-cad", "not-the-secret-at-all-000")
+                    ),
+                    "outside its channels": await intake.post(
+                        "/v1/contacts/warmline", json=outside, auth=("county-911-cad", secret)
+                    ),
+                    "latitude out of range": await intake.post(
+                        "/v1/contacts/911", json=far_away, auth=("county-911-cad", secret)
+                    ),
+                    "unknown call type": await intake.post(
+                        "/v1/contacts/911", json=unknown_type, auth=("county-911-cad", secret)
+                    ),
+                }
+            async with httpx.AsyncClient(base_url=county.urls["dispatch"]) as dispatch:
+                admin = {"Authorization": f"Bearer {county.admin_token}"}
+                answers["unknown team"] = await dispatch.patch(
+                    "/v1/responders/mobile-team-99/status", json={"status": "available"}, headers=admin
+                )
+                journey = await sim.post(scenario)
+                assert await wait_for(lambda: _has(journey, "response.assigned"))
+                response_id = journey.first("continuum.response.assigned.v1").data["response_id"]
+                answers["resolved without a disposition"] = await dispatch.post(
+                    f"/v1/responses/{response_id}/updates", json={"status": "resolved"}
+                )
+                backwards = await dispatch.post(f"/v1/responses/{response_id}/updates", json={"status": "on_scene"})
+                answers["backwards"] = await dispatch.post(
+                    f"/v1/responses/{response_id}/updates", json={"status": "acknowledged"}
+                )
+                await asyncio.sleep(2)
+        codes = {reason: answer.status_code for reason, answer in answers.items()}
+        assert codes == {
+            "no credential": 401,
+            "wrong secret": 401,
+            "outside its channels": 403,
+            "latitude out of range": 422,
+            "unknown call type": 422,
+            "unknown team": 404,
+            "resolved without a disposition": 422,
+            "backwards": 409,
+        }
+        assert "latitude" in str(answers["latitude out of range"].json()["detail"])
+        assert "JAYWALKING_OF_THE_MIND" in str(answers["unknown call type"].json()["detail"])
+        assert answers["backwards"].json()["detail"]["current_status"] == "on_scene"
+        assert backwards.status_code == 200
+        new_events = sum(len(events) for events in sim.events.values()) - baseline
+        assert new_events == len(journey.events), "a refused request published an event"
+        assert journey.counts()["response.updated"] == 1  # only the one accepted update
+    finally:
+        await asyncio.to_thread(county.stop)
