@@ -9,18 +9,11 @@ from continuum_dispatch.handlers import PUBLISHES as DISPATCH
 from continuum_followup.handlers import PUBLISHES as FOLLOWUP
 from continuum_handoff.handlers import PUBLISHES as HANDOFF
 from continuum_intake.handlers import PUBLISHES as INTAKE
-from continuum_sim.partners import Partners
+from continuum_sim.partners import Partners, eventually
 from continuum_sim.scenarios import homeless_911_call
 from continuum_sim.stack import Stack
 
 pytestmark = [pytest.mark.kafka, pytest.mark.e2e]
-
-
-async def _until(predicate, timeout: float = 20.0):
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not (result := await predicate()) and asyncio.get_running_loop().time() < deadline:
-        await asyncio.sleep(0.2)
-    return result
 
 
 @pytest.mark.parametrize("databases", ["sqlite", "postgresql"])
@@ -47,7 +40,7 @@ async def test_911_call_walks_from_contact_to_closure_without_police(
                 published = {"handoff.completed", "referral.result"} <= set(journey.order())
                 return view if view["intake"]["status"] == "closed" and loops_closed and published else None
 
-            view = await _until(closed_everywhere)
+            view = await eventually(closed_everywhere, timeout=20)
             health = await partners.health()
     finally:
         await asyncio.to_thread(stack.stop)

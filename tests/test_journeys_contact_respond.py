@@ -5,12 +5,11 @@ The four services run as separate processes on the real broker; a simulated 911 
 """
 
 import asyncio
-import inspect
 import random
 
 import httpx
 import pytest
-from continuum_sim.partners import Partners
+from continuum_sim.partners import Partners, eventually
 from continuum_sim.scenarios import Scenario, homeless_911_call, sample, warmline_call, weapon_911_call
 from continuum_sim.stack import Stack
 
@@ -42,18 +41,6 @@ def partners(stack: Stack, **options) -> Partners:
         admin_token=stack.admin_token,
         **options,
     )
-
-
-async def wait_for(predicate, timeout: float = 30.0):
-    """Poll a condition (plain or awaitable) until it holds or the time is up; return its last value."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = predicate()
-        if inspect.isawaitable(result):
-            result = await result
-        if result or asyncio.get_running_loop().time() > deadline:
-            return result
-        await asyncio.sleep(0.2)
 
 
 def variant(scenario: Scenario, **changes) -> Scenario:
@@ -118,14 +105,14 @@ async def test_person_in_post_crisis_who_calls_again_returns_to_acute_on_the_sam
     )
     async with partners(county, answers=NO_FOLLOWUP_ANSWERS) as sim:
         journey = await sim.post(first)
-        assert await wait_for(lambda: _has(journey, "followup.scheduled")), "never reached post-crisis follow-up"
+        assert await eventually(lambda: _has(journey, "followup.scheduled")), "never reached post-crisis follow-up"
 
         async def post_crisis():
             return (await sim.service_view(journey.episode_id))["intake"]["stage"] == "post_crisis"
 
-        assert await wait_for(post_crisis)
+        assert await eventually(post_crisis)
         rejoined = await sim.post(again)
-        assert await wait_for(lambda: _has(journey, "episode.reopened"))
+        assert await eventually(lambda: _has(journey, "episode.reopened"))
         view = await sim.service_view(journey.episode_id)
     assert rejoined.episode_id == journey.episode_id
     reopened = journey.first("continuum.episode.reopened.v1").data
@@ -144,7 +131,7 @@ async def test_transport_to_peer_respite_reserves_then_occupies_a_bed_and_an_unu
     async with partners(county) as sim, httpx.AsyncClient(base_url=county.urls["dispatch"]) as dispatch:
         before = await _respite(dispatch)
         arriving, no_show = [await sim.post(s) for s in to_respite]
-        assert await wait_for(lambda: _has(arriving, "placement.reserved") and _has(no_show, "placement.reserved"))
+        assert await eventually(lambda: _has(arriving, "placement.reserved") and _has(no_show, "placement.reserved"))
         held = await _respite(dispatch)
         reservation = arriving.first("continuum.placement.reserved.v1").data
         admitted = await dispatch.post(
@@ -153,7 +140,7 @@ async def test_transport_to_peer_respite_reserves_then_occupies_a_bed_and_an_unu
             headers=admin,
         )
         assert admitted.status_code == 201
-        assert await wait_for(lambda: _has(no_show, "placement.released"), timeout=40)
+        assert await eventually(lambda: _has(no_show, "placement.released"), timeout=40)
         after = await _respite(dispatch)
     assert held["reserved"] == before["reserved"] + 2 and held["available"] == before["available"] - 2
     assert after["occupied"] == before["occupied"] + 1 and after["reserved"] == before["reserved"]
@@ -182,8 +169,8 @@ async def test_when_no_team_can_meet_the_target_a_supervisor_is_told_and_a_silen
             kafka_bootstrap, topic, stack.urls, admin_token=stack.admin_token, answers=frozenset()
         ) as sim:
             journey = await sim.post(homeless_911_call(random.Random(26)))
-            assert await wait_for(lambda: _has(journey, "response.escalated"), timeout=15)
-            assert await wait_for(lambda: journey.counts()["response.assigned"] >= 2, timeout=30)
+            assert await eventually(lambda: _has(journey, "response.escalated"), timeout=15)
+            assert await eventually(lambda: journey.counts()["response.assigned"] >= 2, timeout=30)
     finally:
         await asyncio.to_thread(stack.stop)
     escalated = journey.first("continuum.response.escalated.v1")
@@ -241,7 +228,7 @@ async def test_refused_partner_input_changes_nothing_anywhere(kafka_bootstrap, t
                     "/v1/responders/mobile-team-99/status", json={"status": "available"}, headers=admin
                 )
                 journey = await sim.post(scenario)
-                assert await wait_for(lambda: _has(journey, "response.assigned"))
+                assert await eventually(lambda: _has(journey, "response.assigned"))
                 response_id = journey.first("continuum.response.assigned.v1").data["response_id"]
                 answers["resolved without a disposition"] = await dispatch.post(
                     f"/v1/responses/{response_id}/updates", json={"status": "resolved"}

@@ -5,13 +5,12 @@ navigation, facility, housing partner and follow-up peers talk to them over HTTP
 """
 
 import asyncio
-import inspect
 import random
 from datetime import datetime
 
 import httpx
 import pytest
-from continuum_sim.partners import Partners
+from continuum_sim.partners import Partners, eventually
 from continuum_sim.scenarios import crisis_text_declines, homeless_311_request, police_diversion, warmline_call
 from continuum_sim.stack import Stack
 
@@ -32,17 +31,6 @@ def partners(stack: Stack, **options) -> Partners:
     return Partners(bootstrap, stack.topic, stack.urls, admin_token=stack.admin_token, **options)
 
 
-async def wait_for(predicate, timeout: float = 30.0):
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = predicate()
-        if inspect.isawaitable(result):
-            result = await result
-        if result or asyncio.get_running_loop().time() > deadline:
-            return result
-        await asyncio.sleep(0.2)
-
-
 def hours_after_resolution(journey, view) -> list[float]:
     resolved_at = datetime.fromisoformat(view["responses"][0]["resolved_at"])
     return sorted(
@@ -56,7 +44,7 @@ async def test_officer_diverts_a_person_to_care_navigation_without_booking_and_a
     async with partners(county) as sim:
         journey = await sim.post(police_diversion(random.Random(41)))
         assert await sim.wait_closed([journey.episode_id], timeout=60) == []
-        assert await wait_for(lambda: "handoff.accepted" in journey.order())
+        assert await eventually(lambda: "handoff.accepted" in journey.order())
         view = await sim.service_view(journey.episode_id)
     requested = [e.data for e in journey.events if e.type == "continuum.handoff.requested.v1"]
     diversion = next(h for h in requested if h["kind"] == "pre_arrest_diversion")
@@ -78,7 +66,7 @@ async def test_person_without_housing_gets_respite_bed_housing_referral_and_foll
             published = {"handoff.completed", "referral.result"} <= set(journey.order())
             return view if done and published and [r["status"] for r in view["referrals"]] == ["completed"] else None
 
-        view = await wait_for(loops_closed)
+        view = await eventually(loops_closed)
         assert view is not None, "the handoff or the housing referral never closed its loop"
     assert journey.first("continuum.response.assigned.v1").data["response_type"] == "mobile_team"
     assert journey.first("continuum.placement.reserved.v1").data["place_type"] == "peer_respite"
@@ -107,14 +95,14 @@ async def test_person_who_declines_services_is_not_handed_off_or_followed_up(cou
 async def test_three_failed_follow_up_attempts_ask_outreach_to_re_engage_and_the_episode_stays_open(county):
     async with partners(county, answers=frozenset({"mobile_app", "facility", "housing_partner"})) as sim:
         journey = await sim.post(warmline_call(random.Random(44)))
-        assert await wait_for(lambda: "followup.scheduled" in journey.order())
+        assert await eventually(lambda: "followup.scheduled" in journey.order())
         first = journey.first("continuum.followup.scheduled.v1").data["followup_id"]
         async with httpx.AsyncClient(base_url=county.urls["followup"]) as followup:
             answers = [
                 (await followup.post(f"/v1/followups/{first}/attempts", json={"reached": False})).status_code
                 for _ in range(3)
             ]
-        assert await wait_for(lambda: "reengagement.requested" in journey.order())
+        assert await eventually(lambda: "reengagement.requested" in journey.order())
         await asyncio.sleep(1)
         view = await sim.service_view(journey.episode_id)
     assert answers == [201, 201, 201]
@@ -127,12 +115,12 @@ async def test_three_failed_follow_up_attempts_ask_outreach_to_re_engage_and_the
 async def test_check_in_that_finds_renewed_risk_brings_someone_back_on_the_same_episode(county):
     async with partners(county, answers=frozenset({"mobile_app", "facility", "housing_partner"})) as sim:
         journey = await sim.post(warmline_call(random.Random(45)))
-        assert await wait_for(lambda: "followup.scheduled" in journey.order())
+        assert await eventually(lambda: "followup.scheduled" in journey.order())
         first = journey.first("continuum.followup.scheduled.v1").data["followup_id"]
         async with httpx.AsyncClient(base_url=county.urls["followup"]) as followup:
             risk = {"reached": True, "renewed_risk": True, "safety_flags": ["imminent_risk_with_means"]}
             answer = await followup.post(f"/v1/followups/{first}/attempts", json=risk)
-        assert await wait_for(lambda: journey.counts()["response.assigned"] == 2)
+        assert await eventually(lambda: journey.counts()["response.assigned"] == 2)
     assert answer.status_code == 201
     assert journey.counts()["episode.opened"] == 1 and journey.counts()["contact.received"] == 2
     second_contact = [e.data for e in journey.events if e.type == "continuum.contact.received.v1"][1]

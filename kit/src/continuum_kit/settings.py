@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from continuum_contracts import DEAD_LETTER_TOPIC, EPISODE_TOPIC
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,7 +28,17 @@ class ServiceSettings(BaseSettings):
     retry_max_seconds: float = Field(default=5.0, gt=0)
     timer_sweep_seconds: float = Field(default=1.0, gt=0, description="how often due timers are swept")
 
+    admin_token: SecretStr | None = Field(
+        default=None, description="county IT's bearer token for a service's admin API; unset disables that API"
+    )
     group_prefix: str = Field(default="continuum", description="consumer groups are {group_prefix}-{service}")
+
+    @field_validator("admin_token")
+    @classmethod
+    def _admin_token_long_enough(cls, token: SecretStr | None) -> SecretStr | None:
+        if token is not None and len(token.get_secret_value()) < 16:
+            raise ValueError("admin_token must be at least 16 characters")
+        return token
 
     @property
     def consumer_group(self) -> str:

@@ -78,3 +78,14 @@ async def read_topic(bootstrap: str, topic: str, *, expected: int, timeout: floa
     finally:
         await consumer.stop()
     return records
+
+
+def run_sweeps(engine: Engine, clock: Clock, sweeps: list) -> list[Envelope]:
+    """Run each timer sweep once, each in its own transaction as the runtime does; return what they emitted."""
+    emitted: list[Envelope] = []
+    for sweep in sweeps:
+        with unit_of_work(engine, clock) as uow:
+            sweep(uow)
+            uow.commit()
+            emitted += uow.emitted
+    return emitted

@@ -13,7 +13,7 @@ from continuum_dispatch.config import DispatchSettings
 from continuum_dispatch.handlers import build_handlers
 from continuum_dispatch.timers import build_sweeps
 from continuum_kit.clock import ManualClock
-from continuum_kit.testing import api_client, migrated_engine, outbox, unit_of_work
+from continuum_kit.testing import api_client, migrated_engine, outbox, run_sweeps, unit_of_work
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -87,13 +87,7 @@ class Desk:
 
     def sweep(self) -> list[Envelope]:
         """Run every timer sweep once, as the runtime does on its interval."""
-        emitted = []
-        for sweep in build_sweeps(self.settings):
-            with unit_of_work(self.engine, self.clock) as uow:
-                sweep(uow)
-                uow.commit()
-                emitted += uow.emitted
-        return emitted
+        return run_sweeps(self.engine, self.clock, build_sweeps(self.settings))
 
     def update(self, response_id: str, status: str, **body):
         return self.client.post(f"/v1/responses/{response_id}/updates", json={"status": status, **body})

@@ -12,7 +12,7 @@ from continuum_handoff.config import HandoffSettings
 from continuum_handoff.handlers import build_handlers
 from continuum_handoff.timers import build_sweeps
 from continuum_kit.clock import ManualClock
-from continuum_kit.testing import api_client, migrated_engine, outbox, unit_of_work
+from continuum_kit.testing import api_client, migrated_engine, outbox, run_sweeps, unit_of_work
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -34,13 +34,7 @@ class Hub:
 
     def sweep(self) -> list[Envelope]:
         """Run every timer sweep once, as the runtime does on its interval."""
-        emitted = []
-        for sweep in build_sweeps(self.settings):
-            with unit_of_work(self.engine, self.clock) as uow:
-                sweep(uow)
-                uow.commit()
-                emitted += uow.emitted
-        return emitted
+        return run_sweeps(self.engine, self.clock, build_sweeps(self.settings))
 
     def events(self) -> list[Envelope]:
         return outbox(self.engine)

@@ -4,6 +4,7 @@ facility and a follow-up peer would, over the services' HTTP APIs. Watches the t
 import asyncio
 import hashlib
 import hmac
+import inspect
 import logging
 import time
 from collections import Counter, defaultdict
@@ -55,6 +56,18 @@ class Journey:
     def counts(self) -> Counter:
         """Distinct events (by CloudEvents id) of each type."""
         return Counter(self.order())
+
+
+async def eventually(predicate, timeout: float = 30.0):
+    """Poll a condition (plain or awaitable) until it holds or the time is up; return its last value."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = predicate()
+        if inspect.isawaitable(result):
+            result = await result
+        if result or asyncio.get_running_loop().time() > deadline:
+            return result
+        await asyncio.sleep(0.2)
 
 
 ANSWERS = frozenset({"mobile_app", "facility", "housing_partner", "followup_peer"})

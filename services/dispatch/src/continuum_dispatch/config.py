@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from continuum_contracts.events import CODE_PATTERN
 from continuum_kit.settings import ServiceSettings
-from pydantic import Field, SecretStr, StringConstraints, field_validator, model_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=CODE_PATTERN)]
@@ -33,9 +33,6 @@ class DispatchSettings(ServiceSettings):
 
     service_name: str = "dispatch"
     http_port: int = 8002
-    admin_token: SecretStr | None = Field(
-        default=None, description="bearer token of the roster, places and audit API; unset disables it"
-    )
     eta_base_minutes: int = Field(default=10, ge=0, description="a free team's time to get going, before travel")
     eta_per_active_minutes: int = Field(default=15, ge=0, description="added per response a busy team has queued")
     travel_speed_kmh: float = Field(default=50.0, gt=0, description="average road speed of a team")
@@ -55,13 +52,6 @@ class DispatchSettings(ServiceSettings):
         default=DEFAULT_DEMOGRAPHIC_FIELDS, description="the demographic codes kept for deflection reports"
     )
     reservation_hold_minutes: float = Field(default=120, gt=0, description="how long a reserved bed is held")
-
-    @field_validator("admin_token")
-    @classmethod
-    def _admin_token_long_enough(cls, token: SecretStr | None) -> SecretStr | None:
-        if token is not None and len(token.get_secret_value()) < 16:
-            raise ValueError("admin_token must be at least 16 characters")
-        return token
 
     @field_validator("timezone")
     @classmethod

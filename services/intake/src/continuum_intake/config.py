@@ -80,9 +80,6 @@ class IntakeSettings(ServiceSettings):
 
     service_name: str = "intake"
     http_port: int = 8001
-    admin_token: SecretStr | None = Field(
-        default=None, description="bearer token of the admin API; unset disables it (CONTINUUM_ADMIN_TOKEN)"
-    )
     vault_keys: list[SecretStr] = Field(
         default=[SecretStr(DEVELOPMENT_VAULT_KEY)],
         min_length=1,
@@ -98,13 +95,6 @@ class IntakeSettings(ServiceSettings):
     program_for_channel: dict[Channel, Code] = Field(default=DEFAULT_PROGRAMS)
     call_types: list[Code] = Field(default=DEFAULT_CALL_TYPES, description="911 call types and 311 service codes")
     demographic_fields: list[Code] = Field(default=DEFAULT_DEMOGRAPHIC_FIELDS)
-
-    @field_validator("admin_token")
-    @classmethod
-    def _admin_token_long_enough(cls, token: SecretStr | None) -> SecretStr | None:
-        if token is not None and len(token.get_secret_value()) < 16:
-            raise ValueError("admin_token must be at least 16 characters")
-        return token
 
     @field_validator("vault_keys")
     @classmethod
