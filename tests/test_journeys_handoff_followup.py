@@ -6,12 +6,19 @@ navigation, facility, housing partner and follow-up peers talk to them over HTTP
 
 import asyncio
 import random
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from continuum_sim.partners import Partners, eventually
-from continuum_sim.scenarios import crisis_text_declines, homeless_311_request, police_diversion, warmline_call
+from continuum_sim.scenarios import (
+    crisis_text_declines,
+    homeless_311_request,
+    police_diversion,
+    substance_use_outreach,
+    warmline_call,
+)
 from continuum_sim.stack import Stack
 
 pytestmark = [pytest.mark.kafka, pytest.mark.e2e]
@@ -134,3 +141,85 @@ async def test_check_in_that_finds_renewed_risk_brings_someone_back_on_the_same_
     assert [e.data for e in journey.events if e.type == "continuum.response.assigned.v1"][1]["response_type"] == (
         "co_response"
     )
+
+
+async def test_housing_partner_gets_substance_use_information_only_under_a_part2_consent_until_it_is_revoked(county):
+    scenario = substance_use_outreach(random.Random(46))
+    scenario = replace(
+        scenario, contact=scenario.contact | {"needs": ["substance_use", "housing"]}, needs=["substance_use", "housing"]
+    )
+    caller, note = scenario.contact["caller"], scenario.contact["note"]
+    admin = {"Authorization": f"Bearer {county.admin_token}"}
+    async with partners(county) as sim:
+        journey = await sim.post(scenario)
+        assert await eventually(lambda: journey.first("continuum.referral.sent.v1"), timeout=60)
+        referral = journey.first("continuum.referral.sent.v1").data
+        housing = await sim.credentials("handoff", referral["to_party"])
+        outreach = sim.credentials_at_intake("outreach-team")
+        ask = f"{county.urls['handoff']}/v1/referrals/{referral['referral_id']}/disclosure"
+        wanted = {"categories": ["identity", "needs", "substance_use"], "purpose": "housing_assistance"}
+        consents = f"{county.urls['intake']}/v1/episodes/{journey.episode_id}/consents"
+        expires = (datetime.now(UTC) + timedelta(days=30)).isoformat()
+        async with httpx.AsyncClient() as http:
+            hipaa = {
+                "scope": ["identity", "needs"],
+                "recipients": [referral["to_party"]],
+                "purpose": "housing_assistance",
+            }
+            hipaa_consent = await http.post(consents, json=hipaa | {"expires_at": expires}, auth=outreach)
+            without_part2 = await http.post(ask, json=wanted, auth=housing)
+
+            part2 = hipaa | {
+                "scope": ["substance_use"],
+                "part2": True,
+                "recipients": [],
+                "recipient_categories": ["housing"],
+            }
+            part2_consent = await http.post(consents, json=part2 | {"expires_at": expires}, auth=outreach)
+            with_part2 = await http.post(ask, json=wanted, auth=housing)
+
+            respite = await sim.credentials("handoff", "peer-respite-east")
+            not_addressed = await http.post(ask, json=wanted, auth=respite)
+
+            for given in (hipaa_consent, part2_consent):
+                revoked = await http.post(
+                    f"{county.urls['intake']}/v1/consents/{given.json()['consent_id']}/revoke", auth=outreach
+                )
+                assert revoked.status_code == 200
+            after_revocation = await http.post(ask, json=wanted, auth=housing)
+            audit = await http.get(
+                f"{county.urls['intake']}/v1/episodes/{journey.episode_id}/disclosures", headers=admin
+            )
+        assert await eventually(lambda: journey.counts()["disclosure.recorded"] == 3)
+        assert await eventually(lambda: journey.counts()["consent.revoked"] == 2)
+
+    assert (hipaa_consent.status_code, part2_consent.status_code) == (201, 201)
+    first = without_part2.json()
+    assert without_part2.status_code == 200
+    assert first["released"]["identity"]["name"] == caller["name"]
+    assert first["released"]["needs"] == ["housing"] and "substance_use" not in first["released"]
+    assert note not in without_part2.text and "substance_use" not in str(first["released"])
+    assert [w["category"] for w in first["withheld"]] == ["substance_use"]
+    assert first["redisclosure_notice"] is None
+
+    second = with_part2.json()
+    assert with_part2.status_code == 200
+    assert second["released"]["substance_use"]["notes"][0]["note"] == note
+    scopes = sorted((c["scope"], c["part2"]) for c in second["consents"])
+    assert scopes == [(["identity", "needs"], False), (["substance_use"], True)]
+    assert "42 CFR part 2" in second["redisclosure_notice"]
+
+    assert not_addressed.status_code == 403 and not_addressed.json()["detail"]["addressed_to"] == referral["to_party"]
+    assert after_revocation.status_code == 403
+    missing = after_revocation.json()["detail"]["missing_consent"]
+    assert missing["categories"] == ["identity", "needs", "substance_use"] and missing["part2_required"] is True
+    assert caller["name"] not in after_revocation.text
+
+    assert [(a["outcome"], a["released"], a["recipient"]) for a in audit.json()] == [
+        ("released", ["identity", "needs"], referral["to_party"]),
+        ("released", ["identity", "needs", "substance_use"], referral["to_party"]),
+        ("refused", [], referral["to_party"]),
+    ]
+    on_kafka = " ".join(str(event.data) for event in journey.events)
+    for phi in (caller["name"], caller["phone"], caller["date_of_birth"], note):
+        assert phi not in on_kafka

@@ -278,3 +278,15 @@ def test_reengagement_pending_plan_waits_a_quiet_period_after_the_request(engine
     assert sweep(engine, clock) == 0
     clock.advance(timedelta(seconds=1))
     assert sweep(engine, clock) == 1 and of_type(engine, CLOSED)[0].data.reason == "quiet_period_elapsed"
+
+
+def test_family_contacts_and_declines_need_a_registered_partner(engine, clock, settings, client):
+    deliver(engine, clock, settings, resolved())
+    before = len(outbox(engine))
+    family = client.post(
+        f"/v1/episodes/{EPISODE}/family-contacts", json={"consented": True, "relationship": "parent"}, auth=None
+    )
+    declined = client.post(f"/v1/episodes/{EPISODE}/decline", json={}, auth=("peer-followup-team", "wrong" * 6))
+    assert (family.status_code, declined.status_code) == (401, 401)
+    assert len(outbox(engine)) == before
+    assert client.get(f"/v1/episodes/{EPISODE}/followups").json()["plan_status"] == "open"

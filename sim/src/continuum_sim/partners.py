@@ -69,6 +69,22 @@ async def eventually(predicate, timeout: float = 30.0):
         await asyncio.sleep(0.2)
 
 
+HANDOFF_ENDS = ("completed", "declined", "cancelled")
+
+
+def _handoffs_pending(journey: Journey) -> bool:
+    """A handoff requested and not ended, or a bed reserved whose handoff is not requested yet."""
+    requested = [e.data for e in journey.events if e.type == "continuum.handoff.requested.v1"]
+    ended = {
+        e.data["handoff_id"]
+        for e in journey.events
+        if e.type.removeprefix("continuum.handoff.").removesuffix(".v1") in HANDOFF_ENDS
+    }
+    reserved = sum(1 for e in journey.events if e.type == "continuum.placement.reserved.v1")
+    to_places = sum(1 for h in requested if (h.get("kind") or "").startswith("team_to_"))
+    return bool({h["handoff_id"] for h in requested} - ended) or reserved > to_places
+
+
 # Where the person is asked for consent to share their record: the crisis line and the outreach peers.
 CONSENT_RECORDED = "continuum.consent.recorded"
 EXTRA_EVENT_TYPES = {"988-center": [CONSENT_RECORDED], "outreach-team": [CONSENT_RECORDED]}
@@ -121,9 +137,9 @@ class Partners:
     async def __aexit__(self, *exc: object) -> None:
         if self._watcher:
             self._watcher.cancel()
-        for task in list(self._tasks):
+        for task in [*self._tasks, *self._registered.values()]:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._tasks, *self._registered.values(), return_exceptions=True)
         await self._consumer.stop()
         await self._client.aclose()
 
@@ -262,9 +278,16 @@ class Partners:
             url = f"{self.urls['handoff']}/v1/referrals/{data['referral_id']}/result"
             await self._request("POST", url, result, auth=housing)
         elif seen.type == "continuum.followup.scheduled.v1" and "followup_peer" in self._answers:
+            # A check-in is due a day or more later, when the person's handoff is long done; the peer here
+            # answers at once, so it first waits for the handoffs it would really have come after.
+            await eventually(lambda: not _handoffs_pending(journey), timeout=30)
             url = f"{self.urls['followup']}/v1/followups/{data['followup_id']}/attempts"
             peer = await self.credentials("followup", data["assigned_peer"])
             await self._request("POST", url, {"reached": True, "channel": "phone"}, auth=peer)
+
+    def credentials_at_intake(self, partner_id: str) -> tuple[str, str]:
+        """A registered partner system's HTTP Basic credentials at intake."""
+        return self._credentials[partner_id]
 
     async def credentials(self, service: str, partner_id: str) -> tuple[str, str]:
         """A receiving partner's HTTP Basic credentials at handoff or followup, registered there by county IT

@@ -41,7 +41,7 @@ class ServiceProcess:
             [sys.executable, "-m", f"continuum_{self.name}"], env=self.env, stdout=log, stderr=subprocess.STDOUT
         )
 
-    def wait_healthy(self, timeout: float = 60.0) -> dict:
+    def wait_healthy(self, timeout: float = 120.0) -> dict:
         deadline = time.monotonic() + timeout
         last: object = None
         while time.monotonic() < deadline:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel
 from sqlmodel import col, select
 
-from continuum_intake import admin, cloudevents, contacts, plans
+from continuum_intake import admin, cloudevents, consents, contacts, plans
 from continuum_intake.store import Contact, Episode
 from continuum_intake.validation import PhiSafeRoute
 
@@ -65,5 +65,5 @@ def get_episode(episode_id: UUID, session: SessionDep) -> EpisodeOut:
 
 
 router = APIRouter()
-for part in (contacts.router, cloudevents.router, plans.router, admin.router, episodes):
+for part in (contacts.router, cloudevents.router, plans.router, consents.router, admin.router, episodes):
     router.include_router(part)

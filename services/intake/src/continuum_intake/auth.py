@@ -33,6 +33,8 @@ class PartnerEventType(StrEnum):
 
     CONTACT_SUBMITTED = "continuum.contact.submitted.v1"
     CRISIS_PLAN_RECORDED = "continuum.crisis-plan.recorded"
+    CONSENT_RECORDED = "continuum.consent.recorded"  # record, read and revoke a person's consents
+    DISCLOSURE_REQUEST = "continuum.disclosure.request"  # handoff, asking on behalf of a receiving partner
 
 
 @dataclass(frozen=True)
@@ -89,23 +91,36 @@ def require_admin(
     _check_admin(credentials, parts)
 
 
-def crisis_plan_recorder(
-    basic: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)],
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(admin_bearer)],
-    runtime: RuntimeDep,
-    parts: PartsDep,
-) -> str:
-    """Who records or reads a crisis plan: ``admin``, or a partner registered for crisis plans."""
-    if bearer is not None:
-        _check_admin(bearer, parts)
-        return "admin"
-    if basic is None:
-        raise unauthenticated(BASIC_CHALLENGE, BEARER_CHALLENGE)
-    partner = authenticate_partner(basic, runtime, parts)
-    partner.require_event_type(PartnerEventType.CRISIS_PLAN_RECORDED)
-    return partner.partner_id
+def _recorder(event_type: PartnerEventType):  # noqa: ANN202 - a FastAPI dependency
+    def recorder(
+        basic: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)],
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(admin_bearer)],
+        runtime: RuntimeDep,
+        parts: PartsDep,
+    ) -> str:
+        """Who is acting: ``admin`` (county IT's token), or a partner registered for this kind of record."""
+        if bearer is not None:
+            _check_admin(bearer, parts)
+            return "admin"
+        if basic is None:
+            raise unauthenticated(BASIC_CHALLENGE, BEARER_CHALLENGE)
+        partner = authenticate_partner(basic, runtime, parts)
+        partner.require_event_type(event_type)
+        return partner.partner_id
+
+    return recorder
+
+
+def _partner_registered_for(event_type: PartnerEventType):  # noqa: ANN202 - a FastAPI dependency
+    def registered(partner: Annotated[AuthenticatedPartner, Depends(authenticate_partner)]) -> str:
+        partner.require_event_type(event_type)
+        return partner.partner_id
+
+    return registered
 
 
 PartnerDep = Annotated[AuthenticatedPartner, Depends(authenticate_partner)]
 AdminOnly = Depends(require_admin)
-PlanRecorderDep = Annotated[str, Depends(crisis_plan_recorder)]
+PlanRecorderDep = Annotated[str, Depends(_recorder(PartnerEventType.CRISIS_PLAN_RECORDED))]
+ConsentRecorderDep = Annotated[str, Depends(_recorder(PartnerEventType.CONSENT_RECORDED))]
+DisclosureRequesterDep = Annotated[str, Depends(_partner_registered_for(PartnerEventType.DISCLOSURE_REQUEST))]

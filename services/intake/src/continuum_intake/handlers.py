@@ -251,6 +251,9 @@ PUBLISHES = (
     "continuum.episode.opened.v1",
     "continuum.episode.reopened.v1",
     "continuum.episode.triaged.v1",
+    "continuum.consent.recorded.v1",
+    "continuum.consent.revoked.v1",
+    "continuum.disclosure.recorded.v1",
 )
 
 FOLLOWUP_PARTNER = "followup-peers"

@@ -115,3 +115,44 @@ class MatchReview(SQLModel, table=True):
     reason: str = Field(max_length=64)
     status: str = Field(default="open", max_length=16, index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Consent(SQLModel, table=True):
+    """The person's permission to share categories of their record with named recipients, for a purpose, until
+    it expires or is revoked. A 42 CFR Part 2 consent (part2) may also cover substance-use information."""
+
+    __tablename__ = "intake_consent"
+    consent_id: UUID = Field(default_factory=uuid4, primary_key=True)
+    person_id: UUID = Field(index=True, foreign_key="intake_person.person_id")
+    episode_id: UUID = Field(foreign_key="intake_episode.episode_id", description="where it was recorded")
+    scope: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    recipients: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    recipient_categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    purpose: str = Field(max_length=64)
+    part2: bool
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    recorded_by: str = Field(max_length=64)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_by: str | None = Field(default=None, max_length=64)
+
+
+class Disclosure(SQLModel, table=True):
+    """The audit of every disclosure request: who asked for whom, what was released or withheld, under which
+    consents, and when. Refusals are recorded too. Categories only: the released data is never copied here."""
+
+    __tablename__ = "intake_disclosure"
+    disclosure_id: UUID = Field(default_factory=uuid4, primary_key=True)
+    episode_id: UUID = Field(index=True, foreign_key="intake_episode.episode_id")
+    person_id: UUID = Field(foreign_key="intake_person.person_id")
+    requested_by: str = Field(max_length=64)
+    recipient: str = Field(max_length=64)
+    recipient_category: str | None = Field(default=None, max_length=64)
+    purpose: str = Field(max_length=64)
+    basis: str | None = Field(default=None, max_length=128, description="e.g. referral:<id>, the relationship")
+    requested: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    released: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    withheld: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    consent_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    outcome: str = Field(max_length=16)
+    disclosed_at: datetime = Field(sa_type=UTCDateTime)
