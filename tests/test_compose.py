@@ -1,0 +1,330 @@
+"""The county deployment as county IT gets it: docker-compose.yml loaded by a real Compose implementation
+(compose-spec/compose-go, the loader of `docker compose`, built from deploy/compose-check), the services'
+Dockerfiles, and the one install step that CI and every image share (deploy/install.sh)."""
+
+import importlib
+import inspect
+import json
+import os
+import re
+import subprocess
+import tomllib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from continuum_kit.settings import ServiceSettings
+from cryptography.fernet import Fernet
+from pydantic import SecretStr
+
+ROOT = Path(__file__).resolve().parents[1]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+ENV_EXAMPLE = ROOT / "deploy" / "compose.env.example"
+INSTALL = "deploy/install.sh"
+APP_PORTS = {"intake": 8001, "dispatch": 8002, "handoff": 8003, "followup": 8004, "board": 8005}
+INFRASTRUCTURE = {"kafka", "postgres", "jaeger"}
+SECRETS = ["POSTGRES_PASSWORD", "CONTINUUM_ADMIN_TOKEN", "CONTINUUM_VAULT_KEYS", "CONTINUUM_VAULT_INDEX_KEY"]
+DEV_TOOLS = {"pytest", "pytest-asyncio", "pytest-timeout", "ruff"}
+
+
+# ---- the validator and env files -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def compose_check() -> Path:
+    build = subprocess.run(
+        ["bash", str(ROOT / "deploy" / "compose-check" / "build.sh")], capture_output=True, text=True, check=False
+    )
+    if build.returncode != 0:
+        pytest.fail(f"building deploy/compose-check failed:\n{build.stderr}")
+    return Path(build.stdout.strip())
+
+
+def secret_values() -> dict[str, str]:
+    return {
+        "POSTGRES_PASSWORD": "9f3c1a7e5b2d4f6a8c0e1b3d5f7a9c2e",
+        "CONTINUUM_ADMIN_TOKEN": "admin-token-for-the-county-0123456789",
+        "CONTINUUM_VAULT_KEYS": "'" + json.dumps([Fernet.generate_key().decode()]) + "'",
+        "CONTINUUM_VAULT_INDEX_KEY": "index-key-0123456789abcdef0123456789abcdef",
+    }
+
+
+def example_settings() -> dict[str, str]:
+    """The documented settings of compose.env.example (name -> value as written)."""
+    settings = {}
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            name, _, value = line.partition("=")
+            settings[name.strip()] = value.strip()
+    return settings
+
+
+def write_env(tmp_path: Path, *, leave_out: tuple[str, ...] = ()) -> Path:
+    """compose.env.example as an operator fills it in: every secret set, except those in leave_out."""
+    values = secret_values()
+    lines = []
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        name = line.partition("=")[0].strip()
+        if name in values and not line.lstrip().startswith("#"):
+            line = f"{name}=" if name in leave_out else f"{name}={values[name]}"
+        lines.append(line)
+    path = tmp_path / "county.env"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def run_check(compose_check: Path, env_file: Path, compose_file: Path = COMPOSE_FILE) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(compose_check), "--no-os-env", "--env-file", str(env_file), str(compose_file)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def project(compose_check, tmp_path_factory) -> dict:
+    result = run_check(compose_check, write_env(tmp_path_factory.mktemp("env")))
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def app_services(project: dict) -> dict[str, dict]:
+    return {name: service for name, service in project["services"].items() if name in APP_PORTS}
+
+
+# ---- (a) a complete env file gives the whole county deployment ----------------------------------------------
+
+
+def test_complete_env_file_gives_every_part(project):
+    assert set(project["services"]) == INFRASTRUCTURE | set(APP_PORTS)
+    assert project["name"] == "continuum"
+
+
+def test_every_container_has_a_health_check(project):
+    for name, service in project["services"].items():
+        check = service.get("healthcheck") or {}
+        assert check.get("test") and check["test"][0] in {"CMD", "CMD-SHELL"}, f"{name} has no health check"
+        assert not check.get("disable"), name
+
+
+def test_app_health_checks_ask_the_service_health_endpoint(project):
+    for name, service in app_services(project).items():
+        command = " ".join(service["healthcheck"]["test"])
+        assert "/health" in command and "CONTINUUM_HTTP_PORT" in command, name
+        assert service["environment"]["CONTINUUM_HTTP_PORT"] == str(APP_PORTS[name])
+
+
+def test_every_dependency_waits_until_healthy(project):
+    for name, service in project["services"].items():
+        for dependency, how in (service.get("depends_on") or {}).items():
+            assert how["condition"] == "service_healthy", f"{name} -> {dependency}: {how['condition']}"
+    for name, service in app_services(project).items():
+        assert {"kafka", "postgres", "jaeger"} <= set(service.get("depends_on") or {}), name
+
+
+def test_each_app_service_builds_from_its_own_dockerfile(project):
+    dockerfiles = {}
+    for name, service in app_services(project).items():
+        build = service["build"]
+        assert Path(build["context"]) == ROOT, name
+        dockerfiles[name] = build["dockerfile"]
+        text = (ROOT / build["dockerfile"]).read_text()
+        assert f"{INSTALL} continuum-{name}" in text, f"{build['dockerfile']} does not install continuum-{name}"
+        assert f'CMD ["python", "-m", "continuum_{name}"]' in text
+    assert len(set(dockerfiles.values())) == len(dockerfiles), f"services share a Dockerfile: {dockerfiles}"
+
+
+def test_data_lives_in_named_volumes(project):
+    assert {"kafka-data", "postgres-data"} <= set(project["volumes"])
+    kafka = project["services"]["kafka"]
+    kafka_mounts = {m["source"]: m["target"] for m in kafka["volumes"] if m["type"] == "volume"}
+    assert kafka_mounts.get("kafka-data") == kafka["environment"]["KAFKA_LOG_DIRS"]
+    postgres_mounts = {m["source"]: m["target"] for m in project["services"]["postgres"]["volumes"]}
+    assert postgres_mounts.get("postgres-data") == "/var/lib/postgresql/data"
+
+
+def test_traces_go_to_jaeger(project):
+    jaeger = project["services"]["jaeger"]
+    assert "jaeger" in jaeger["image"]
+    assert any(p["target"] == 16686 for p in jaeger.get("ports", [])), "Jaeger UI is not published"
+    for name, service in app_services(project).items():
+        assert service["environment"]["CONTINUUM_OTLP_ENDPOINT"] == "http://jaeger:4318", name
+
+
+def test_each_service_has_its_own_database_and_the_broker(project):
+    init_sql = (ROOT / "deploy" / "postgres-init.sql").read_text()
+    databases = {}
+    for name, service in app_services(project).items():
+        url = urlsplit(service["environment"]["CONTINUUM_DATABASE_URL"])
+        assert url.scheme == "postgresql+psycopg" and url.hostname == "postgres", name
+        assert url.password == secret_values()["POSTGRES_PASSWORD"], name
+        databases[name] = url.path.lstrip("/")
+        assert f"'{databases[name]}'" in init_sql, f"{databases[name]} is not created by deploy/postgres-init.sql"
+        advertised = project["services"]["kafka"]["environment"]["KAFKA_ADVERTISED_LISTENERS"]
+        assert f"//{service['environment']['CONTINUUM_KAFKA_BOOTSTRAP']}" in advertised, name
+    assert databases == {name: f"continuum_{name}" for name in APP_PORTS}
+
+
+def test_only_services_and_the_trace_ui_are_published_on_this_machine_by_default(project):
+    for name in ("kafka", "postgres"):
+        assert not project["services"][name].get("ports"), f"{name} is published"
+    for name, service in app_services(project).items():
+        assert [(p["host_ip"], p["target"]) for p in service["ports"]] == [("127.0.0.1", APP_PORTS[name])]
+
+
+def settings_class(service: str) -> type[ServiceSettings]:
+    try:
+        module = importlib.import_module(f"continuum_{service}.config")
+    except ModuleNotFoundError:
+        pytest.skip(f"continuum-{service} is not in this workspace")
+    return next(
+        cls
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, ServiceSettings) and cls is not ServiceSettings and cls.__module__ == module.__name__
+    )
+
+
+@pytest.mark.parametrize("service", list(APP_PORTS))
+def test_every_continuum_variable_is_a_real_setting(project, service):
+    settings = settings_class(service)
+    env = project["services"][service]["environment"]
+    unknown = {key for key in env if key.startswith("CONTINUUM_") and key[10:].lower() not in settings.model_fields}
+    assert unknown == set(), f"{service} does not read {unknown}"
+    assert settings.model_fields["http_port"].default == APP_PORTS[service]
+
+
+def test_every_secret_of_intake_is_set_from_a_required_variable(project):
+    settings = settings_class("intake")
+    secret_fields = {
+        name
+        for name, field in settings.model_fields.items()
+        if SecretStr in (field.annotation, *getattr(field.annotation, "__args__", ()))
+        or "SecretStr" in str(field.annotation)
+    }
+    assert {"vault_keys", "vault_index_key", "admin_token"} <= secret_fields
+    env = project["services"]["intake"]["environment"]
+    for field in secret_fields:
+        assert f"CONTINUUM_{field.upper()}" in SECRETS
+        assert env[f"CONTINUUM_{field.upper()}"], field
+    keys = json.loads(env["CONTINUUM_VAULT_KEYS"])
+    assert len(keys) == 1 and Fernet(keys[0])  # the documented quoting gives intake a JSON list of Fernet keys
+
+
+# ---- (b) no default secrets: a missing one stops compose, naming it -----------------------------------------
+
+
+@pytest.mark.parametrize("secret", SECRETS)
+def test_missing_secret_is_refused_by_name(compose_check, tmp_path, secret):
+    result = run_check(compose_check, write_env(tmp_path, leave_out=(secret,)))
+    assert result.returncode != 0
+    assert f"required variable {secret} is missing a value" in result.stderr
+    assert result.stdout == ""
+
+
+def test_the_example_env_file_as_shipped_is_refused(compose_check):
+    result = run_check(compose_check, ENV_EXAMPLE)
+    assert result.returncode != 0
+    assert all(secret in result.stderr for secret in SECRETS), result.stderr
+
+
+def test_every_variable_the_compose_file_reads_is_documented_with_its_default():
+    documented = example_settings()
+    text = COMPOSE_FILE.read_text()
+    used = set(re.findall(r"\$\{([A-Z_][A-Z0-9_]*)", text))
+    assert used - set(documented) == set(), "not in deploy/compose.env.example"
+    for name, default in re.findall(r"\$\{([A-Z_][A-Z0-9_]*):-([^}]*)\}", text):
+        assert documented[name] == default, f"{name}: compose default {default!r}, documented {documented[name]!r}"
+    assert all(documented[secret] == "" for secret in SECRETS)
+
+
+def test_the_validator_rejects_what_compose_rejects(compose_check, tmp_path):
+    env = write_env(tmp_path)
+    typo = tmp_path / "typo.yml"
+    typo.write_text("services:\n  a:\n    image: x\n    helthcheck: {test: [CMD, 'true']}\n")
+    result = run_check(compose_check, env, typo)
+    assert result.returncode != 0 and "helthcheck" in result.stderr
+    missing = tmp_path / "missing.yml"
+    missing.write_text("services:\n  a:\n    image: x\n    depends_on: {b: {condition: service_healthy}}\n")
+    result = run_check(compose_check, env, missing)
+    assert result.returncode != 0 and "b" in result.stderr
+
+
+# ---- images: one package each, installed by the step CI runs --------------------------------------------------
+
+
+def instructions(dockerfile: Path) -> list[str]:
+    text = re.sub(r"\\\n", " ", dockerfile.read_text())
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def stages(dockerfile: Path) -> list[list[str]]:
+    result: list[list[str]] = []
+    for line in instructions(dockerfile):
+        if line.upper().startswith("FROM "):
+            result.append([])
+        if result:
+            result[-1].append(line)
+    return result
+
+
+@pytest.mark.parametrize("service", list(APP_PORTS))
+def test_dockerfile_installs_through_the_shared_script_only(service):
+    dockerfile = ROOT / "deploy" / "docker" / f"{service}.Dockerfile"
+    runs = [line for line in instructions(dockerfile) if line.upper().startswith("RUN ")]
+    installs = [line for line in runs if re.search(r"\b(uv|pip|pip3|poetry|apt-get)\b", line) or INSTALL in line]
+    assert installs, f"{dockerfile.name} installs nothing"
+    for line in installs:
+        assert re.fullmatch(rf"RUN (--mount=\S+ )*bash {INSTALL} (uv|continuum-{service})", line), line
+    assert any(line.endswith(f"{INSTALL} continuum-{service}") for line in installs)
+
+
+@pytest.mark.parametrize("service", list(APP_PORTS))
+def test_final_image_is_non_root_and_holds_only_the_environment(service):
+    build, final = stages(ROOT / "deploy" / "docker" / f"{service}.Dockerfile")
+    assert re.search(r"\bAS build\b", build[0])
+    users = [line.split()[1] for line in final if line.upper().startswith("USER ")]
+    assert users and users[-1].split(":")[0] not in {"root", "0"}
+    copies = [line for line in final if line.upper().startswith(("COPY ", "ADD "))]
+    assert copies == ["COPY --from=build /opt/continuum /opt/continuum"]
+    assert not any(INSTALL in line for line in final)
+
+
+def test_ci_installs_with_the_same_script():
+    lines = [line.split("#")[0].strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert f"bash {INSTALL} all" in lines
+    assert not any(line.startswith("uv sync") or "pip install" in line for line in lines)
+
+
+def test_build_context_leaves_secrets_and_local_state_out():
+    ignored = set((ROOT / ".dockerignore").read_text().split())
+    assert {"**/.env", ".git", ".venv", ".cache"} <= ignored
+
+
+def locked_packages() -> set[str]:
+    return {package["name"] for package in tomllib.loads((ROOT / "uv.lock").read_text())["package"]}
+
+
+@pytest.mark.parametrize("service", list(APP_PORTS))
+def test_install_step_puts_one_service_and_no_dev_tools_in_the_environment(tmp_path, service):
+    if f"continuum-{service}" not in locked_packages():
+        pytest.skip(f"continuum-{service} is not in uv.lock yet")
+    venv = tmp_path / "venv"
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"} | {"UV_PROJECT_ENVIRONMENT": str(venv)}
+    install = subprocess.run(
+        ["bash", str(ROOT / INSTALL), f"continuum-{service}"], env=env, capture_output=True, text=True, check=False
+    )
+    assert install.returncode == 0, install.stderr
+    probe = (
+        "import importlib.metadata as m, importlib.util as u, json;"
+        "print(json.dumps({'dists': sorted({d.metadata['Name'].lower() for d in m.distributions()}),"
+        f"'main': u.find_spec('continuum_{service}.__main__') is not None}}))"
+    )
+    python = venv / "bin" / "python"
+    seen = json.loads(subprocess.run([str(python), "-c", probe], capture_output=True, text=True, check=True).stdout)
+    services = {d for d in seen["dists"] if d.startswith("continuum-")} - {"continuum-kit", "continuum-contracts"}
+    assert services == {f"continuum-{service}"}
+    assert set(seen["dists"]) & DEV_TOOLS == set()
+    assert seen["main"], f"python -m continuum_{service} would not start"
+    editable = [p.name for p in venv.rglob("*.pth") if str(ROOT) in p.read_text()]
+    assert editable == [], "the image would point at the build stage's sources"
