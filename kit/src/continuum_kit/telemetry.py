@@ -13,6 +13,7 @@ nothing; trace context still travels on the records, so logs can still be correl
 
 import logging
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
@@ -31,6 +32,7 @@ from sqlalchemy import Engine
 
 _provider: TracerProvider | None = None
 _exporting = False
+_traced_engines: "weakref.WeakSet[Engine]" = weakref.WeakSet()
 TRACER_NAME = "continuum"
 
 # ---------------------------------------------------------------------------------------------
@@ -78,14 +80,20 @@ def setup_tracing(service_name: str, otlp_endpoint: str | None) -> TracerProvide
 
 
 def trace_database(engine: Engine, provider: TracerProvider) -> None:
-    """Client spans for the engine's statements (text with placeholders, never the bound values)."""
-    if not _exporting:
-        return  # nothing would be recorded: spare the per-statement hooks
-    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+    """Client spans for the engine's statements (text with placeholders, never the bound values).
 
-    instrumentor = SQLAlchemyInstrumentor()
-    if not instrumentor.is_instrumented_by_opentelemetry:
-        instrumentor.instrument(engine=engine, tracer_provider=provider, enable_commenter=False)
+    The SQLAlchemy instrumentation's engine tracer is attached to this engine only. Its instrumentor
+    is not used: it patches ``create_engine`` and ``Engine.connect`` process-wide, declares
+    SQLAlchemy < 2.1, and on 2.1 fails importing the asyncio extension without greenlet.
+    """
+    if not _exporting or engine in _traced_engines:
+        return  # nothing would be recorded: spare the per-statement hooks
+    from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
+    from opentelemetry.metrics import NoOpMeterProvider
+
+    usage = NoOpMeterProvider().get_meter(__name__).create_up_down_counter("db.client.connections.usage")
+    EngineTracer(provider.get_tracer("opentelemetry.instrumentation.sqlalchemy"), engine, usage)
+    _traced_engines.add(engine)
 
 
 # ---------------------------------------------------------------------------------------------
