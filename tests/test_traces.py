@@ -76,6 +76,7 @@ async def test_a_partner_request_is_one_trace_across_services_and_no_personal_da
                     return {e.id for e in journey.events} <= sent and closed in processed
 
                 assert await eventually(every_event_sent_and_processed, timeout=30)
+                secrets = [stack.admin_token, *(secret for _, secret in partners._credentials.values())]
         finally:
             await asyncio.to_thread(stack.stop)  # each service flushes its spans as it stops
         spans = receiver.snapshot()
@@ -194,9 +195,9 @@ async def test_a_partner_request_is_one_trace_across_services_and_no_personal_da
         assert "url.query" not in span.attributes
         assert "?" not in str(span.attributes.get("http.target", "")) + str(span.attributes.get("http.url", ""))
 
-    # Not one personal value in any span, event, resource or status, in what went over the wire,
-    # or in any service's log.
-    phi = _phi(scenario.contact)
+    # Not one personal value (nor credential) in any span, event, resource or status, in what went
+    # over the wire, or in any service's log.
+    phi = _phi(scenario.contact) + secrets  # and no credential either
     leaks = [
         (span.service, span.name, value) for span in spans for value in phi for text in _strings(span) if value in text
     ]
