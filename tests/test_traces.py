@@ -15,6 +15,14 @@ from continuum_sim.stack import SERVICES, Stack
 pytestmark = [pytest.mark.kafka, pytest.mark.e2e]
 
 
+def _start(stack: Stack) -> None:
+    """As ``Stack.start``, with more patience: four service processes on two shared cores start slowly."""
+    for service in stack.services.values():
+        service.start()
+    for service in stack.services.values():
+        service.wait_healthy(timeout=180)
+
+
 def _phi(contact: dict) -> list[str]:
     """Every personal value the partner sent, in the forms a leak could take."""
     caller = contact["caller"]
@@ -62,7 +70,7 @@ async def test_a_partner_request_is_one_trace_across_services_and_no_personal_da
             extra_env={"OTEL_BSP_SCHEDULE_DELAY": "200"},
         )
         try:
-            await asyncio.to_thread(stack.start)
+            await asyncio.to_thread(_start, stack)
             async with Partners(kafka_bootstrap, topic, stack.urls, admin_token=stack.admin_token) as partners:
                 journey = await partners.post(scenario)
                 assert await partners.wait_closed([journey.episode_id], timeout=90) == []
