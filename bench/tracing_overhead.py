@@ -1,7 +1,7 @@
 """What tracing costs one hop: a consumer applying a record that writes one outbox row, and the relay
 publishing that row, on SQLite, with tracing off (no endpoint) and on (spans, statement spans, the
-privacy filter and OTLP/HTTP export to a real receiver on this machine). No broker: the producer
-acknowledges at once, so the figure is the service's own CPU per hop. Run:
+privacy filter and OTLP/HTTP export to a real receiver on this machine), against no tracing at all.
+No broker: the producer acknowledges at once, so the figure is the service's own CPU per hop. Run:
 ``uv run python bench/tracing_overhead.py``.
 """
 
@@ -28,6 +28,7 @@ from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExport
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ParentBased
+from opentelemetry.trace import NoOpTracerProvider
 from sqlmodel import SQLModel
 
 
@@ -45,7 +46,7 @@ def _follow_up(uow: UnitOfWork, envelope: Envelope) -> None:
     )
 
 
-async def hops(workdir: Path, provider: TracerProvider, traced: bool, count: int) -> float:
+async def hops(workdir: Path, provider: TracerProvider | NoOpTracerProvider, traced: bool, count: int) -> float:
     """CPU seconds of this process per hop (apply one record, publish the row it wrote), export included;
     CPU rather than wall time, so that other work on a shared machine does not count."""
     engine = make_engine(f"sqlite:///{workdir / f'{uuid.uuid4().hex}.db'}")
@@ -87,7 +88,8 @@ def _receive(connection) -> None:
 
 
 async def main(count: int, rounds: int) -> None:
-    off = TracerProvider(sampler=ALWAYS_OFF)
+    none = NoOpTracerProvider()  # as if the kit had no tracing at all
+    off = TracerProvider(sampler=ALWAYS_OFF)  # what a service runs without an endpoint
     ours, theirs = multiprocessing.Pipe()
     receiver = multiprocessing.Process(target=_receive, args=(theirs,), daemon=True)
     receiver.start()
@@ -96,8 +98,9 @@ async def main(count: int, rounds: int) -> None:
         on = TracerProvider(sampler=ParentBased(root=telemetry._NoOrphanClientSpans()))
         exporter = OTLPSpanExporter(endpoint=f"{endpoint}/v1/traces")
         on.add_span_processor(BatchSpanProcessor(telemetry.PrivacyFilter(exporter)))
-        figures: dict[str, list[float]] = {"off": [], "on": []}
-        for _ in range(rounds):  # interleaved, so that a busy machine weighs on both alike
+        figures: dict[str, list[float]] = {"none": [], "off": [], "on": []}
+        for _ in range(rounds):  # interleaved, so that a busy machine weighs on each alike
+            figures["none"].append(await hops(Path(tmp), none, False, count))
             figures["off"].append(await hops(Path(tmp), off, False, count))
             figures["on"].append(await hops(Path(tmp), on, True, count))
         on.shutdown()
@@ -107,9 +110,11 @@ async def main(count: int, rounds: int) -> None:
     best = {name: min(values) * 1000 for name, values in figures.items()}
     median = {name: statistics.median(values) * 1000 for name, values in figures.items()}
     print(f"hops per round: {count}, rounds: {rounds}, spans received by the OTLP receiver: {exported}")
+    for name in ("none", "off", "on"):
+        print(f"tracing {name:>4}: best {best[name]:.2f} ms CPU/hop, median {median[name]:.2f} ms CPU/hop")
     for name in ("off", "on"):
-        print(f"tracing {name:>3}: best {best[name]:.2f} ms CPU/hop, median {median[name]:.2f} ms CPU/hop")
-    print(f"cost of tracing: {best['on'] - best['off']:+.2f} ms CPU/hop ({best['on'] / best['off'] - 1:+.0%}) at best")
+        cost, share = best[name] - best["none"], best[name] / best["none"] - 1
+        print(f"cost of tracing {name}: {cost:+.2f} ms CPU/hop ({share:+.0%}) at best")
 
 
 if __name__ == "__main__":
