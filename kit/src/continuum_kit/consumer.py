@@ -14,10 +14,13 @@ from enum import StrEnum
 
 from aiokafka.errors import KafkaError
 from continuum_contracts import CATALOGUE, Envelope, InvalidEvent, from_kafka
+from opentelemetry import trace
+from opentelemetry.trace import Status, StatusCode
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from continuum_kit.delivery import ProcessedEvent, UnitOfWork
 from continuum_kit.kafka import DeadLetters
+from continuum_kit.telemetry import TRACER_NAME, start_process_span
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +55,10 @@ class EventConsumer:
         *,
         retry_initial: float = 0.2,
         retry_max: float = 5.0,
+        tracer: trace.Tracer | None = None,
     ) -> None:
         self.name = name
+        self._tracer = tracer or trace.get_tracer(TRACER_NAME)
         self.handlers = handlers
         self._unit_of_work = unit_of_work
         self._dead_letters = dead_letters
@@ -62,11 +67,37 @@ class EventConsumer:
 
     async def process(self, record: Record) -> Outcome:
         if self._known_but_unhandled(record):
-            return Outcome.IGNORED
+            return Outcome.IGNORED  # no span: most records on the topic are for other services
+        # The handler's statements and the outbox rows it writes happen inside this span, so the
+        # events it publishes continue the trace of the record that caused them.
+        with start_process_span(
+            self._tracer,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key,
+            headers=record.headers,
+            consumer_group=self.name,
+        ) as span:
+            outcome = await self._process(record, span)
+            span.set_attribute("continuum.outcome", outcome.value)
+            if outcome is Outcome.DEAD_LETTERED:
+                span.set_attribute("error.type", "dead_lettered")
+                span.set_status(Status(StatusCode.ERROR))
+            return outcome
+
+    async def _process(self, record: Record, span: trace.Span) -> Outcome:
         try:
             envelope = from_kafka(record.key, record.value, record.headers)
         except InvalidEvent as invalid:
             return await self._dead_letter(record, invalid.reason)
+        span.set_attributes(
+            {
+                "messaging.message.id": envelope.id,
+                "cloudevents.event_id": envelope.id,
+                "cloudevents.event_type": envelope.type,
+            }
+        )
         handler = self.handlers.get(envelope.type)
         if handler is None:
             return Outcome.IGNORED
@@ -80,6 +111,7 @@ class EventConsumer:
                     return Outcome.DUPLICATE
                 return await self._dead_letter(record, f"{envelope.type} conflicts with stored state")
             except TRANSIENT as exc:
+                span.add_event("retry", {"error.type": type(exc).__name__})
                 log.warning(
                     "%s: transient failure on event %s (%s); retrying in %.1fs",
                     self.name,
@@ -90,6 +122,7 @@ class EventConsumer:
             except DBAPIError as exc:
                 if not exc.connection_invalidated:
                     return await self._dead_letter(record, f"{envelope.type} handler failed: {type(exc).__name__}")
+                span.add_event("retry", {"error.type": type(exc).__name__})
                 log.warning("%s: database connection lost on event %s; retrying", self.name, envelope.id)
             except Exception as exc:  # noqa: BLE001 - a handler bug must not stop the stream
                 # Only the exception's type: its text could quote stored personal data.

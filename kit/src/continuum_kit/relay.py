@@ -5,21 +5,30 @@ import logging
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from opentelemetry import propagate, trace
+from opentelemetry import trace
 from sqlalchemy import Engine, text, update
 from sqlmodel import Session, col, select
 
 from continuum_kit.clock import Clock
 from continuum_kit.delivery import OutboxMessage
+from continuum_kit.telemetry import TRACER_NAME, end_send_span, headers_for, start_send_span
 
 log = logging.getLogger(__name__)
-tracer = trace.get_tracer("continuum.relay")
 RELAY_LOCK_KEY = 0x636F6E74  # any constant: the lock is per database, and each service has its own
 
 
 class OutboxRelay:
-    def __init__(self, engine: Engine, clock: Clock, *, poll_seconds: float, batch_size: int = 500) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        *,
+        poll_seconds: float,
+        batch_size: int = 500,
+        tracer: trace.Tracer | None = None,
+    ) -> None:
         self._engine = engine
+        self._tracer = tracer or trace.get_tracer(TRACER_NAME)
         self._clock = clock
         self._poll_seconds = poll_seconds
         self._batch_size = batch_size
@@ -68,25 +77,34 @@ class OutboxRelay:
             await asyncio.to_thread(session.close)
 
     async def _send(self, producer: AIOKafkaProducer, rows: list[OutboxMessage]) -> None:
-        deliveries = []
-        for row in rows:
-            with tracer.start_as_current_span(
-                f"send {row.topic}",
-                context=propagate.extract({name: value for name, value in row.headers}),
-                kind=trace.SpanKind.PRODUCER,
-                attributes={
-                    "messaging.system": "kafka",
-                    "messaging.operation.type": "send",
-                    "messaging.destination.name": row.topic,
-                    "messaging.message.id": row.event_id,
-                    "continuum.event_type": row.event_type,
-                    "continuum.episode_id": row.key.decode(),
-                },
-            ):
-                deliveries.append(
-                    await producer.send(row.topic, value=row.value, key=row.key, headers=row.kafka_headers())
+        """One producer span per row, a child of the span that wrote it; the record carries the
+        producer span's context, and the span ends when the broker has acknowledged the record."""
+        sent: list[tuple[trace.Span, asyncio.Future | None]] = []
+        try:
+            for row in rows:
+                span = start_send_span(
+                    self._tracer,
+                    topic=row.topic,
+                    key=row.key,
+                    event_id=row.event_id,
+                    event_type=row.event_type,
+                    stored_headers=row.headers,
                 )
-        await asyncio.gather(*deliveries)
+                sent.append((span, None))
+                delivery = await producer.send(
+                    row.topic, value=row.value, key=row.key, headers=headers_for(span, row.kafka_headers())
+                )
+                sent[-1] = (span, delivery)
+            results = await asyncio.gather(*(delivery for _, delivery in sent), return_exceptions=True)
+        except BaseException as exc:  # the outcome of every record still in flight is unknown
+            for span, _ in sent:
+                end_send_span(span, exc)
+            raise
+        for (span, _), result in zip(sent, results, strict=True):
+            end_send_span(span, result)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
 
     def _claim(self, session: Session) -> list[OutboxMessage]:
         if self._engine.dialect.name == "postgresql":

@@ -14,7 +14,6 @@ from fastapi.responses import JSONResponse
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
-from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -27,7 +26,7 @@ from continuum_kit.kafka import DeadLetters, ensure_topics, make_producer
 from continuum_kit.offsets import OffsetCommitter
 from continuum_kit.relay import OutboxRelay
 from continuum_kit.settings import ServiceSettings
-from continuum_kit.telemetry import setup_logging, setup_tracing
+from continuum_kit.telemetry import TRACER_NAME, setup_logging, setup_tracing, trace_database
 from continuum_kit.timers import Sweep, TimerSweeper
 
 log = logging.getLogger(__name__)
@@ -56,8 +55,10 @@ class Runtime:
         self.engine = engine or make_engine(settings.resolved_database_url())
         self.migrations_package = migrations_package
         self.tracer_provider = setup_tracing(settings.service_name, settings.otlp_endpoint)
+        trace_database(self.engine, self.tracer_provider)
+        tracer = self.tracer_provider.get_tracer(TRACER_NAME)
         self.producer: AIOKafkaProducer | None = None  # needs a running event loop: made in lifespan
-        self.relay = OutboxRelay(self.engine, self.clock, poll_seconds=settings.relay_poll_seconds)
+        self.relay = OutboxRelay(self.engine, self.clock, poll_seconds=settings.relay_poll_seconds, tracer=tracer)
         self.dead_letters = DeadLetters(settings.dead_letter_topic, settings.consumer_group)
         self.consumer = EventConsumer(
             settings.consumer_group,
@@ -66,10 +67,12 @@ class Runtime:
             self.dead_letters,
             retry_initial=settings.retry_initial_seconds,
             retry_max=settings.retry_max_seconds,
+            tracer=tracer,
         )
+        # No FastStream telemetry middleware: the consumer makes the ``process`` span itself, a child
+        # of the record's trace context, with the CloudEvents id as the message id.
         self.broker = KafkaBroker(
             settings.kafka_bootstrap,
-            middlewares=[KafkaTelemetryMiddleware(tracer_provider=self.tracer_provider)],
             client_id=f"continuum-{settings.service_name}",
             log_level=logging.DEBUG,  # a line per record is noise at INFO; the consumer logs what matters
         )
@@ -151,8 +154,11 @@ class Runtime:
         )
         for router in routers:
             app.include_router(router)
-        # A server span per partner request: the events it causes carry its trace context.
-        FastAPIInstrumentor.instrument_app(app, tracer_provider=self.tracer_provider, excluded_urls="health")
+        # A server span per partner request: the events it causes carry its trace context. No
+        # per-message ASGI receive/send spans; no request bodies or headers are recorded.
+        FastAPIInstrumentor.instrument_app(
+            app, tracer_provider=self.tracer_provider, excluded_urls="health", exclude_spans=["receive", "send"]
+        )
         return app
 
 

@@ -82,6 +82,7 @@ class Stack:
     group_prefix: str = "continuum"
     database_urls: dict[str, str] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
+    otlp_endpoint: str | None = None  # where the services export their traces (OTLP/HTTP)
     admin_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     services: dict[str, ServiceProcess] = field(default_factory=dict)
 
@@ -99,6 +100,8 @@ class Stack:
                 "CONTINUUM_ADMIN_TOKEN": self.admin_token,
                 **self.extra_env,
             }
+            if self.otlp_endpoint:
+                env["CONTINUUM_OTLP_ENDPOINT"] = self.otlp_endpoint
             if name in self.database_urls:
                 env["CONTINUUM_DATABASE_URL"] = self.database_urls[name]
             self.services[name] = ServiceProcess(
