@@ -1,4 +1,4 @@
-"""Each service's (and the board's) migrations build exactly the schema its models describe, on SQLite and PostgreSQL."""
+"""Each service's and the board's migrations build exactly the schema its models describe, on SQLite and PostgreSQL."""
 
 import importlib
 
