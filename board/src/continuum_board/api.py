@@ -38,8 +38,11 @@ BoardDep = Annotated[BoardRuntime, Depends(_runtime)]
 TokenCookie = Annotated[str | None, Cookie(alias=COOKIE)]
 
 
-def _signed_in(board: BoardDep, session: SessionDep, token: TokenCookie = None) -> SignedIn | None:
-    return accounts.signed_in(session, token, board.clock.now())
+def _signed_in(board: BoardDep, token: TokenCookie = None) -> SignedIn | None:
+    # A session of its own, closed at once: on SQLite an open transaction would hold the database for the
+    # whole of a long response such as the live stream.
+    with Session(board.engine) as session:
+        return accounts.signed_in(session, token, board.clock.now())
 
 
 def require_operator(operator: Annotated[SignedIn | None, Depends(_signed_in)]) -> SignedIn:
