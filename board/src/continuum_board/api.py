@@ -182,7 +182,7 @@ async def stream_board(request: Request, operator: OperatorDep, board: BoardDep,
             current = views.version(session)
             if current == last:
                 return current, None, still_in
-            return current, views.snapshot(session, now, board.settings, board.kpis, by), still_in
+            return current, board.snapshots.get(session, now, current, by), still_in
 
     async def events() -> AsyncIterator[str]:
         last: int | None = None

@@ -14,6 +14,7 @@ from continuum_board.config import BoardSettings
 from continuum_board.kpis import KpiSource
 from continuum_board.metrics import BoardMetrics
 from continuum_board.projection import Projection
+from continuum_board.views import Snapshots
 
 
 class BoardRuntime(Runtime):
@@ -37,6 +38,7 @@ class BoardRuntime(Runtime):
         )
         self.kpis = KpiSource(self.engine, self.clock, settings)
         self.metrics = BoardMetrics(settings, self.kpis, metric_readers)
+        self.snapshots = Snapshots(settings, self.kpis)
         self._projection.observe = self.metrics.observe_duration
 
     @asynccontextmanager

@@ -1,6 +1,7 @@
 """What the board shows, read from the read model: open episodes, response timers, teams, beds, handoffs
 waiting for acceptance, follow-ups due, and the KPIs. Codes, times and pseudonymous ids only."""
 
+import threading
 from collections import Counter, defaultdict
 from datetime import datetime
 from uuid import UUID
@@ -170,6 +171,25 @@ def snapshot(session: Session, now: datetime, settings: BoardSettings, source: K
         "kpis": kpi_table(source, kpi_by, session),
         "kpi_dimensions": list(dimensions(settings)),
     }
+
+
+class Snapshots:
+    """One board per read-model position and KPI breakdown, shared by every open stream (for a few seconds:
+    timers and due times move with the clock even when no event arrives)."""
+
+    def __init__(self, settings: BoardSettings, source: KpiSource, max_age_seconds: float = 5.0) -> None:
+        self.settings, self.source, self.max_age = settings, source, max_age_seconds
+        self._cache: dict[str, tuple[int, datetime, dict]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, now: datetime, position: int, by: str) -> dict:
+        with self._lock:
+            cached = self._cache.get(by)
+            if cached and cached[0] == position and 0 <= (now - cached[1]).total_seconds() < self.max_age:
+                return cached[2]
+            body = snapshot(session, now, self.settings, self.source, by)
+            self._cache[by] = (position, now, body)
+            return body
 
 
 def timeline(session: Session, episode_id: UUID) -> list[dict]:
