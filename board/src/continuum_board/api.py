@@ -188,7 +188,7 @@ async def stream_board(request: Request, operator: OperatorDep, board: BoardDep,
         last: int | None = None
         since_sent = 0.0
         yield "retry: 2000\n\n"
-        while not await request.is_disconnected():
+        while not board.closing.is_set() and not await request.is_disconnected():
             current, body, still_in = await asyncio.to_thread(read, None if since_sent >= 15 else last)
             if not still_in:
                 yield "event: signed_out\ndata: {}\n\n"

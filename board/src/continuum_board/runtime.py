@@ -1,6 +1,7 @@
 """The board's process: the kit's runtime (migrations, consumer with inbox and dead letters, offsets, FastAPI)
 with the board's projection, its KPI source and its metric provider."""
 
+import threading
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
@@ -39,6 +40,7 @@ class BoardRuntime(Runtime):
         self.kpis = KpiSource(self.engine, self.clock, settings)
         self.metrics = BoardMetrics(settings, self.kpis, metric_readers)
         self.snapshots = Snapshots(settings, self.kpis)
+        self.closing = threading.Event()  # set when the server is stopping: live streams end
         self._projection.observe = self.metrics.observe_duration
 
     @asynccontextmanager
