@@ -96,8 +96,10 @@ async def test_three_failed_follow_up_attempts_ask_outreach_to_re_engage_and_the
     async with partners(county, answers=frozenset({"mobile_app", "facility", "housing_partner"})) as sim:
         journey = await sim.post(warmline_call(random.Random(44)))
         assert await eventually(lambda: "followup.scheduled" in journey.order())
-        first = journey.first("continuum.followup.scheduled.v1").data["followup_id"]
-        async with httpx.AsyncClient(base_url=county.urls["followup"]) as followup:
+        scheduled = journey.first("continuum.followup.scheduled.v1").data
+        first = scheduled["followup_id"]
+        peer = await sim.credentials("followup", scheduled["assigned_peer"])
+        async with httpx.AsyncClient(base_url=county.urls["followup"], auth=peer) as followup:
             answers = [
                 (await followup.post(f"/v1/followups/{first}/attempts", json={"reached": False})).status_code
                 for _ in range(3)
@@ -116,8 +118,10 @@ async def test_check_in_that_finds_renewed_risk_brings_someone_back_on_the_same_
     async with partners(county, answers=frozenset({"mobile_app", "facility", "housing_partner"})) as sim:
         journey = await sim.post(warmline_call(random.Random(45)))
         assert await eventually(lambda: "followup.scheduled" in journey.order())
-        first = journey.first("continuum.followup.scheduled.v1").data["followup_id"]
-        async with httpx.AsyncClient(base_url=county.urls["followup"]) as followup:
+        scheduled = journey.first("continuum.followup.scheduled.v1").data
+        first = scheduled["followup_id"]
+        peer = await sim.credentials("followup", scheduled["assigned_peer"])
+        async with httpx.AsyncClient(base_url=county.urls["followup"], auth=peer) as followup:
             risk = {"reached": True, "renewed_risk": True, "safety_flags": ["imminent_risk_with_means"]}
             answer = await followup.post(f"/v1/followups/{first}/attempts", json=risk)
         assert await eventually(lambda: journey.counts()["response.assigned"] == 2)

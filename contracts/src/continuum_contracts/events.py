@@ -15,10 +15,13 @@ from continuum_contracts.vocabulary import (
     Acuity,
     Channel,
     ClosureReason,
+    DataCategory,
+    DisclosurePurpose,
     Disposition,
     FollowupChannel,
     Need,
     PlaceType,
+    RecipientCategory,
     ReferralKind,
     ResponseType,
     SafetyFlag,
@@ -209,6 +212,61 @@ class HandoffEscalatedV1(EventPayload):
 class HandoffCompletedV1(EventPayload):
     handoff_id: UUID
     status: TaskStatus = TaskStatus.COMPLETED
+
+
+class HandoffReceivedV1(EventPayload):
+    """The receiving partner has seen the request (FHIR received); acceptance is still to come."""
+
+    handoff_id: UUID
+    received_by: str = Code
+    status: TaskStatus = TaskStatus.RECEIVED
+
+
+class HandoffStartedV1(EventPayload):
+    """The receiving partner has the person with them (FHIR in-progress)."""
+
+    handoff_id: UUID
+    started_by: str = Code
+    status: TaskStatus = TaskStatus.IN_PROGRESS
+
+
+class HandoffCancelledV1(EventPayload):
+    """A handoff that will not happen any more (e.g. the episode closed, the bed was released)."""
+
+    handoff_id: UUID
+    reason: CodeStr
+    status: TaskStatus = TaskStatus.CANCELLED
+
+
+class ConsentRecordedV1(EventPayload):
+    """The person consented to share categories of their record; the record itself never travels on Kafka."""
+
+    consent_id: UUID
+    person_id: UUID
+    scope: list[DataCategory]
+    recipients: list[CodeStr] = Field(default=[], description="named partner ids")
+    recipient_categories: list[RecipientCategory] = []
+    purpose: DisclosurePurpose
+    expires_at: datetime
+    part2: bool = Field(description="a 42 CFR Part 2 consent: may cover substance-use information")
+
+
+class ConsentRevokedV1(EventPayload):
+    consent_id: UUID
+    person_id: UUID
+    revoked_at: datetime
+
+
+class DisclosureRecordedV1(EventPayload):
+    """Intake answered a disclosure request: which categories went to whom under which consents, or a refusal."""
+
+    disclosure_id: UUID
+    recipient: str = Code
+    purpose: DisclosurePurpose
+    released: list[DataCategory] = []
+    withheld: list[DataCategory] = []
+    consent_ids: list[UUID] = []
+    outcome: CodeStr = Field(description="released or refused")
 
 
 class ReferralSentV1(EventPayload):

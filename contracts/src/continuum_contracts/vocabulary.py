@@ -113,3 +113,30 @@ class ClosureReason(StrEnum):
     PLAN_COMPLETE = "plan_complete"
     DECLINED_FURTHER_CONTACT = "declined_further_contact"
     QUIET_PERIOD_ELAPSED = "quiet_period_elapsed"
+
+
+class DataCategory(StrEnum):
+    """What a consent may cover and a disclosure may release: categories of a person's record, never the data."""
+
+    IDENTITY = "identity"  # name, date of birth
+    CONTACT_DETAILS = "contact_details"  # phone, address
+    NEEDS = "needs"  # needs other than substance use
+    CRISIS_PLAN = "crisis_plan"  # what the person asked of responders
+    NOTES = "notes"  # contact notes, except those of substance-use contacts
+    SUBSTANCE_USE = "substance_use"  # 42 CFR Part 2: the need itself and every note of a substance-use contact
+
+
+class RecipientCategory(StrEnum):
+    """Kinds of receiving partner a consent may name instead of a partner by name."""
+
+    HOUSING = "housing"
+    PEER_RESPITE = "peer_respite"
+    STABILIZATION = "stabilization"
+    CARE_NAVIGATION = "care_navigation"
+    TREATMENT = "treatment"
+
+
+class DisclosurePurpose(StrEnum):
+    TREATMENT = "treatment"
+    CARE_COORDINATION = "care_coordination"
+    HOUSING_ASSISTANCE = "housing_assistance"

@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer
@@ -16,6 +17,8 @@ from sqlmodel import Session, col, select
 from continuum_kit.clock import Clock
 from continuum_kit.db import make_engine, migrate
 from continuum_kit.delivery import OutboxMessage, UnitOfWork
+from continuum_kit.partners import PartnerAccount
+from continuum_kit.passwords import hash_secret
 from continuum_kit.settings import ServiceSettings
 
 
@@ -89,3 +92,14 @@ def run_sweeps(engine: Engine, clock: Clock, sweeps: list) -> list[Envelope]:
             uow.commit()
             emitted += uow.emitted
     return emitted
+
+
+def register_partner(engine: Engine, partner_id: str, secret: str | None = None) -> tuple[str, str]:
+    """A partner account on a service that uses the kit's registry; returns its HTTP Basic credentials."""
+    secret = secret or f"{partner_id}-secret-for-tests-only"
+    with Session(engine) as session:
+        if session.get(PartnerAccount, partner_id) is None:
+            created = datetime.now(UTC)
+            session.add(PartnerAccount(partner_id=partner_id, secret_hash=hash_secret(secret), created_at=created))
+            session.commit()
+    return partner_id, secret

@@ -149,5 +149,5 @@ def test_facility_api_needs_the_admin_token(desk, client, settings):
     assert client.put("/v1/places/detox-1", json=body, headers={"Authorization": "Bearer wrong"}).status_code == 401
     settings.admin_token = None
     answer = client.put("/v1/places/detox-1", json=body)
-    assert answer.status_code == 503 and answer.json()["detail"] == "admin API disabled"
+    assert answer.status_code == 503 and answer.json()["detail"] == "admin API disabled: set CONTINUUM_ADMIN_TOKEN"
     assert desk.place("detox-1")["capacity"] == 10

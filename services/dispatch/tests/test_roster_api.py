@@ -144,5 +144,5 @@ def test_roster_writes_need_the_admin_token(client, settings):
     )
     settings.admin_token = None
     answer = client.post("/v1/responders", json=team(), headers=wrong)
-    assert answer.status_code == 503 and answer.json()["detail"] == "admin API disabled"
+    assert answer.status_code == 503 and answer.json()["detail"] == "admin API disabled: set CONTINUUM_ADMIN_TOKEN"
     assert client.get("/v1/responders/mobile-team-1").json()["status"] == "available"

@@ -17,7 +17,7 @@ from continuum_followup.config import FollowupSettings
 from continuum_followup.handlers import build_handlers
 from continuum_followup.timers import close_quiet_plans
 from continuum_kit.clock import ManualClock
-from continuum_kit.testing import api_client, migrated_engine, outbox, unit_of_work
+from continuum_kit.testing import api_client, migrated_engine, outbox, register_partner, unit_of_work
 from pydantic import ValidationError
 
 EPISODE = uuid4()
@@ -43,7 +43,9 @@ def settings():
 
 @pytest.fixture
 def client(engine, clock, settings):
-    return api_client(api.router, engine, clock, settings)
+    client = api_client(api.router, engine, clock, settings)
+    client.auth = register_partner(engine, settings.peer_pool_id)  # the peer team the check-ins go to
+    return client
 
 
 def deliver(engine, clock, settings, payload):
@@ -162,6 +164,7 @@ def test_max_attempts_comes_from_settings_within_three_to_five(engine, clock):
         FollowupSettings(max_attempts=6)
     patient = FollowupSettings(max_attempts=5)
     client = api_client(api.router, engine, clock, patient)
+    client.auth = register_partner(engine, patient.peer_pool_id)
     deliver(engine, clock, patient, resolved())
     first = checkin_ids(client)[0]
     statuses = [attempt(client, first).json()["checkin"]["status"] for _ in range(5)]

@@ -11,7 +11,7 @@ from continuum_followup import api
 from continuum_followup.config import FollowupSettings
 from continuum_followup.handlers import build_handlers
 from continuum_kit.clock import ManualClock
-from continuum_kit.testing import api_client, migrated_engine, outbox, unit_of_work
+from continuum_kit.testing import api_client, migrated_engine, outbox, register_partner, unit_of_work
 
 EPISODE = uuid4()
 
@@ -28,7 +28,9 @@ def clock():
 
 @pytest.fixture
 def client(engine, clock):
-    return api_client(api.router, engine, clock, FollowupSettings())
+    client = api_client(api.router, engine, clock, FollowupSettings())
+    client.auth = register_partner(engine, FollowupSettings().peer_pool_id)  # the peer team the check-ins go to
+    return client
 
 
 def resolve(engine, clock, disposition=Disposition.RESOLVED_IN_PLACE, settings=None):
@@ -152,3 +154,16 @@ def test_unknown_followup_or_plan_is_not_found_and_bad_body_is_rejected(engine, 
     first = plan(client)["checkins"][0]["followup_id"]
     assert attempt(client, first, True, channel="carrier_pigeon").status_code == 422
     assert client.post(f"/v1/followups/{first}/attempts", json={}).status_code == 422
+
+
+def test_only_the_assigned_peer_team_records_a_checkin(engine, clock, client):
+    resolve(engine, clock)
+    first = plan(client)["checkins"][0]
+    url = f"/v1/followups/{first['followup_id']}/attempts"
+    anonymous = client.post(url, json={"reached": True}, auth=None)
+    other_team = client.post(url, json={"reached": True}, auth=register_partner(engine, "peer-team-north"))
+    assert anonymous.status_code == 401
+    assert other_team.status_code == 403 and other_team.json()["detail"]["assigned_to"] == first["assigned_peer"]
+    assert plan(client)["checkins"][0]["attempts"] == 0
+    assert [e.type for e in outbox(engine)].count("continuum.followup.attempted.v1") == 0
+    assert attempt(client, first["followup_id"], True).status_code == 201

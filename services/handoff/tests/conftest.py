@@ -12,7 +12,7 @@ from continuum_handoff.config import HandoffSettings
 from continuum_handoff.handlers import build_handlers
 from continuum_handoff.timers import build_sweeps
 from continuum_kit.clock import ManualClock
-from continuum_kit.testing import api_client, migrated_engine, outbox, run_sweeps, unit_of_work
+from continuum_kit.testing import api_client, migrated_engine, outbox, register_partner, run_sweeps, unit_of_work
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
@@ -25,6 +25,7 @@ class Hub:
     def __init__(self, engine: Engine, clock: ManualClock, client: TestClient, settings: HandoffSettings) -> None:
         self.engine, self.clock, self.client, self.settings = engine, clock, client, settings
         self.episode = uuid4()
+        self.reservations: list[UUID] = []
 
     def deliver(self, payload) -> None:
         envelope = Envelope.new(payload, episode_id=self.episode, source="/continuum/test", time=self.clock.now())
@@ -57,9 +58,10 @@ class Hub:
         )
 
     def reserve(self, place_type: PlaceType = PlaceType.PEER_RESPITE, place_id: str = RESPITE) -> UUID:
+        self.reservations.append(uuid4())
         self.deliver(
             PlacementReservedV1(
-                reservation_id=uuid4(),
+                reservation_id=self.reservations[-1],
                 response_id=uuid4(),
                 responder_id=TEAM,
                 place_id=place_id,
@@ -74,8 +76,14 @@ class Hub:
             ResponseResolvedV1(response_id=uuid4(), responder_id=TEAM, disposition=disposition, needs=list(needs))
         )
 
+    def credentials(self, partner_id: str) -> tuple[str, str]:
+        """The partner's HTTP Basic credentials, registering it with handoff the first time (as county IT would)."""
+        return register_partner(self.engine, partner_id)
+
     def move(self, handoff_id, verb: str, partner_id: str, **body):
-        return self.client.post(f"/v1/handoffs/{handoff_id}/{verb}", json={"partner_id": partner_id, **body})
+        return self.client.post(
+            f"/v1/handoffs/{handoff_id}/{verb}", json=body or None, auth=self.credentials(partner_id)
+        )
 
     def handoff(self, handoff_id) -> dict:
         return self.client.get(f"/v1/handoffs/{handoff_id}").json()
@@ -87,8 +95,8 @@ class Hub:
         return self.client.get(f"/v1/episodes/{self.episode}/referrals").json()
 
     def report(self, referral_id, result: str, partner_id: str = HOUSING, result_date: str | None = None):
-        body = {"partner_id": partner_id, "result": result, "result_date": result_date or self.clock.now().isoformat()}
-        return self.client.post(f"/v1/referrals/{referral_id}/result", json=body)
+        body = {"result": result, "result_date": result_date or self.clock.now().isoformat()}
+        return self.client.post(f"/v1/referrals/{referral_id}/result", json=body, auth=self.credentials(partner_id))
 
 
 @pytest.fixture

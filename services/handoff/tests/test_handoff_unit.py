@@ -11,7 +11,7 @@ from continuum_handoff import api
 from continuum_handoff.config import HandoffSettings
 from continuum_handoff.handlers import build_handlers
 from continuum_kit.clock import ManualClock
-from continuum_kit.testing import api_client, migrated_engine, outbox, unit_of_work
+from continuum_kit.testing import api_client, migrated_engine, outbox, register_partner, unit_of_work
 
 EPISODE = uuid4()
 TEAM, RESPITE = "mobile-team-m3", "peer-respite-east"
@@ -109,7 +109,7 @@ def test_resolved_twice_sends_one_housing_referral(engine, clock, client):
 
 def test_accept_by_wrong_partner_is_forbidden_and_changes_nothing(engine, clock, client):
     handoff_id = reserve_bed(engine, clock)
-    response = client.post(f"/v1/handoffs/{handoff_id}/accept", json={"partner_id": "other-respite"})
+    response = client.post(f"/v1/handoffs/{handoff_id}/accept", auth=register_partner(engine, "other-respite"))
     assert response.status_code == 403
     assert response.json()["detail"]["addressed_to"] == RESPITE
     assert RESPITE in response.json()["detail"]["message"]
@@ -120,9 +120,9 @@ def test_accept_by_wrong_partner_is_forbidden_and_changes_nothing(engine, clock,
 def test_accept_then_complete_emits_events_in_order(engine, clock, client):
     handoff_id = reserve_bed(engine, clock)
     clock.advance(timedelta(minutes=5))
-    accepted = client.post(f"/v1/handoffs/{handoff_id}/accept", json={"partner_id": RESPITE})
+    accepted = client.post(f"/v1/handoffs/{handoff_id}/accept", auth=register_partner(engine, RESPITE))
     clock.advance(timedelta(minutes=30))
-    completed = client.post(f"/v1/handoffs/{handoff_id}/complete", json={"partner_id": RESPITE})
+    completed = client.post(f"/v1/handoffs/{handoff_id}/complete", auth=register_partner(engine, RESPITE))
     assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
     assert completed.status_code == 200 and completed.json()["status"] == "completed"
     events = outbox(engine)
@@ -138,7 +138,7 @@ def test_accept_then_complete_emits_events_in_order(engine, clock, client):
 
 def test_complete_before_accept_conflicts_with_current_status(engine, clock, client):
     handoff_id = reserve_bed(engine, clock)
-    response = client.post(f"/v1/handoffs/{handoff_id}/complete", json={"partner_id": RESPITE})
+    response = client.post(f"/v1/handoffs/{handoff_id}/complete", auth=register_partner(engine, RESPITE))
     assert response.status_code == 409
     assert response.json()["detail"] == {"message": "accept first", "current_status": "requested"}
     assert len(outbox(engine)) == 1
@@ -146,25 +146,41 @@ def test_complete_before_accept_conflicts_with_current_status(engine, clock, cli
 
 def test_repeat_accept_is_harmless(engine, clock, client):
     handoff_id = reserve_bed(engine, clock)
-    first = client.post(f"/v1/handoffs/{handoff_id}/accept", json={"partner_id": RESPITE})
-    second = client.post(f"/v1/handoffs/{handoff_id}/accept", json={"partner_id": RESPITE})
+    first = client.post(f"/v1/handoffs/{handoff_id}/accept", auth=register_partner(engine, RESPITE))
+    second = client.post(f"/v1/handoffs/{handoff_id}/accept", auth=register_partner(engine, RESPITE))
     assert second.status_code == 200 and second.json() == first.json()
     assert [e.type for e in outbox(engine)].count("continuum.handoff.accepted.v1") == 1
 
 
 def test_repeat_complete_is_harmless_but_accepting_a_completed_handoff_conflicts(engine, clock, client):
     handoff_id = reserve_bed(engine, clock)
-    client.post(f"/v1/handoffs/{handoff_id}/accept", json={"partner_id": RESPITE})
-    client.post(f"/v1/handoffs/{handoff_id}/complete", json={"partner_id": RESPITE})
-    again = client.post(f"/v1/handoffs/{handoff_id}/complete", json={"partner_id": RESPITE})
-    late_accept = client.post(f"/v1/handoffs/{handoff_id}/accept", json={"partner_id": RESPITE})
+    client.post(f"/v1/handoffs/{handoff_id}/accept", auth=register_partner(engine, RESPITE))
+    client.post(f"/v1/handoffs/{handoff_id}/complete", auth=register_partner(engine, RESPITE))
+    again = client.post(f"/v1/handoffs/{handoff_id}/complete", auth=register_partner(engine, RESPITE))
+    late_accept = client.post(f"/v1/handoffs/{handoff_id}/accept", auth=register_partner(engine, RESPITE))
     assert again.status_code == 200 and len(outbox(engine)) == 3
     assert late_accept.status_code == 409 and late_accept.json()["detail"]["current_status"] == "completed"
 
 
 def test_unknown_handoff_is_not_found_and_bad_body_is_rejected(engine, clock, client):
-    assert client.post(f"/v1/handoffs/{uuid4()}/accept", json={"partner_id": RESPITE}).status_code == 404
+    assert client.post(f"/v1/handoffs/{uuid4()}/accept", auth=register_partner(engine, RESPITE)).status_code == 404
     assert client.get(f"/v1/handoffs/{uuid4()}").status_code == 404
     handoff_id = reserve_bed(engine, clock)
-    assert client.post(f"/v1/handoffs/{handoff_id}/accept", json={"partner_id": "not a code!"}).status_code == 422
-    assert client.post(f"/v1/handoffs/{handoff_id}/accept", json={}).status_code == 422
+    decline = f"/v1/handoffs/{handoff_id}/decline"
+    refused = client.post(decline, json={"reason": "not a code!"}, auth=register_partner(engine, RESPITE))
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "reason"]
+    assert client.get(f"/v1/handoffs/{handoff_id}").json()["status"] == "requested"
+
+
+def test_a_partner_must_prove_who_it_is_and_nothing_changes_until_it_does(engine, clock, client):
+    handoff_id = reserve_bed(engine, clock)
+    partner, secret = register_partner(engine, RESPITE)
+    accept = f"/v1/handoffs/{handoff_id}/accept"
+    anonymous = client.post(accept)
+    wrong_secret = client.post(accept, auth=(partner, secret + "x"))
+    unknown = client.post(accept, auth=("respite-nobody-registered", secret))
+    for refused in (anonymous, wrong_secret, unknown):
+        assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].startswith("Basic")
+    assert client.get(f"/v1/handoffs/{handoff_id}").json()["status"] == "requested"
+    assert len(outbox(engine)) == 1
+    assert client.post(accept, auth=(partner, secret)).json()["status"] == "accepted"

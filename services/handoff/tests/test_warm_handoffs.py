@@ -3,7 +3,8 @@
 from datetime import timedelta
 
 import pytest
-from continuum_contracts.vocabulary import PlaceType
+from continuum_contracts.events import EpisodeClosedV1, PlacementReleasedV1
+from continuum_contracts.vocabulary import ClosureReason, PlaceType
 from continuum_handoff.config import HandoffSettings
 
 RESPITE = "peer-respite-east"
@@ -16,7 +17,49 @@ def test_full_path_received_accepted_in_progress_completed(hub):
     assert statuses == ["received", "accepted", "in-progress", "completed"]
     shown = hub.handoff(handoff_id)
     assert shown["received_at"] and shown["accepted_at"] and shown["started_at"] and shown["completed_at"]
-    assert hub.types() == ["handoff.requested", "handoff.accepted", "handoff.completed"]
+    assert hub.types() == [
+        "handoff.requested",
+        "handoff.received",
+        "handoff.accepted",
+        "handoff.started",
+        "handoff.completed",
+    ]
+    received, started = hub.events()[1].data, hub.events()[3].data
+    assert (received.received_by, received.status) == (RESPITE, "received")
+    assert (started.started_by, started.status) == (RESPITE, "in-progress")
+    assert hub.move(handoff_id, "complete", RESPITE).status_code == 200
+    assert len(hub.events()) == 5, "repeats are harmless and publish nothing"
+
+
+def test_released_bed_cancels_its_open_handoff(hub):
+    handoff_id = hub.reserve()
+    hub.move(handoff_id, "accept", RESPITE)
+    reservation = hub.reservations[-1]
+    hub.deliver(
+        PlacementReleasedV1(
+            reservation_id=reservation, place_id=RESPITE, place_type=PlaceType.PEER_RESPITE, reason="hold_expired"
+        )
+    )
+    shown = hub.handoff(handoff_id)
+    assert (shown["status"], shown["cancel_reason"]) == ("cancelled", "placement_released")
+    cancelled = hub.events()[-1]
+    assert cancelled.type == "continuum.handoff.cancelled.v1"
+    assert (cancelled.data.handoff_id, cancelled.data.reason) == (handoff_id, "placement_released")
+    late = hub.move(handoff_id, "complete", RESPITE)
+    assert late.status_code == 409 and late.json()["detail"]["current_status"] == "cancelled"
+
+
+def test_closing_the_episode_cancels_open_handoffs_only(hub):
+    done = hub.reserve()
+    hub.move(done, "accept", RESPITE)
+    hub.move(done, "complete", RESPITE)
+    waiting = hub.reserve(PlaceType.STABILIZATION_UNIT, place_id="stabilization-central")
+    hub.deliver(EpisodeClosedV1(reason=ClosureReason.PLAN_COMPLETE))
+    assert hub.handoff(done)["status"] == "completed"
+    assert (hub.handoff(waiting)["status"], hub.handoff(waiting)["cancel_reason"]) == ("cancelled", "episode_closed")
+    assert hub.types().count("handoff.cancelled") == 1
+    hub.deliver(EpisodeClosedV1(reason=ClosureReason.PLAN_COMPLETE))
+    assert hub.types().count("handoff.cancelled") == 1, "nothing left to cancel"
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,6 @@
 facility and a follow-up peer would, over the services' HTTP APIs. Watches the topic for the journey."""
 
 import asyncio
-import hashlib
-import hmac
 import inspect
 import logging
 import time
@@ -15,6 +13,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 from continuum_contracts import InvalidEvent, from_kafka
 
+from continuum_sim.accounts import DISCLOSURE_REQUEST, HANDOFF_AT_INTAKE, partner_secret
 from continuum_sim.scenarios import PARTNER_SYSTEMS, Scenario
 
 log = logging.getLogger(__name__)
@@ -70,6 +69,9 @@ async def eventually(predicate, timeout: float = 30.0):
         await asyncio.sleep(0.2)
 
 
+# Where the person is asked for consent to share their record: the crisis line and the outreach peers.
+CONSENT_RECORDED = "continuum.consent.recorded"
+EXTRA_EVENT_TYPES = {"988-center": [CONSENT_RECORDED], "outreach-team": [CONSENT_RECORDED]}
 ANSWERS = frozenset({"mobile_app", "facility", "housing_partner", "followup_peer"})
 
 
@@ -92,6 +94,7 @@ class Partners:
         self._answers = answers
         self._admin_token = admin_token
         self._credentials: dict[str, tuple[str, str]] = {}
+        self._registered: dict[tuple[str, str], asyncio.Future] = {}
         self.journeys: dict[str, Journey] = {}
         self.events: dict[str, list[Seen]] = defaultdict(list)
         self._ids: set[str] = set()
@@ -128,15 +131,14 @@ class Partners:
         """Register the partner systems with intake, as county IT would; a second simulator finds them there."""
         if self._admin_token is None:
             return
-        for partner_id, channels in PARTNER_SYSTEMS.items():
-            # Derived from the admin token, so that a later simulator on the same stack knows the secret.
-            secret = hmac.new(self._admin_token.encode(), partner_id.encode(), hashlib.sha256).hexdigest()
-            body = {
-                "partner_id": partner_id,
-                "secret": secret,
-                "channels": channels,
-                "event_types": ["continuum.contact.submitted.v1"],
-            }
+        registrations = [
+            (partner_id, channels, ["continuum.contact.submitted.v1", *EXTRA_EVENT_TYPES.get(partner_id, [])])
+            for partner_id, channels in PARTNER_SYSTEMS.items()
+        ]
+        registrations.append((HANDOFF_AT_INTAKE, [], [DISCLOSURE_REQUEST]))
+        for partner_id, channels, event_types in registrations:
+            secret = partner_secret(self._admin_token, partner_id)
+            body = {"partner_id": partner_id, "secret": secret, "channels": channels, "event_types": event_types}
             response = await self._client.post(
                 f"{self.urls['intake']}/v1/admin/partners",
                 json=body,
@@ -250,27 +252,51 @@ class Partners:
                     body |= {"disposition": journey.scenario.disposition, "needs": journey.scenario.needs}
                 await self._request("POST", url, body)
         elif seen.type == "continuum.handoff.requested.v1" and "facility" in self._answers:
-            partner = {"partner_id": data["to_party"]}
-            await self._request("POST", f"{self.urls['handoff']}/v1/handoffs/{data['handoff_id']}/accept", partner)
-            await self._request("POST", f"{self.urls['handoff']}/v1/handoffs/{data['handoff_id']}/complete", partner)
+            facility = await self.credentials("handoff", data["to_party"])
+            handoff = f"{self.urls['handoff']}/v1/handoffs/{data['handoff_id']}"
+            await self._request("POST", f"{handoff}/accept", None, auth=facility)
+            await self._request("POST", f"{handoff}/complete", None, auth=facility)
         elif seen.type == "continuum.referral.sent.v1" and "housing_partner" in self._answers:
-            result = {
-                "partner_id": data["to_party"],
-                "result": "successful_referral_client_accepted",
-                "result_date": datetime.now(UTC).isoformat(),
-            }
-            await self._request("POST", f"{self.urls['handoff']}/v1/referrals/{data['referral_id']}/result", result)
+            result = {"result": "successful_referral_client_accepted", "result_date": datetime.now(UTC).isoformat()}
+            housing = await self.credentials("handoff", data["to_party"])
+            url = f"{self.urls['handoff']}/v1/referrals/{data['referral_id']}/result"
+            await self._request("POST", url, result, auth=housing)
         elif seen.type == "continuum.followup.scheduled.v1" and "followup_peer" in self._answers:
             url = f"{self.urls['followup']}/v1/followups/{data['followup_id']}/attempts"
-            await self._request("POST", url, {"reached": True, "channel": "phone"})
+            peer = await self.credentials("followup", data["assigned_peer"])
+            await self._request("POST", url, {"reached": True, "channel": "phone"}, auth=peer)
 
-    async def _request(self, method: str, url: str, body: dict, auth: tuple[str, str] | None = None) -> httpx.Response:
+    async def credentials(self, service: str, partner_id: str) -> tuple[str, str]:
+        """A receiving partner's HTTP Basic credentials at handoff or followup, registered there by county IT
+        the first time it is needed (once per stack: a second simulator finds it registered)."""
+        key = (service, partner_id)
+        if key not in self._registered:
+            self._registered[key] = asyncio.ensure_future(self._register_account(service, partner_id))
+        return await asyncio.shield(self._registered[key])
+
+    async def _register_account(self, service: str, partner_id: str) -> tuple[str, str]:
+        secret = partner_secret(self._admin_token or "", partner_id)
+        body = {"partner_id": partner_id, "secret": secret}
+        url = f"{self.urls[service]}/v1/admin/partners"
+        response = await self._request("POST", url, body, headers={"Authorization": f"Bearer {self._admin_token}"})
+        if response.status_code not in (201, 409):
+            raise RuntimeError(f"cannot register {partner_id} with {service}: {response.status_code}")
+        return partner_id, secret
+
+    async def _request(
+        self,
+        method: str,
+        url: str,
+        body: dict | None,
+        auth: tuple[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
         """Like a partner system: retry while a service is down or restarting; a 409 means already done."""
         delay = 0.1
         while True:
             try:
                 async with self._limit:
-                    response = await self._client.request(method, url, json=body, auth=auth)
+                    response = await self._client.request(method, url, json=body, auth=auth, headers=headers)
                 if response.status_code < 500:
                     if response.status_code >= 400 and response.status_code != 409:
                         log.warning("%s %s -> %s %s", method, url, response.status_code, response.text[:200])

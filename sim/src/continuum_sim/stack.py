@@ -12,6 +12,8 @@ from pathlib import Path
 
 import httpx
 
+from continuum_sim.accounts import HANDOFF_AT_INTAKE, partner_secret
+
 SERVICES = ("intake", "dispatch", "handoff", "followup")
 
 
@@ -102,6 +104,11 @@ class Stack:
             self.services[name] = ServiceProcess(
                 name, int(env["CONTINUUM_HTTP_PORT"]), env, self.workdir / f"{name}.log"
             )
+        # Handoff asks intake for disclosures as a partner of its own; the simulator registers it there.
+        self.services["handoff"].env.setdefault("CONTINUUM_INTAKE_URL", self.services["intake"].url)
+        self.services["handoff"].env.setdefault(
+            "CONTINUUM_INTAKE_SECRET", partner_secret(self.admin_token, HANDOFF_AT_INTAKE)
+        )
 
     @property
     def urls(self) -> dict[str, str]:

@@ -6,11 +6,12 @@ from uuid import UUID
 
 from continuum_contracts.events import CodeStr
 from continuum_contracts.vocabulary import ClosureReason, FollowupChannel, Need, SafetyFlag
+from continuum_kit.partners import PartnerDep
 from continuum_kit.service import RuntimeDep, SessionDep, UnitOfWorkDep
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, ConfigDict
 
-from continuum_followup.attempts import CheckinAlreadyCompleted, CheckinNotFound, Finding, record_attempt
+from continuum_followup.attempts import CheckinAlreadyCompleted, CheckinNotFound, Finding, NotAssigned, record_attempt
 from continuum_followup.config import FollowupSettings
 from continuum_followup.plans import PlanClosed, PlanNotFound, add_family_contact, checkins_of, decline, plan_for
 from continuum_followup.store import Checkin, Plan
@@ -93,11 +94,18 @@ def _plan_out(session, plan: Plan) -> PlanOut:
 
 
 @router.post("/followups/{followup_id}/attempts", status_code=status.HTTP_201_CREATED, response_model=AttemptOut)
-def post_attempt(followup_id: UUID, body: AttemptIn, uow: UnitOfWorkDep, settings: SettingsDep) -> AttemptOut:
+def post_attempt(
+    followup_id: UUID, body: AttemptIn, peer: PartnerDep, uow: UnitOfWorkDep, settings: SettingsDep
+) -> AttemptOut:
     try:
-        recorded = record_attempt(uow, followup_id, Finding(**body.model_dump()), settings)
+        recorded = record_attempt(uow, followup_id, Finding(**body.model_dump()), settings, peer)
     except CheckinNotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"follow-up {followup_id} not found") from None
+    except NotAssigned as refused:
+        message = f"follow-up {followup_id} is assigned to {refused.assigned_peer}, not {peer}"
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, detail={"message": message, "assigned_to": refused.assigned_peer}
+        ) from None
     except CheckinAlreadyCompleted as done:
         raise HTTPException(
             status.HTTP_409_CONFLICT,
@@ -118,7 +126,7 @@ def post_attempt(followup_id: UUID, body: AttemptIn, uow: UnitOfWorkDep, setting
 
 @router.post("/episodes/{episode_id}/family-contacts", status_code=status.HTTP_201_CREATED, response_model=CheckinOut)
 def post_family_contact(
-    episode_id: UUID, body: FamilyContactIn, uow: UnitOfWorkDep, settings: SettingsDep
+    episode_id: UUID, body: FamilyContactIn, peer: PartnerDep, uow: UnitOfWorkDep, settings: SettingsDep
 ) -> CheckinOut:
     try:
         checkin = add_family_contact(uow, episode_id, body.relationship, settings)
@@ -134,7 +142,7 @@ def post_family_contact(
 
 
 @router.post("/episodes/{episode_id}/decline", response_model=PlanOut)
-def post_decline(episode_id: UUID, body: DeclineIn, uow: UnitOfWorkDep) -> PlanOut:
+def post_decline(episode_id: UUID, body: DeclineIn, peer: PartnerDep, uow: UnitOfWorkDep) -> PlanOut:
     plan = decline(uow, episode_id)
     uow.commit()
     return _plan_out(uow.session, plan)

@@ -1,6 +1,7 @@
 """Followup's composition root: the only place that builds followup's parts."""
 
 from continuum_kit.clock import Clock
+from continuum_kit.partners import partner_admin_router
 from continuum_kit.service import Runtime
 from fastapi import FastAPI
 
@@ -19,4 +20,6 @@ def create_app(settings: FollowupSettings | None = None, clock: Clock | None = N
         clock=clock,
         sweeps=build_sweeps(),
     )
-    return runtime.create_app(title="Continuum followup: post-crisis follow-along", routers=[api.router])
+    return runtime.create_app(
+        title="Continuum followup: post-crisis follow-along", routers=[api.router, partner_admin_router()]
+    )

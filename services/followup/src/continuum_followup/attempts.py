@@ -71,9 +71,23 @@ def _locked(uow: UnitOfWork, followup_id: UUID) -> tuple[Checkin, Plan]:
     return checkin, plan
 
 
-def record_attempt(uow: UnitOfWork, followup_id: UUID, finding: Finding, settings: FollowupSettings) -> AttemptRecorded:
-    """Record a try at reaching someone; reaching them completes the check-in, the last person one the plan."""
+class NotAssigned(Exception):
+    """A partner tried to record a check-in assigned to another peer team."""
+
+    def __init__(self, assigned_peer: str) -> None:
+        super().__init__(f"assigned to {assigned_peer}")
+        self.assigned_peer = assigned_peer
+
+
+def record_attempt(
+    uow: UnitOfWork, followup_id: UUID, finding: Finding, settings: FollowupSettings, peer: str
+) -> AttemptRecorded:
+    """Record a try at reaching someone; reaching them completes the check-in, the last person one the plan.
+
+    Only the peer team the check-in is assigned to may record it."""
     checkin, plan = _locked(uow, followup_id)
+    if checkin.assigned_peer != peer:
+        raise NotAssigned(checkin.assigned_peer)
     if checkin.status in FINISHED:
         raise CheckinAlreadyCompleted(checkin.status)
     attempt = Attempt(

@@ -6,14 +6,25 @@ from functools import partial
 from typing import Annotated, Any, NoReturn
 from uuid import UUID
 
-from continuum_contracts.events import CODE_PATTERN
-from continuum_contracts.vocabulary import ReferralKind, TaskStatus
+from continuum_contracts.vocabulary import DataCategory, DisclosurePurpose, ReferralKind, TaskStatus
 from continuum_kit.delivery import UnitOfWork
-from continuum_kit.service import SessionDep, UnitOfWorkDep
-from fastapi import APIRouter, HTTPException, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from continuum_kit.partners import PartnerDep
+from continuum_kit.service import RuntimeDep, SessionDep, UnitOfWorkDep
+from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
+from continuum_handoff.config import HandoffSettings
+from continuum_handoff.disclosures import (
+    DisclosuresOff,
+    IntakeUnavailable,
+    Relationship,
+    RelationshipEnded,
+    ask_intake,
+    for_handoff,
+    for_referral,
+)
 from continuum_handoff.domain import DeclineReason, NotAddressed, ReferralResult, StatusConflict
 from continuum_handoff.handoffs import (
     HandoffNotFound,
@@ -27,23 +38,32 @@ from continuum_handoff.referrals import ReferralNotFound, record_result
 from continuum_handoff.store import Handoff, Referral
 
 router = APIRouter(prefix="/v1", tags=["handoff"])
-Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=CODE_PATTERN)]
 
 
-class PartnerIn(BaseModel):
-    # The acting partner names itself in the body for now; real partner authentication (a credential per
-    # partner system, checked before the body is read) comes later and will replace this identification.
+def _settings(runtime: RuntimeDep) -> HandoffSettings:
+    settings = runtime.settings
+    assert isinstance(settings, HandoffSettings), "handoff runs with HandoffSettings"
+    return settings
+
+
+SettingsDep = Annotated[HandoffSettings, Depends(_settings)]
+
+
+class DeclineIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    partner_id: Code = Field(description="the acting partner system's registered id")
-
-
-class DeclineIn(PartnerIn):
     reason: DeclineReason = Field(description="why the partner declines, as a code")
 
 
-class ResultIn(PartnerIn):
+class ResultIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     result: ReferralResult = Field(description="the HMIS 4.20 referral result")
     result_date: AwareDatetime = Field(description="when the result was reached (HMIS 4.20 date of result)")
+
+
+class DisclosureIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    categories: list[DataCategory] = Field(min_length=1, description="the categories of the record the partner needs")
+    purpose: DisclosurePurpose
 
 
 class HandoffOut(BaseModel):
@@ -63,6 +83,8 @@ class HandoffOut(BaseModel):
     declined_at: datetime | None
     decline_reason: str | None
     escalated_at: datetime | None
+    cancelled_at: datetime | None
+    cancel_reason: str | None
     updated_at: datetime
 
 
@@ -116,28 +138,28 @@ def _move(uow: UnitOfWork, handoff_id: UUID, partner_id: str, move: Move) -> Han
 
 
 @router.post("/handoffs/{handoff_id}/receive", response_model=HandoffOut)
-def post_receive(handoff_id: UUID, body: PartnerIn, uow: UnitOfWorkDep) -> HandoffOut:
-    return _move(uow, handoff_id, body.partner_id, receive_handoff)
+def post_receive(handoff_id: UUID, partner_id: PartnerDep, uow: UnitOfWorkDep) -> HandoffOut:
+    return _move(uow, handoff_id, partner_id, receive_handoff)
 
 
 @router.post("/handoffs/{handoff_id}/accept", response_model=HandoffOut)
-def post_accept(handoff_id: UUID, body: PartnerIn, uow: UnitOfWorkDep) -> HandoffOut:
-    return _move(uow, handoff_id, body.partner_id, accept_handoff)
+def post_accept(handoff_id: UUID, partner_id: PartnerDep, uow: UnitOfWorkDep) -> HandoffOut:
+    return _move(uow, handoff_id, partner_id, accept_handoff)
 
 
 @router.post("/handoffs/{handoff_id}/start", response_model=HandoffOut)
-def post_start(handoff_id: UUID, body: PartnerIn, uow: UnitOfWorkDep) -> HandoffOut:
-    return _move(uow, handoff_id, body.partner_id, start_handoff)
+def post_start(handoff_id: UUID, partner_id: PartnerDep, uow: UnitOfWorkDep) -> HandoffOut:
+    return _move(uow, handoff_id, partner_id, start_handoff)
 
 
 @router.post("/handoffs/{handoff_id}/complete", response_model=HandoffOut)
-def post_complete(handoff_id: UUID, body: PartnerIn, uow: UnitOfWorkDep) -> HandoffOut:
-    return _move(uow, handoff_id, body.partner_id, complete_handoff)
+def post_complete(handoff_id: UUID, partner_id: PartnerDep, uow: UnitOfWorkDep) -> HandoffOut:
+    return _move(uow, handoff_id, partner_id, complete_handoff)
 
 
 @router.post("/handoffs/{handoff_id}/decline", response_model=HandoffOut)
-def post_decline(handoff_id: UUID, body: DeclineIn, uow: UnitOfWorkDep) -> HandoffOut:
-    return _move(uow, handoff_id, body.partner_id, partial(decline_handoff, reason=body.reason))
+def post_decline(handoff_id: UUID, body: DeclineIn, partner_id: PartnerDep, uow: UnitOfWorkDep) -> HandoffOut:
+    return _move(uow, handoff_id, partner_id, partial(decline_handoff, reason=body.reason))
 
 
 @router.get("/handoffs/{handoff_id}", response_model=HandoffOut)
@@ -155,13 +177,13 @@ def get_episode_handoffs(episode_id: UUID, session: SessionDep) -> list[HandoffO
 
 
 @router.post("/referrals/{referral_id}/result", response_model=ReferralOut)
-def post_referral_result(referral_id: UUID, body: ResultIn, uow: UnitOfWorkDep) -> ReferralOut:
+def post_referral_result(referral_id: UUID, body: ResultIn, partner_id: PartnerDep, uow: UnitOfWorkDep) -> ReferralOut:
     try:
-        referral = record_result(uow, referral_id, body.partner_id, body.result, body.result_date)
+        referral = record_result(uow, referral_id, partner_id, body.result, body.result_date)
     except ReferralNotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"referral {referral_id} not found") from None
     except NotAddressed as refused:
-        _refuse(f"referral {referral_id}", body.partner_id, refused)
+        _refuse(f"referral {referral_id}", partner_id, refused)
     except StatusConflict as conflict:
         _conflict(conflict)
     uow.commit()
@@ -172,3 +194,63 @@ def post_referral_result(referral_id: UUID, body: ResultIn, uow: UnitOfWorkDep) 
 def get_episode_referrals(episode_id: UUID, session: SessionDep) -> list[ReferralOut]:
     query = select(Referral).where(Referral.episode_id == episode_id).order_by(col(Referral.sent_at))
     return [_referral_out(referral) for referral in session.exec(query).all()]
+
+
+def _disclose(relationship: Callable[[], Relationship], body: DisclosureIn, settings: HandoffSettings) -> JSONResponse:
+    try:
+        answer = ask_intake(settings, relationship(), body.categories, body.purpose)
+    except DisclosuresOff:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE, detail="disclosures are off: set CONTINUUM_INTAKE_SECRET"
+        ) from None
+    except IntakeUnavailable:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="intake is unavailable; try again") from None
+    # Intake's answer (the released record, or its refusal naming the missing consent) goes to the partner
+    # as it is; "no-store" because it may hold PHI.
+    return JSONResponse(answer.body, status_code=answer.status_code, headers={"Cache-Control": "no-store"})
+
+
+def _relationship_or_refuse(what: str, partner_id: str, make: Callable[[], Relationship]) -> Callable[[], Relationship]:
+    def checked() -> Relationship:
+        try:
+            return make()
+        except NotAddressed as refused:
+            _refuse(what, partner_id, refused)
+        except RelationshipEnded as ended:
+            detail = {"message": f"{what} is {ended.status}; nothing is disclosed", "current_status": ended.status}
+            raise HTTPException(status.HTTP_409_CONFLICT, detail=detail) from None
+
+    return checked
+
+
+@router.post(
+    "/handoffs/{handoff_id}/disclosure",
+    summary="The addressed partner asks for the person's record, released by intake only as the person consented",
+)
+def post_handoff_disclosure(
+    handoff_id: UUID, body: DisclosureIn, partner_id: PartnerDep, session: SessionDep, settings: SettingsDep
+) -> JSONResponse:
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"handoff {handoff_id} not found")
+    session.close()  # nothing more to read; don't hold a connection during intake's answer
+    what = f"handoff {handoff_id}"
+    return _disclose(
+        _relationship_or_refuse(what, partner_id, lambda: for_handoff(handoff, partner_id)), body, settings
+    )
+
+
+@router.post(
+    "/referrals/{referral_id}/disclosure",
+    summary="The referred-to partner asks for the person's record, released by intake only as the person consented",
+)
+def post_referral_disclosure(
+    referral_id: UUID, body: DisclosureIn, partner_id: PartnerDep, session: SessionDep, settings: SettingsDep
+) -> JSONResponse:
+    referral = session.get(Referral, referral_id)
+    if referral is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"referral {referral_id} not found")
+    session.close()
+    what = f"referral {referral_id}"
+    checked = _relationship_or_refuse(what, partner_id, lambda: for_referral(referral, partner_id))
+    return _disclose(checked, body, settings)

@@ -2,7 +2,7 @@
 
 from continuum_contracts.events import CODE_PATTERN
 from continuum_kit.settings import ServiceSettings
-from pydantic import Field, PositiveFloat
+from pydantic import Field, PositiveFloat, SecretStr
 
 
 class HandoffSettings(ServiceSettings):
@@ -25,4 +25,13 @@ class HandoffSettings(ServiceSettings):
     )
     referral_reminder_hours: list[PositiveFloat] = Field(
         default=[24, 72], description="hours after a referral is sent at which its partner is reminded, each once"
+    )
+    intake_url: str = Field(
+        default="http://127.0.0.1:8001", description="intake's base URL, for disclosures under the person's consent"
+    )
+    intake_partner_id: str = Field(
+        default="handoff", max_length=64, pattern=CODE_PATTERN, description="handoff's partner id at intake"
+    )
+    intake_secret: SecretStr | None = Field(
+        default=None, description="handoff's secret at intake; unset means disclosures are off (503)"
     )

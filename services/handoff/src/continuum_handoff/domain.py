@@ -15,6 +15,10 @@ PRE_ARREST_DIVERSION = "pre_arrest_diversion"
 POLICE = "police"
 NOT_ACCEPTED_IN_TIME = "not_accepted_in_time"
 AWAITING_ACCEPTANCE = (TaskStatus.REQUESTED, TaskStatus.RECEIVED)
+# A handoff that has not ended yet; cancelled when its episode closes or its bed is released.
+CANCELLABLE = (*AWAITING_ACCEPTANCE, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS)
+EPISODE_CLOSED = "episode_closed"
+PLACEMENT_RELEASED = "placement_released"
 
 # HUD HMIS (FY2026 data standards) codes, kept readable; the partner's HMIS maps them to its numbered values.
 # 4.20 Coordinated Entry Event: the crisis system refers the person to a housing resource; the partner

@@ -7,20 +7,27 @@ from continuum_contracts import Envelope
 from continuum_contracts.events import (
     EpisodeTriagedV1,
     HandoffAcceptedV1,
+    HandoffCancelledV1,
     HandoffCompletedV1,
     HandoffDeclinedV1,
+    HandoffReceivedV1,
     HandoffRequestedV1,
+    HandoffStartedV1,
+    PlacementReleasedV1,
     PlacementReservedV1,
 )
 from continuum_contracts.vocabulary import Channel, TaskStatus
 from continuum_kit.delivery import UnitOfWork
-from sqlmodel import select
+from sqlmodel import col, select
 
 from continuum_handoff.config import HandoffSettings
 from continuum_handoff.domain import (
     ACCEPT,
+    CANCELLABLE,
     COMPLETE,
     DECLINE,
+    EPISODE_CLOSED,
+    PLACEMENT_RELEASED,
     PRE_ARREST_DIVERSION,
     RECEIVE,
     START,
@@ -123,10 +130,11 @@ def _moved(uow: UnitOfWork, handoff_id: UUID, partner_id: str, move: Move) -> tu
 
 
 def receive_handoff(uow: UnitOfWork, handoff_id: UUID, partner_id: str) -> Handoff:
-    """The addressed partner has seen the request (optional; FHIR received). Emits nothing: no contract for it."""
+    """The addressed partner has seen the request (optional; FHIR received)."""
     handoff, now = _moved(uow, handoff_id, partner_id, RECEIVE)
     if now is not None:
         handoff.received_at = now
+        uow.emit(HandoffReceivedV1(handoff_id=handoff_id, received_by=partner_id), episode_id=handoff.episode_id)
     return handoff
 
 
@@ -144,10 +152,11 @@ def accept_handoff(uow: UnitOfWork, handoff_id: UUID, partner_id: str) -> Handof
 
 
 def start_handoff(uow: UnitOfWork, handoff_id: UUID, partner_id: str) -> Handoff:
-    """The addressed partner has the person with them (optional; FHIR in-progress). Emits nothing."""
+    """The addressed partner has the person with them (optional; FHIR in-progress)."""
     handoff, now = _moved(uow, handoff_id, partner_id, START)
     if now is not None:
         handoff.started_at = now
+        uow.emit(HandoffStartedV1(handoff_id=handoff_id, started_by=partner_id), episode_id=handoff.episode_id)
     return handoff
 
 
@@ -170,3 +179,31 @@ def decline_handoff(uow: UnitOfWork, handoff_id: UUID, partner_id: str, reason: 
             episode_id=handoff.episode_id,
         )
     return handoff
+
+
+def _cancel(uow: UnitOfWork, handoffs: list[Handoff], reason: str) -> None:
+    now = uow.clock.now()
+    for handoff in handoffs:
+        handoff.status, handoff.updated_at = TaskStatus.CANCELLED, now
+        handoff.cancelled_at, handoff.cancel_reason = now, reason
+        uow.session.add(handoff)
+        uow.emit(HandoffCancelledV1(handoff_id=handoff.handoff_id, reason=reason), episode_id=handoff.episode_id)
+
+
+def _open_handoffs(uow: UnitOfWork, episode_id: UUID, to_party: str | None = None) -> list[Handoff]:
+    query = select(Handoff).where(Handoff.episode_id == episode_id, col(Handoff.status).in_(CANCELLABLE))
+    if to_party is not None:
+        query = query.where(Handoff.to_party == to_party)
+    return list(uow.session.exec(query.with_for_update()).all())
+
+
+def on_placement_released(uow: UnitOfWork, envelope: Envelope) -> None:
+    """A bed went back to the pool before the person arrived: the handoff to that place will not happen."""
+    released = envelope.data
+    assert isinstance(released, PlacementReleasedV1)
+    _cancel(uow, _open_handoffs(uow, envelope.episode_id, released.place_id), PLACEMENT_RELEASED)
+
+
+def on_episode_closed(uow: UnitOfWork, envelope: Envelope) -> None:
+    """The episode closed: any handoff still open is cancelled, so no partner waits for a person who won't come."""
+    _cancel(uow, _open_handoffs(uow, envelope.episode_id), EPISODE_CLOSED)

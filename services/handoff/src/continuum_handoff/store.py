@@ -27,6 +27,8 @@ class Handoff(SQLModel, table=True):
     declined_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     decline_reason: str | None = Field(default=None, max_length=64)
     escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    cancel_reason: str | None = Field(default=None, max_length=64)
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
 

@@ -5,6 +5,7 @@ from typing import Annotated
 from uuid import UUID
 
 from continuum_contracts.vocabulary import Channel
+from continuum_kit.passwords import hash_secret
 from continuum_kit.service import SessionDep, UnitOfWorkDep
 from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,7 +14,6 @@ from sqlmodel import col, select
 
 from continuum_intake.auth import AdminOnly, PartnerEventType
 from continuum_intake.config import Code
-from continuum_intake.passwords import hash_secret
 from continuum_intake.store import MatchReview, Partner
 from continuum_intake.validation import PhiSafeRoute
 

@@ -1,11 +1,17 @@
 """Who may call intake: partner systems by HTTP Basic, within their registration; operators by the admin token."""
 
-import hmac
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
 from continuum_contracts.vocabulary import Channel
+from continuum_kit.partners import (
+    basic_challenge,
+    bearer_challenge,
+    check_admin_token,
+    check_partner_secret,
+    unauthenticated,
+)
 from continuum_kit.service import RuntimeDep
 from fastapi import Depends, HTTPException, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBasicCredentials, HTTPBearer
@@ -13,7 +19,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from continuum_intake.parts import IntakeParts, PartsDep
-from continuum_intake.passwords import DECOY_HASH, verify_secret
 from continuum_intake.store import Partner
 
 REALM = "continuum-intake"
@@ -51,16 +56,8 @@ class AuthenticatedPartner:
             )
 
 
-def _unauthenticated(*challenges: str) -> HTTPException:
-    return HTTPException(
-        status.HTTP_401_UNAUTHORIZED,
-        detail="missing or wrong credentials",
-        headers={"WWW-Authenticate": ", ".join(challenges)},
-    )
-
-
-BASIC_CHALLENGE = f'Basic realm="{REALM}"'
-BEARER_CHALLENGE = f'Bearer realm="{REALM}"'
+BASIC_CHALLENGE = basic_challenge(REALM)
+BEARER_CHALLENGE = bearer_challenge(REALM)
 
 
 def _registered(engine: Engine, partner_id: str) -> Partner | None:
@@ -70,32 +67,20 @@ def _registered(engine: Engine, partner_id: str) -> Partner | None:
         return session.get(Partner, partner_id)
 
 
-def _check_partner(credentials: HTTPBasicCredentials | None, engine: Engine, parts: IntakeParts) -> Partner:
-    if credentials is None:
-        raise _unauthenticated(BASIC_CHALLENGE)
-    partner = _registered(engine, credentials.username)
-    if partner is None or not partner.active:
-        # The same scrypt cost as a known partner, so that timing does not tell which partner ids exist.
-        verify_secret(credentials.password, DECOY_HASH)
-        raise _unauthenticated(BASIC_CHALLENGE)
-    if not parts.verified.check(partner.partner_id, partner.secret_hash, credentials.password):
-        raise _unauthenticated(BASIC_CHALLENGE)
-    return partner
+def _check_partner(credentials: HTTPBasicCredentials | None, engine: Engine) -> Partner:
+    registered = _registered(engine, credentials.username) if credentials is not None else None
+    return check_partner_secret(credentials, registered, REALM)
 
 
 def authenticate_partner(
     credentials: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)], runtime: RuntimeDep, parts: PartsDep
 ) -> AuthenticatedPartner:
-    partner = _check_partner(credentials, runtime.engine, parts)
+    partner = _check_partner(credentials, runtime.engine)
     return AuthenticatedPartner(partner.partner_id, frozenset(partner.channels), frozenset(partner.event_types))
 
 
 def _check_admin(credentials: HTTPAuthorizationCredentials | None, parts: IntakeParts) -> None:
-    if parts.admin_token is None:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="admin API disabled: set CONTINUUM_ADMIN_TOKEN")
-    expected = parts.admin_token.get_secret_value().encode()
-    if credentials is None or not hmac.compare_digest(credentials.credentials.encode(), expected):
-        raise _unauthenticated(BEARER_CHALLENGE)
+    check_admin_token(parts.admin_token, credentials, REALM)
 
 
 def require_admin(
@@ -115,7 +100,7 @@ def crisis_plan_recorder(
         _check_admin(bearer, parts)
         return "admin"
     if basic is None:
-        raise _unauthenticated(BASIC_CHALLENGE, BEARER_CHALLENGE)
+        raise unauthenticated(BASIC_CHALLENGE, BEARER_CHALLENGE)
     partner = authenticate_partner(basic, runtime, parts)
     partner.require_event_type(PartnerEventType.CRISIS_PLAN_RECORDED)
     return partner.partner_id

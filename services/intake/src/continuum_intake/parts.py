@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from continuum_contracts.vocabulary import Channel
+from continuum_kit.passwords import VerifiedSecrets
 from continuum_kit.service import RuntimeDep
 from fastapi import Depends, Request
 from pydantic import SecretStr
 
 from continuum_intake.config import IntakeSettings, ResponseArea
-from continuum_intake.passwords import VerifiedSecrets
 from continuum_intake.rulebook import load_rules
 from continuum_intake.triage import TriageRules
 from continuum_intake.vault import Vault

@@ -1,19 +1,17 @@
 """What the routes share: dispatch's settings, the bed hold, and the admin-token guard of the write API."""
 
-import secrets
 from datetime import timedelta
 from typing import Annotated
 
 from continuum_contracts.events import CODE_PATTERN
 from continuum_kit.clock import Clock
+from continuum_kit.partners import AdminOnly
 from continuum_kit.service import RuntimeDep
 from fastapi import Depends, HTTPException, Path, status
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from continuum_dispatch.config import DispatchSettings
 
 CodePath = Annotated[str, Path(max_length=64, pattern=CODE_PATTERN)]
-_bearer = HTTPBearer(auto_error=False)
 
 
 def _settings(runtime: RuntimeDep) -> DispatchSettings:
@@ -39,23 +37,7 @@ def _reservation_hold(settings: SettingsDep) -> timedelta:
 ReservationHoldDep = Annotated[timedelta, Depends(_reservation_hold)]
 
 
-def require_admin(
-    settings: SettingsDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> None:
-    """County IT's bearer token; without a configured token the admin API is off rather than open."""
-    if settings.admin_token is None:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="admin API disabled")
-    expected = settings.admin_token.get_secret_value().encode()
-    given = credentials.credentials.encode() if credentials else b""
-    if not secrets.compare_digest(given, expected):
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            detail="a valid admin bearer token is required",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-
-
-ADMIN = [Depends(require_admin)]
+ADMIN = [AdminOnly]
 
 
 def unprocessable(field: str | int, *loc: str | int, message: str, kind: str, value: object) -> HTTPException:

@@ -1,0 +1,185 @@
+"""Who may call a service: partner systems by HTTP Basic, county IT by the admin bearer token.
+
+Every service keeps its own partner accounts (least privilege: a partner registered with handoff is
+not thereby registered with intake), with scrypt-hashed secrets and the same checks everywhere:
+401 for a missing or wrong credential (the same cost for an unknown partner id as for a wrong secret),
+503 when the county has not configured an admin token (the admin API is off rather than open).
+Intake has richer registrations (channels, event types) in a table of its own and reuses
+:func:`check_partner_secret`; the other services use :class:`PartnerAccount` and :func:`partner_admin_router`.
+"""
+
+import hmac
+from datetime import datetime
+from typing import Annotated, Protocol, TypeVar
+
+import sqlalchemy as sa
+from alembic import op
+from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBasicCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field as Column
+from sqlmodel import Session, SQLModel, col, select
+
+from continuum_kit.db import UTCDateTime
+from continuum_kit.passwords import DECOY_HASH, VerifiedSecrets, hash_secret, verify_secret
+from continuum_kit.service import RuntimeDep, SessionDep, UnitOfWorkDep
+
+PARTNER_ID_PATTERN = r"^[a-z0-9][a-z0-9_.:-]*$"
+PartnerId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=PARTNER_ID_PATTERN)]
+
+partner_basic = HTTPBasic(
+    scheme_name="partner", auto_error=False, description="a registered partner system: partner_id and secret"
+)
+admin_bearer = HTTPBearer(scheme_name="admin", auto_error=False, description="the county's CONTINUUM_ADMIN_TOKEN")
+ADMIN_DISABLED = "admin API disabled: set CONTINUUM_ADMIN_TOKEN"
+_verified = VerifiedSecrets()
+
+
+def basic_challenge(realm: str) -> str:
+    return f'Basic realm="{realm}"'
+
+
+def bearer_challenge(realm: str) -> str:
+    return f'Bearer realm="{realm}"'
+
+
+def unauthenticated(*challenges: str) -> HTTPException:
+    return HTTPException(
+        status.HTTP_401_UNAUTHORIZED,
+        detail="missing or wrong credentials",
+        headers={"WWW-Authenticate": ", ".join(challenges)},
+    )
+
+
+def check_admin_token(
+    configured: SecretStr | None, credentials: HTTPAuthorizationCredentials | None, realm: str
+) -> None:
+    """County IT's bearer token, compared in constant time; without a configured token the admin API is off."""
+    if configured is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=ADMIN_DISABLED)
+    expected = configured.get_secret_value().encode()
+    given = credentials.credentials.encode() if credentials is not None else b""
+    if not hmac.compare_digest(given, expected):
+        raise unauthenticated(bearer_challenge(realm))
+
+
+def _realm(runtime: RuntimeDep) -> str:
+    return f"continuum-{runtime.settings.service_name}"
+
+
+def require_admin(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(admin_bearer)], runtime: RuntimeDep
+) -> None:
+    check_admin_token(runtime.settings.admin_token, credentials, _realm(runtime))
+
+
+AdminOnly = Depends(require_admin)
+
+
+class Registered(Protocol):
+    partner_id: str
+    secret_hash: str
+    active: bool
+
+
+P = TypeVar("P", bound=Registered)
+
+
+def check_partner_secret(credentials: HTTPBasicCredentials | None, registered: P | None, realm: str) -> P:
+    """The registered partner whose secret the credentials carry, or 401 (same scrypt cost either way)."""
+    if credentials is None:
+        raise unauthenticated(basic_challenge(realm))
+    if registered is None or not registered.active or registered.partner_id != credentials.username:
+        # The same scrypt cost as a known partner, so that timing does not tell which partner ids exist.
+        verify_secret(credentials.password, DECOY_HASH)
+        raise unauthenticated(basic_challenge(realm))
+    if not _verified.check(registered.partner_id, registered.secret_hash, credentials.password):
+        raise unauthenticated(basic_challenge(realm))
+    return registered
+
+
+class PartnerAccount(SQLModel, table=True):
+    """A partner system allowed to act on this service, with a scrypt hash of its secret (never the secret)."""
+
+    __tablename__ = "partner_account"
+    partner_id: str = Column(primary_key=True, max_length=64)
+    secret_hash: str = Column(max_length=255)
+    created_at: datetime = Column(sa_type=UTCDateTime)
+    active: bool = True
+
+
+def create_partner_table() -> None:
+    """The partner accounts of a service that uses the kit's registry; called by its migration."""
+    op.create_table(
+        "partner_account",
+        sa.Column("partner_id", sa.String(length=64), nullable=False),
+        sa.Column("secret_hash", sa.String(length=255), nullable=False),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("partner_id"),
+    )
+
+
+def drop_partner_table() -> None:
+    op.drop_table("partner_account")
+
+
+def _account(engine: Engine, partner_id: str) -> PartnerAccount | None:
+    # A session of its own, closed at once: on SQLite an open one would hold the lock the request's
+    # unit of work needs.
+    with Session(engine, expire_on_commit=False) as session:
+        return session.get(PartnerAccount, partner_id)
+
+
+def authenticate_partner(
+    credentials: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)], runtime: RuntimeDep
+) -> str:
+    """The id of the partner system making the request, proved by its secret."""
+    registered = _account(runtime.engine, credentials.username) if credentials is not None else None
+    return check_partner_secret(credentials, registered, _realm(runtime)).partner_id
+
+
+PartnerDep = Annotated[str, Depends(authenticate_partner)]
+
+
+class PartnerAccountIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    partner_id: PartnerId
+    secret: str = Field(min_length=24, max_length=200, description="the partner's HTTP Basic password; stored hashed")
+
+
+class PartnerAccountOut(BaseModel):
+    """A registered partner, without its secret or the secret's hash."""
+
+    partner_id: str
+    created_at: datetime
+    active: bool
+
+
+def partner_admin_router() -> APIRouter:
+    """County IT registers and lists the partner systems that may act on this service."""
+    router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[AdminOnly])
+
+    @router.post("/partners", status_code=status.HTTP_201_CREATED, response_model=PartnerAccountOut)
+    def register_partner(body: PartnerAccountIn, uow: UnitOfWorkDep) -> PartnerAccountOut:
+        conflict = HTTPException(status.HTTP_409_CONFLICT, detail=f"partner {body.partner_id!r} is already registered")
+        if uow.session.get(PartnerAccount, body.partner_id) is not None:
+            raise conflict
+        account = PartnerAccount(
+            partner_id=body.partner_id, secret_hash=hash_secret(body.secret), created_at=uow.clock.now()
+        )
+        uow.session.add(account)
+        try:
+            uow.commit()
+        except IntegrityError:  # registered by a concurrent request
+            raise conflict from None
+        return PartnerAccountOut.model_validate(account, from_attributes=True)
+
+    @router.get("/partners", response_model=list[PartnerAccountOut])
+    def list_partners(session: SessionDep) -> list[PartnerAccountOut]:
+        accounts = session.exec(select(PartnerAccount).order_by(col(PartnerAccount.partner_id))).all()
+        return [PartnerAccountOut.model_validate(account, from_attributes=True) for account in accounts]
+
+    return router
