@@ -1,10 +1,16 @@
 """Crisis KPIs from real events on the broker: as OpenTelemetry metrics (read by an in-memory reader) and
 on the board's KPI API, by program, channel, area and the county's demographic codes."""
 
+import http.server
+import threading
 import uuid
 from datetime import timedelta
 
 import pytest
+from continuum_board.config import BoardSettings
+from continuum_board.kpis import KpiSource
+from continuum_board.metrics import BoardMetrics
+from continuum_board.store import EpisodeRow
 from continuum_board.testing import T0, running, sign_in
 from continuum_contracts.events import (
     ContactReceivedV1,
@@ -18,9 +24,9 @@ from continuum_contracts.events import (
     ResponseUpdatedV1,
 )
 from continuum_contracts.vocabulary import Acuity, Channel, FollowupChannel, ResponseType, Stage
+from continuum_kit.testing import migrated_engine
 from continuum_sim.partners import eventually
 
-pytestmark = [pytest.mark.kafka]
 COUNTY_911 = {
     "program": "county-crisis",
     "channel": "911_transfer",
@@ -100,6 +106,7 @@ def point(found, name, attributes):
     return matching[0]
 
 
+@pytest.mark.kafka
 async def test_kpis_by_program_channel_area_and_demographics(board, clock, metric_reader):
     app, topic = board()
     async with topic:
@@ -183,3 +190,37 @@ async def test_kpis_by_program_channel_area_and_demographics(board, clock, metri
     assert groups["warmline"]["police_deflection_rate"] is None
     assert by_program["total"]["episodes"] == 3 and by_program["total"]["time_to_answer_median_seconds"] == 60.0
     assert {g["age_band"]: g["episodes"] for g in by_age["groups"]} == {"25-34": 2, "unknown": 1}
+
+
+def test_kpis_are_exported_over_otlp_when_an_endpoint_is_set(tmp_path, clock):
+    """A real OTLP/HTTP receiver (a local HTTP server) gets the metrics, protobuf-encoded, on /v1/metrics."""
+    received: list[tuple[str, bytes]] = []
+
+    class Receiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - the http.server API
+            received.append((self.path, self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-protobuf")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        settings = BoardSettings(
+            data_dir=tmp_path, otlp_endpoint=f"http://127.0.0.1:{server.server_port}", metric_export_seconds=3600
+        )
+        engine = migrated_engine(tmp_path / "board.db", "continuum_board")
+        metrics = BoardMetrics(settings, KpiSource(engine, clock, settings))
+        episode = EpisodeRow(episode_id=uuid.uuid4(), program="county-crisis", channel="walk_in", updated_at=T0)
+        metrics.observe_duration("time_to_answer", 42.0, episode)
+        assert metrics.provider.force_flush(10_000)
+        metrics.shutdown()
+    finally:
+        server.shutdown()
+    assert received and {path for path, _ in received} == {"/v1/metrics"}
+    body = b"".join(payload for _, payload in received)
+    assert b"continuum.crisis.time_to_answer" in body and b"county-crisis" in body
+    assert b"continuum-board" in body

@@ -11,9 +11,11 @@ from continuum_contracts.events import (
     EpisodeOpenedV1,
     EpisodeTriagedV1,
     FollowupScheduledV1,
+    HandoffReceivedV1,
     HandoffRequestedV1,
     LawEnforcementDeflectedV1,
     PlacementReservedV1,
+    ReferralReminderSentV1,
     ResponseAssignedV1,
     ResponseResolvedV1,
     ResponseUpdatedV1,
@@ -203,6 +205,9 @@ async def test_the_board_shows_open_episodes_timers_teams_beds_handoffs_and_foll
                 at=at(21),
             ),
             topic.event(
+                calm, HandoffReceivedV1(handoff_id=handoff_id, received_by="respite-1"), source=HANDOFF, at=at(21.5)
+            ),
+            topic.event(
                 calm,
                 FollowupScheduledV1(
                     followup_id=followup_id,
@@ -220,7 +225,14 @@ async def test_the_board_shows_open_episodes_timers_teams_beds_handoffs_and_foll
             triaged(topic, closed, 5, None, channel=Channel.CRISIS_LINE_CALL),
             topic.event(closed, EpisodeClosedV1(reason=ClosureReason.PLAN_COMPLETE), source=FOLLOWUP, at=at(30)),
         ]
-        every = late_events + calm_events + closed_events
+        reminder_only = uuid.uuid4()  # the board has seen nothing else of this episode
+        reminder = topic.event(
+            reminder_only,
+            ReferralReminderSentV1(referral_id=uuid.uuid4(), to_party="housing-ce", reminder=1),
+            source=HANDOFF,
+            at=at(25),
+        )
+        every = late_events + calm_events + closed_events + [reminder]
         await topic.publish(*every)
         await topic.publish(late_events[2])  # delivered twice, as at-least-once delivery may: applied once
         clock.advance(timedelta(minutes=40))
@@ -235,6 +247,7 @@ async def test_the_board_shows_open_episodes_timers_teams_beds_handoffs_and_foll
             seen = await board_json(client)
             timeline = (await client.get(f"/v1/episodes/{late}/timeline")).json()
             unknown = await client.get(f"/v1/episodes/{uuid.uuid4()}/timeline")
+            reminded = (await client.get(f"/v1/episodes/{reminder_only}/timeline")).json()
             not_an_id = await client.get("/v1/episodes/not-an-id/timeline")
 
     episodes = {e["episode_id"]: e for e in seen["episodes"]}
@@ -273,6 +286,7 @@ async def test_the_board_shows_open_episodes_timers_teams_beds_handoffs_and_foll
     ]
     [waiting] = seen["handoffs_waiting"]
     assert (waiting["handoff_id"], waiting["to_party"], waiting["overdue"]) == (str(handoff_id), "respite-1", True)
+    assert waiting["status"] == "received", "seen by the receiving partner, not yet accepted"
     [due] = seen["followups_due"]
     assert (due["followup_id"], due["overdue"], due["episode_id"]) == (str(followup_id), False, str(calm))
 
@@ -283,4 +297,5 @@ async def test_the_board_shows_open_episodes_timers_teams_beds_handoffs_and_foll
     assert timeline["events"][0]["time"] == at(0).isoformat()
     assert timeline["events"][2]["data"]["demographics"] == {"age_band": "25-34"}, "only the county's chosen codes"
     assert unknown.status_code == 404
+    assert [e["type"] for e in reminded["events"]] == ["continuum.referral.reminded.v1"]
     assert not_an_id.status_code == 422 and not_an_id.json()["detail"][0]["loc"] == ["path", "episode_id"]

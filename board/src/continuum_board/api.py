@@ -3,7 +3,6 @@ county IT's operator admin. Everything but the sign-in page and ``/health`` need
 
 import asyncio
 import json
-import secrets
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from importlib import resources
@@ -11,10 +10,10 @@ from typing import Annotated
 from uuid import UUID
 
 from continuum_contracts.events import CODE_PATTERN
+from continuum_kit.partners import AdminOnly
 from continuum_kit.service import SessionDep
 from fastapi import APIRouter, Cookie, Depends, HTTPException, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
@@ -24,7 +23,6 @@ from continuum_board.kpis import dimensions
 from continuum_board.runtime import BoardRuntime
 
 COOKIE = "continuum_board_session"
-_bearer = HTTPBearer(auto_error=False)
 _PAGES = resources.files("continuum_board") / "static"
 
 router = APIRouter()
@@ -54,22 +52,6 @@ def require_operator(operator: Annotated[SignedIn | None, Depends(_signed_in)]) 
 
 
 OperatorDep = Annotated[SignedIn, Depends(require_operator)]
-
-
-def require_admin(
-    board: BoardDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> None:
-    """County IT's bearer token; without a configured token the admin API is off rather than open."""
-    if board.settings.admin_token is None:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail="admin API disabled")
-    expected = board.settings.admin_token.get_secret_value().encode()
-    given = credentials.credentials.encode() if credentials else b""
-    if not secrets.compare_digest(given, expected):
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            detail="a valid admin bearer token is required",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
 
 
 # pages
@@ -235,7 +217,7 @@ class OperatorOut(BaseModel):
     created_at: str
 
 
-ADMIN = [Depends(require_admin)]
+ADMIN = [AdminOnly]
 
 
 @router.post("/v1/admin/operators", tags=["admin"], dependencies=ADMIN, status_code=status.HTTP_201_CREATED)

@@ -7,7 +7,7 @@ demographic codes a county chose (``CONTINUUM_DEMOGRAPHIC_FIELDS``).
   to the response's resolution when the team never reported on_scene (a warmline peer answers by phone);
 - police deflection rate: lawenforcement.deflected episodes / eligible episodes (a 911 transfer of an eligible
   call type, or a 311 request; the same rule and call types as dispatch's deflection report);
-- handoff completion rate: handoffs completed / handoffs requested;
+- handoff completion rate: handoffs completed / handoffs requested and not cancelled;
 - follow-up within 24 h / 72 h: episodes whose peer first reached the person within 24 h (72 h) of the first
   follow-up being scheduled / episodes whose follow-up is that old or already reached in time.
 """
@@ -158,6 +158,8 @@ def compute(
         for kpis in (total, groups.setdefault(key, Kpis())):
             _add_episode(kpis, episode, now, settings.deflection_eligible_call_types)
     for episode_id, status in handoffs:
+        if status == "cancelled":
+            continue  # a handoff that will not happen (the episode closed, the bed was released) is not owed
         key = key_of.get(episode_id, tuple(UNKNOWN for _ in by))
         for kpis in (total, groups.setdefault(key, Kpis())):
             kpis.handoffs_requested += 1

@@ -50,7 +50,10 @@ class Projection:
             ev.PlacementReleasedV1: self._bed("released"),
             ev.PlacementDischargedV1: self._bed("discharged"),
             ev.HandoffRequestedV1: self._handoff_requested,
+            ev.HandoffReceivedV1: self._handoff_status("received"),
             ev.HandoffAcceptedV1: self._handoff_status("accepted"),
+            ev.HandoffStartedV1: self._handoff_status("in-progress"),
+            ev.HandoffCancelledV1: self._handoff_status("cancelled"),
             ev.HandoffDeclinedV1: self._handoff_status("rejected"),
             ev.HandoffCompletedV1: self._handoff_status("completed"),
             ev.HandoffEscalatedV1: self._handoff_escalated,
@@ -80,10 +83,12 @@ class Projection:
                 data=self._kept_data(envelope),
             )
         )
+        apply = self._apply.get(type(envelope.data))
         episode = session.get(EpisodeRow, envelope.episode_id, with_for_update=True)
+        if episode is None and apply is None:
+            return  # only in the timeline (a referral's reminder, a consent): no episode is opened for it
         if episode is None:
             episode = EpisodeRow(episode_id=envelope.episode_id, updated_at=envelope.time)
-        apply = self._apply.get(type(envelope.data))
         if apply is not None:
             apply(session, episode, envelope)
         episode.updated_at = max(episode.updated_at, envelope.time)
