@@ -56,8 +56,11 @@ def _episode(row: EpisodeRow, now: datetime) -> dict:
 
 def open_episodes(session: Session, now: datetime) -> list[dict]:
     rows = session.exec(
-        select(EpisodeRow).where(col(EpisodeRow.closed_at).is_(None)).order_by(col(EpisodeRow.updated_at).desc())
-    ).all()[:MAX_OPEN]
+        select(EpisodeRow)
+        .where(col(EpisodeRow.closed_at).is_(None))
+        .order_by(col(EpisodeRow.updated_at).desc())
+        .limit(MAX_OPEN)
+    ).all()
     episodes = [_episode(row, now) for row in rows]
     episodes.sort(key=lambda e: (not e["late"], ACUITY_ORDER.get(e["acuity"] or "", 3), e["opened_at"] or ""))
     return episodes
