@@ -151,7 +151,7 @@ def get_board(_operator: OperatorDep, board: BoardDep, session: SessionDep, by: 
 
 
 @router.get("/v1/board/stream", tags=["board"], response_class=StreamingResponse)
-async def stream_board(request: Request, operator: OperatorDep, board: BoardDep, by: ByQuery = "program"):  # noqa: ANN201
+async def stream_board(request: Request, _operator: OperatorDep, board: BoardDep, by: ByQuery = "program"):  # noqa: ANN201
     """Server-sent events: a ``board`` event with the whole board whenever an episode event changed it
     (and every 15 s regardless). The stream ends when the operator's session does."""
     by = _kpi_by(board, by)
@@ -184,7 +184,7 @@ async def stream_board(request: Request, operator: OperatorDep, board: BoardDep,
     return StreamingResponse(
         events(),
         media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no", "X-Operator": operator.username},
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
 
 
