@@ -29,7 +29,7 @@ CACHE=$(cd "$CACHE" && pwd)
 
 PG_PORT=${PG_PORT:-15432}
 PG_SUPERUSER=continuum
-DATABASES=(continuum_intake continuum_dispatch continuum_handoff continuum_followup continuum_test)
+DATABASES=(continuum_intake continuum_dispatch continuum_handoff continuum_followup continuum_board continuum_test)
 
 log() { echo "postgres.sh: $*" >&2; }
 die() { echo "postgres.sh: ERROR: $*" >&2; exit 1; }

@@ -26,8 +26,15 @@ def test_service_imports_no_other_service(service):
     assert imported_packages(ROOT / "services" / service) & others == set()
 
 
-def test_kit_and_contracts_hold_no_service_code():
+def test_board_reads_events_only_never_a_service():
     services = {f"continuum_{service}" for service in SERVICES}
+    assert imported_packages(ROOT / "board") & services == set()
+    for service in SERVICES:
+        assert "continuum_board" not in imported_packages(ROOT / "services" / service)
+
+
+def test_kit_and_contracts_hold_no_service_code():
+    services = {f"continuum_{service}" for service in [*SERVICES, "board"]}
     assert imported_packages(ROOT / "kit") & services == set()
     assert imported_packages(ROOT / "contracts") & (services | {"continuum_kit"}) == set()
 
@@ -35,7 +42,7 @@ def test_kit_and_contracts_hold_no_service_code():
 def test_only_settings_read_the_environment():
     readers = [
         str(p.relative_to(ROOT))
-        for folder in ("kit", "services", "contracts")
+        for folder in ("kit", "services", "contracts", "board")
         for p in (ROOT / folder).rglob("*.py")
         if "os.environ" in p.read_text() or "getenv" in p.read_text()
     ]

@@ -1,4 +1,4 @@
-"""Each service's migrations build exactly the schema its models describe, on SQLite and PostgreSQL."""
+"""Each service's and the board's migrations build exactly the schema its models describe, on SQLite and PostgreSQL."""
 
 import importlib
 
@@ -8,13 +8,14 @@ from alembic.migration import MigrationContext
 from continuum_kit.testing import migrated_engine
 from sqlmodel import SQLModel
 
-SERVICES = ["intake", "dispatch", "handoff", "followup"]
+SERVICES = ["intake", "dispatch", "handoff", "followup", "board"]
 DELIVERY = {"outbox", "processed_event"}
 KIT_TABLES = {
     "intake": DELIVERY,
     "dispatch": DELIVERY,
     "handoff": DELIVERY | {"partner_account"},
     "followup": DELIVERY | {"partner_account"},
+    "board": DELIVERY,
 }
 
 

@@ -1,0 +1,37 @@
+"""The board's composition root: the only place that builds the board's parts."""
+
+from collections.abc import Sequence
+
+from continuum_kit.clock import Clock
+from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from opentelemetry.sdk.metrics.export import MetricReader
+from sqlalchemy import Engine
+
+from continuum_board import api
+from continuum_board.config import BoardSettings
+from continuum_board.runtime import BoardRuntime
+
+
+async def _invalid(_request: Request, exc: Exception) -> JSONResponse:
+    """A 422 names the field and the problem, never the input: it could be a password."""
+    assert isinstance(exc, RequestValidationError)
+    detail = [{"type": e.get("type"), "loc": list(e.get("loc", ())), "msg": e.get("msg")} for e in exc.errors()]
+    return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
+def create_app(
+    settings: BoardSettings | None = None,
+    clock: Clock | None = None,
+    *,
+    engine: Engine | None = None,
+    metric_readers: Sequence[MetricReader] = (),
+) -> FastAPI:
+    settings = settings or BoardSettings()
+    runtime = BoardRuntime(settings, clock=clock, engine=engine, metric_readers=metric_readers)
+    app = runtime.create_app(
+        title="Continuum board: operations board, episode timelines, crisis KPIs", routers=[api.router]
+    )
+    app.add_exception_handler(RequestValidationError, _invalid)
+    return app

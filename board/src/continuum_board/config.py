@@ -1,0 +1,46 @@
+"""The board's settings: the shared service settings with the board's name, port, sessions and KPI choices."""
+
+from typing import Annotated
+
+from continuum_contracts.events import CODE_PATTERN
+from continuum_kit.settings import ServiceSettings
+from pydantic import Field, StringConstraints
+
+Code = Annotated[str, StringConstraints(max_length=64, pattern=CODE_PATTERN)]
+
+# The same defaults as dispatch's, so that one county environment gives both the same answer.
+DEFAULT_DEFLECTION_CALL_TYPES = [
+    "WELFARE_CHECK",
+    "MENTAL_HEALTH",
+    "SUICIDE_THREAT",
+    "DISTURBANCE",
+    "INTOXICATED_PERSON",
+    "TRESPASS",
+    "HOMELESS_CONCERN",
+    "NOISE",
+]
+DEFAULT_DEMOGRAPHIC_FIELDS = ["age_band", "gender", "race_ethnicity", "veteran_status", "language"]
+
+
+class BoardSettings(ServiceSettings):
+    service_name: str = "board"
+    http_port: int = 8005
+    session_hours: float = Field(default=12, gt=0, le=24 * 7, description="how long a sign-in lasts")
+    session_cookie_secure: bool = Field(
+        default=True, description="send the session cookie over HTTPS only (browsers also accept it on localhost)"
+    )
+    board_refresh_seconds: float = Field(
+        default=0.5, gt=0, le=30, description="how often the live stream checks the read model for new events"
+    )
+    metric_export_seconds: float = Field(default=60, gt=0, description="how often KPIs are exported over OTLP")
+    deflection_eligible_call_types: list[Code] = Field(
+        default=DEFAULT_DEFLECTION_CALL_TYPES,
+        description="911 call types and 311 codes a crisis team can answer: the deflection rate's denominator",
+    )
+    demographic_fields: list[Code] = Field(
+        default=DEFAULT_DEMOGRAPHIC_FIELDS,
+        description="the demographic codes (from triage) that KPIs are broken down by; never PHI",
+    )
+    place_capacity: dict[Code, Annotated[int, Field(ge=0)]] = Field(
+        default={}, description="beds per place id; events carry holds and admissions, not capacity"
+    )

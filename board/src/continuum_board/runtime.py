@@ -1,0 +1,52 @@
+"""The board's process: the kit's runtime (migrations, consumer with inbox and dead letters, offsets, FastAPI)
+with the board's projection, its KPI source and its metric provider."""
+
+import threading
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from continuum_kit.clock import Clock
+from continuum_kit.service import Runtime
+from fastapi import FastAPI
+from opentelemetry.sdk.metrics.export import MetricReader
+from sqlalchemy import Engine
+
+from continuum_board.config import BoardSettings
+from continuum_board.kpis import KpiSource
+from continuum_board.metrics import BoardMetrics
+from continuum_board.projection import Projection
+from continuum_board.views import Snapshots
+
+
+class BoardRuntime(Runtime):
+    settings: BoardSettings
+
+    def __init__(
+        self,
+        settings: BoardSettings,
+        *,
+        clock: Clock | None = None,
+        engine: Engine | None = None,
+        metric_readers: Sequence[MetricReader] = (),
+    ) -> None:
+        self._projection = Projection(settings)
+        super().__init__(
+            settings,
+            handlers=self._projection.handlers(),
+            migrations_package="continuum_board",
+            clock=clock,
+            engine=engine,
+        )
+        self.kpis = KpiSource(self.engine, self.clock, settings)
+        self.metrics = BoardMetrics(settings, self.kpis, metric_readers)
+        self.snapshots = Snapshots(settings, self.kpis)
+        self.closing = threading.Event()  # set when the server is stopping: live streams end
+        self._projection.observe = self.metrics.observe_duration
+
+    @asynccontextmanager
+    async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
+        async with super().lifespan(app):
+            try:
+                yield
+            finally:
+                self.metrics.shutdown()
