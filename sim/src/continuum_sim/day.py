@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from continuum_kit.clock import ScaledClock
+from rich.columns import Columns
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -44,7 +45,9 @@ class DayOptions:
     scale: float = 2880.0  # a simulated day in 30 wall seconds
     quiet_period_days: float = 0.5
     returning_share: float = 0.08
-    drain_hours: float = 12.0  # after the last check-in could close, stop waiting for stragglers
+    # How long after the day's last contact could fall due at 72 h (plus the quiet period) the day still
+    # waits for stragglers: a response, a peer's late first call and two retries fit in it.
+    drain_hours: float = 30.0
 
     def sweep_seconds(self) -> float:
         """Timers are swept about every five simulated minutes (at most once a wall second)."""
@@ -186,77 +189,101 @@ async def simulate(
     return DayRun(report, partners, arrivals, time.monotonic() - started, report["episodes"]["still_open_ids"])
 
 
-def _fmt(value: object) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float) and 0 <= value <= 1 and not value.is_integer():
-        return f"{value:.0%}"
-    return str(value)
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
 
 
-def _counts(title: str, counts: dict, total_label: str = "total") -> Table:
-    table = Table(title=title, title_justify="left", show_header=False, min_width=40)
+def _num(value: object) -> str:
+    return "-" if value is None else str(value)
+
+
+def _table(title: str, rows: list[tuple[str, object]], *, total: bool = False) -> Table:
+    table = Table(title=title, title_justify="left", show_header=False, min_width=36)
     table.add_column(style="cyan")
     table.add_column(justify="right")
-    for key, value in counts.items():
-        table.add_row(str(key), _fmt(value))
-    if counts and all(isinstance(v, int) for v in counts.values()):
-        table.add_row(f"[bold]{total_label}", f"[bold]{sum(counts.values())}")
+    for label, value in rows:
+        table.add_row(label, _num(value))
+    if total:
+        table.add_section()
+        table.add_row("[bold]total", f"[bold]{sum(int(v) for _, v in rows)}")  # type: ignore[call-overload]
     return table
 
 
+AREA_LABELS = {"central": "central (urban)", "outer": "outer (rural)", "unknown": "no location given"}
+
+
 def render_report(report: dict, console: Console) -> None:
+    """The outcome report as a county would read it."""
     window, contacts, responses = report["window"], report["contacts"], report["responses"]
     console.rule("[bold]A day of crisis traffic: outcomes")
     if window:
+        settings = ", ".join(f"{k}={v}" for k, v in window["settings"].items())
         console.print(
-            f"simulated {window['day_start'][:16]} to {window['day_end'][:16]} (contacts), "
-            f"follow-up until {window['ended'][:16]}: {window['simulated_hours']} h in {window['wall_seconds']} s; "
-            f"seed {window['seed']}; day settings {window['settings']}"
+            f"contacts from {window['day_start'][:16]} to {window['day_end'][:16]} (simulated), follow-up until "
+            f"{window['ended'][:16]}: {window['simulated_hours']} h in {window['wall_seconds']} s of wall time; "
+            f"seed {window['seed']}; {settings}"
         )
-    console.print(_counts("Contacts by channel (posted by partner systems)", contacts["by_channel"]))
-    console.print(
-        f"on the topic: {sum(contacts['received_on_topic'].values())} contacts received; "
-        f"{contacts['returning']} joined the person's open episode; {contacts['with_safety_flags']} with safety flags"
+    channels = Table(title="Contacts by channel", title_justify="left", min_width=44)
+    for column, justify in (("channel", "left"), ("posted", "right"), ("on the topic", "right")):
+        channels.add_column(column, justify=justify)
+    for channel, posted in contacts["by_channel"].items():
+        channels.add_row(channel, str(posted), _num(contacts["received_on_topic"].get(channel, 0)))
+    channels.add_section()
+    channels.add_row(
+        "[bold]total", f"[bold]{sum(contacts['by_channel'].values())}", str(sum(contacts["received_on_topic"].values()))
     )
-    console.print(_counts("Responses by type (first assignment)", responses["by_type"]))
-    console.print(_counts("Resolutions by disposition", responses["resolved_by_disposition"]))
-    if responses["replaced"] or responses["escalations"]:
-        console.print(_counts("Replacements and escalations", {**responses["replaced"], **responses["escalations"]}))
+    console.print(channels)
+    console.print(
+        f"{contacts['returning']} contacts joined the person's open episode (returning); "
+        f"{contacts['with_safety_flags']} reported a safety flag"
+    )
+    escalations = [(f"replaced: {k}", v) for k, v in responses["replaced"].items()]
+    escalations += [(f"escalated: {k}", v) for k, v in responses["escalations"].items()]
+    console.print(
+        Columns(
+            [
+                _table("Responses by type (first assignment)", list(responses["by_type"].items()), total=True),
+                _table("Resolutions by disposition", list(responses["resolved_by_disposition"].items()), total=True),
+                _table("Replacements and escalations", escalations or [("none", 0)]),
+            ]
+        )
+    )
     deflection = report["deflection"]
     console.print(
         f"[bold]Law-enforcement deflection:[/] {deflection['deflected']} of {deflection['eligible']} eligible "
-        f"911/311 calls answered without police ({_fmt(deflection['rate'])})"
+        f"911/311 calls answered without police ({_pct(deflection['rate'])})"
     )
-    times = Table(title="Crisis-team response times (assignment to on scene)", title_justify="left")
-    for column in ("area", "target min", "arrived", "p50 min", "p90 min", "late", "not arrived"):
-        times.add_column(column, justify="right" if column != "area" else "left")
+    times = Table(title="Crisis-team response times, assignment to on scene (minutes)", title_justify="left")
+    for column in ("area", "target", "arrived", "p50", "p90", "late", "not arrived"):
+        times.add_column(column, justify="left" if column == "area" else "right")
     for area, row in report["response_times"].items():
-        times.add_row(
-            area,
-            *(_fmt(row[k]) for k in ("target_minutes", "arrived", "p50_minutes", "p90_minutes", "late", "not_arrived")),
-        )
+        keys = ("target_minutes", "arrived", "p50_minutes", "p90_minutes", "late", "not_arrived")
+        times.add_row(AREA_LABELS.get(area, area), *(_num(row[k]) for k in keys))
     console.print(times)
     handoffs, referrals = report["handoffs"], report["referrals"]
-    console.print(
-        _counts("Warm handoffs", {k: v for k, v in handoffs.items() if k != "by_kind"}, total_label="(events)")
+    rows = [(label, handoffs[label]) for label in ("requested", "accepted", "declined", "escalated", "completed")]
+    rows += [(f"  kind: {kind}", n) for kind, n in handoffs["by_kind"].items()]
+    handoff_table = _table("Warm handoffs", rows)
+    rows = [("sent", referrals["sent"]), *referrals["results"].items(), ("reminders sent", referrals["reminders"])]
+    console.print(Columns([handoff_table, _table("Housing referrals (HMIS 4.20 results)", rows)]))
+    followups = report["followups"]
+    followup_table = _table(
+        "Follow-up by peers",
+        [
+            ("people with a follow-up plan", followups["people_with_plan"]),
+            ("check-ins scheduled", followups["checkins_scheduled"]),
+            ("attempts", followups["attempts"]),
+            ("check-ins completed", followups["checkins_completed"]),
+            ("check-ins unreachable (re-engagement)", followups["checkins_unreachable"]),
+            ("people reached within 72 h", followups["people_reached_within_72h"]),
+            ("  share", _pct(followups["rate_within_72h"])),
+        ],
     )
-    console.print(
-        _counts(
-            "Housing referrals",
-            {"sent": referrals["sent"], **referrals["results"], "reminders": referrals["reminders"]},
-        )
-    )
-    console.print(_counts("Follow-up", report["followups"], total_label="(mixed)"))
     episodes = report["episodes"]
-    console.print(
-        _counts(
-            "Episodes",
-            {"opened": episodes["opened"], **{f"closed: {k}": v for k, v in episodes["closed_by_reason"].items()}}
-            | {"still open": episodes["still_open"]},
-            total_label="(mixed)",
-        )
-    )
+    rows = [("opened", episodes["opened"])]
+    rows += [(f"closed: {reason}", n) for reason, n in episodes["closed_by_reason"].items()]
+    rows += [("still open", episodes["still_open"])]
+    console.print(Columns([followup_table, _table("Episodes", rows)]))
 
 
 def _kafka(command: str) -> None:

@@ -68,8 +68,12 @@ def response_times(episodes: Mapping[str, list[Seen]]) -> dict:
     per response area, against the area's target."""
     by_area: dict[str, dict] = {}
     for events in episodes.values():
-        triaged = _of(events, "episode.triaged")
-        area = (triaged[-1].data.get("area") if triaged else None) or "unknown"
+        area_of, area = {}, "unknown"
+        for event in events:  # the area of the contact that each response answers
+            if event.type == f"{P}episode.triaged.v1":
+                area = event.data.get("area") or "unknown"
+            elif event.type == f"{P}response.assigned.v1":
+                area_of[event.data["response_id"]] = area
         assigned = {e.data["response_id"]: e for e in _of(events, "response.assigned")}
         arrived = {
             e.data["response_id"]: e for e in _of(events, "response.updated") if e.data.get("status") == "on_scene"
@@ -82,7 +86,9 @@ def response_times(episodes: Mapping[str, list[Seen]]) -> dict:
                 chain.append(nxt)
                 current = nxt
             target = event.data.get("target_minutes")
-            area_row = by_area.setdefault(area, {"target_minutes": target, "minutes": [], "not_arrived": 0})
+            area_row = by_area.setdefault(
+                area_of[response_id], {"target_minutes": target, "minutes": [], "not_arrived": 0}
+            )
             arrival = next((arrived[r] for r in chain if r in arrived), None)
             if arrival is None or arrival.time is None or event.time is None:
                 area_row["not_arrived"] += 1

@@ -9,7 +9,7 @@ safety flags are rare; some people decline services and some need housing.
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from continuum_sim.scenarios import (
@@ -107,7 +107,7 @@ class Arrival:
     scenario: Scenario
     person: int
     returning: bool
-    behaviour: Behaviour = field(compare=False)
+    behaviour: Behaviour
 
     @property
     def channel(self) -> str:
