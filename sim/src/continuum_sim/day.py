@@ -40,7 +40,7 @@ STARTUP_LEAD_SECONDS = 12.0
 
 @dataclass(frozen=True)
 class DayOptions:
-    contacts: int = 60
+    contacts: int = 80
     seed: int = 7
     scale: float = 2880.0  # a simulated day in 30 wall seconds
     quiet_period_days: float = 0.5
@@ -124,8 +124,9 @@ async def simulate(
     """Post the day's contacts on the simulated clock, answer as the partners, wait for closure, report."""
     arrivals = generate_day(options.contacts, options.seed, options.returning_share)
     started = time.monotonic()
+    silent_for = timedelta(seconds=2 * options.acknowledge_timeout_seconds())
     async with DayPartners(
-        kafka_bootstrap, stack.topic, stack.urls, clock=clock, admin_token=stack.admin_token
+        kafka_bootstrap, stack.topic, stack.urls, clock=clock, admin_token=stack.admin_token, silent_for=silent_for
     ) as partners:
         ready = clock.now()
         plan = schedule(arrivals, ready)

@@ -35,9 +35,19 @@ class Posted:
 class DayPartners(Partners):
     """Partners that act on a simulated clock; ``posted`` is what they sent, ``events`` what the topic carried."""
 
-    def __init__(self, kafka_bootstrap: str, topic: str, urls: dict[str, str], *, clock: ScaledClock, **kw) -> None:
+    def __init__(
+        self,
+        kafka_bootstrap: str,
+        topic: str,
+        urls: dict[str, str],
+        *,
+        clock: ScaledClock,
+        silent_for: timedelta = timedelta(hours=2),
+        **kw,
+    ) -> None:
         super().__init__(kafka_bootstrap, topic, urls, **kw)
         self.clock = clock
+        self.silent_for = silent_for  # a team that missed its acknowledgement answers this much later
         self.posted: list[Posted] = []
         self.answering = True
         self._latest: dict[str, Arrival] = {}
@@ -97,14 +107,15 @@ class DayPartners(Partners):
         """The team acknowledges, travels, reports arrival, and resolves after its time on scene."""
         data, behaviour = seen.data, arrival.behaviour
         kind = data["response_type"]
-        if kind in TIMED and behaviour.team_silent and data.get("replaces") is None:
-            return  # this team never answers: dispatch replaces it when the acknowledgement is due
         path = f"/v1/responses/{data['response_id']}/updates"
-        assigned = self._started(seen)
+        if kind in TIMED and behaviour.team_silent and data.get("replaces") is None:
+            # The team misses its acknowledgement: dispatch replaces it if another team can go (then this
+            # team's late word is refused), else this team keeps the call and answers late.
+            await self.until(self._started(seen) + self.silent_for)
         if kind in TIMED:
             if (await self._answer("dispatch", path, {"status": "en_route"})).status_code != 200:
                 return
-            await self.until(assigned + timedelta(minutes=data["eta_minutes"] * behaviour.travel_factor))
+            await self.until(self.clock.now() + timedelta(minutes=data["eta_minutes"] * behaviour.travel_factor))
         if (await self._answer("dispatch", path, {"status": "on_scene"})).status_code != 200:
             return  # replaced meanwhile
         minutes = behaviour.on_scene_minutes if kind != "peer_support" else behaviour.on_scene_minutes / 2
