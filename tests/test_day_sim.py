@@ -15,7 +15,7 @@ from continuum_sim.outcomes import PostedContact, deflection, outcome_report, pe
 from continuum_sim.partners import Seen
 from continuum_sim.scenarios import FIRST, LAST, STREETS
 from continuum_sim.stack import Stack
-from continuum_sim.traffic import DEFLECTION_ELIGIBLE_CALL_TYPES, generate_day
+from continuum_sim.traffic import DEFLECTION_ELIGIBLE_CALL_TYPES, day_roster, generate_day
 
 # --- the generator -----------------------------------------------------------------------------------
 
@@ -116,6 +116,14 @@ def test_the_day_gives_every_service_the_same_clock_and_its_settings():
     assert float(env["CONTINUUM_TIMER_SWEEP_SECONDS"]) * options.scale <= 600  # swept every ≤ 10 simulated min
     assert int(env["CONTINUUM_ACKNOWLEDGE_TIMEOUT_SECONDS"]) >= 180
     assert json.loads(env["CONTINUUM_DEFLECTION_ELIGIBLE_CALL_TYPES"]) == DEFLECTION_ELIGIBLE_CALL_TYPES
+
+
+def test_the_county_adds_teams_for_a_busier_day_some_on_the_evening_shift():
+    assert len(day_roster(10)) == 1
+    teams = day_roster(80)
+    assert len(teams) == 3 and len({t["responder_id"] for t in teams}) == 3
+    assert [bool(t["hours"]) for t in teams] == [False, True, False]
+    assert all(re.fullmatch(r"md\d+-(peer|clinician)", m["member_id"]) for t in teams for m in t["members"])
 
 
 # --- the report's arithmetic -------------------------------------------------------------------------
@@ -286,8 +294,8 @@ async def test_a_compressed_day_reports_what_the_services_recorded(kafka_bootstr
     stack = Stack(
         kafka_bootstrap, tmp_path / "stack", topic=topic, group_prefix=topic, extra_env=service_env(options, clock)
     )
-    await asyncio.to_thread(stack.start)
     try:
+        await asyncio.to_thread(stack.start, 120.0)
         started = time.monotonic()
         day = await simulate(kafka_bootstrap, stack, options, clock, progress=False)
         wall = time.monotonic() - started

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 from continuum_kit.clock import ScaledClock
 from rich.columns import Columns
 from rich.console import Console
@@ -28,7 +29,7 @@ from continuum_sim.day_partners import DayPartners
 from continuum_sim.outcomes import PostedContact, outcome_report, write_json
 from continuum_sim.partners import CLOSED
 from continuum_sim.stack import Stack
-from continuum_sim.traffic import DEFLECTION_ELIGIBLE_CALL_TYPES, Arrival, generate_day
+from continuum_sim.traffic import DEFLECTION_ELIGIBLE_CALL_TYPES, Arrival, day_roster, generate_day
 
 DAY = timedelta(hours=24)
 FOLLOWUP_HOURS = 72
@@ -55,8 +56,8 @@ class DayOptions:
 
     def acknowledge_timeout_seconds(self) -> int:
         """A team's 3-minute acknowledgement window is shorter than a broker round trip once time is
-        compressed; the day gives teams one wall second (and never less than the county's 3 minutes)."""
-        return max(180, round(self.scale))
+        compressed; the day gives teams two wall seconds (and never less than the county's 3 minutes)."""
+        return max(180, round(2 * self.scale))
 
     def county_settings(self) -> dict[str, object]:
         """The settings the day changes from the embedded defaults, for the report's header."""
@@ -65,6 +66,7 @@ class DayOptions:
             "timer_sweep_seconds": self.sweep_seconds(),
             "acknowledge_timeout_seconds": self.acknowledge_timeout_seconds(),
             "quiet_period_days": self.quiet_period_days,
+            "mobile_teams_added": len(day_roster(self.contacts)),
         }
 
 
@@ -108,6 +110,16 @@ def schedule(arrivals: list[Arrival], ready: datetime) -> list[tuple[datetime, A
     return sorted(planned, key=lambda pair: pair[0])
 
 
+async def staff(stack: Stack, teams: list[dict]) -> None:
+    """Add the day's teams to dispatch's roster, as county IT would (a team already there is kept)."""
+    headers = {"Authorization": f"Bearer {stack.admin_token}"}
+    async with httpx.AsyncClient(timeout=10) as client:
+        for team in teams:
+            response = await client.post(f"{stack.urls['dispatch']}/v1/responders", json=team, headers=headers)
+            if response.status_code not in (201, 409):
+                raise RuntimeError(f"dispatch refused team {team['responder_id']}: {response.status_code}")
+
+
 def _closed(partners: DayPartners, episode_id: str) -> bool:
     return any(event.type == CLOSED for event in partners.events[episode_id])
 
@@ -124,6 +136,7 @@ async def simulate(
     """Post the day's contacts on the simulated clock, answer as the partners, wait for closure, report."""
     arrivals = generate_day(options.contacts, options.seed, options.returning_share)
     started = time.monotonic()
+    await staff(stack, day_roster(options.contacts))
     silent_for = timedelta(seconds=2 * options.acknowledge_timeout_seconds())
     async with DayPartners(
         kafka_bootstrap, stack.topic, stack.urls, clock=clock, admin_token=stack.admin_token, silent_for=silent_for
@@ -307,7 +320,7 @@ async def run(args: argparse.Namespace, console: Console) -> int:
         f"{86400 / options.scale:.0f} s; starting the four services on SQLite in {workdir} ..."
     )
     try:
-        await asyncio.to_thread(stack.start)
+        await asyncio.to_thread(stack.start, 180.0)  # a busy machine starts four Python services slowly
         day = await simulate(args.kafka, stack, options, clock, console=console, progress=not args.no_progress)
     finally:
         await asyncio.to_thread(stack.stop)

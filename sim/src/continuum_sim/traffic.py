@@ -7,6 +7,7 @@ emergency departments, street outreach, 311 and walk-ins; a share of people cont
 safety flags are rare; some people decline services and some need housing.
 """
 
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -245,3 +246,35 @@ def generate_day(contacts: int, seed: int = 7, returning_share: float = 0.08) ->
             callers.append(scenario.contact["caller"])
         arrivals.append(Arrival(at, kind, scenario, person, returning, _behaviour(rng, scenario)))
     return arrivals
+
+
+# Where the day's added teams stand by, and the areas they cover (the county's centre, and its rural east).
+TEAM_BASES = [
+    (45.530, -122.660, ["central"]),
+    (45.780, -122.320, ["outer", "central"]),
+    (45.505, -122.620, ["central", "outer"]),
+]
+EVENING_SHIFT = {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "start": "14:00", "end": "02:00"}
+
+
+def day_roster(contacts: int) -> list[dict]:
+    """The mobile teams county IT adds to the seeded roster for a day of this size (about one per 30
+    contacts), every other one on an evening shift for the evening peak. Staff are codes, never names."""
+    teams = []
+    for number in range(1, max(1, math.ceil(contacts / 30)) + 1):
+        latitude, longitude, coverage = TEAM_BASES[(number - 1) % len(TEAM_BASES)]
+        teams.append(
+            {
+                "responder_id": f"mobile-team-day-{number}",
+                "kind": "mobile_team",
+                "members": [
+                    {"member_id": f"md{number}-peer", "role": "peer"},
+                    {"member_id": f"md{number}-clinician", "role": "clinician"},
+                ],
+                "latitude": latitude,
+                "longitude": longitude,
+                "coverage_areas": coverage,
+                "hours": [EVENING_SHIFT] if number % 2 == 0 else [],
+            }
+        )
+    return teams
