@@ -121,8 +121,8 @@ def test_the_day_gives_every_service_the_same_clock_and_its_settings():
 def test_the_county_adds_teams_for_a_busier_day_some_on_the_evening_shift():
     assert len(day_roster(10)) == 1
     teams = day_roster(80)
-    assert len(teams) == 3 and len({t["responder_id"] for t in teams}) == 3
-    assert [bool(t["hours"]) for t in teams] == [False, True, False]
+    assert len(teams) == 4 and len({t["responder_id"] for t in teams}) == 4
+    assert [bool(t["hours"]) for t in teams] == [False, True, False, True]
     assert all(re.fullmatch(r"md\d+-(peer|clinician)", m["member_id"]) for t in teams for m in t["members"])
 
 
@@ -289,7 +289,7 @@ def test_the_report_from_a_few_hand_made_journeys():
 @pytest.mark.kafka
 @pytest.mark.e2e
 async def test_a_compressed_day_reports_what_the_services_recorded(kafka_bootstrap, topic, tmp_path):
-    options = DayOptions(contacts=24, seed=3, scale=7200, quiet_period_days=0.25)
+    options = DayOptions(contacts=24, seed=3, scale=10000, quiet_period_days=0.25)
     clock = day_clock(options)
     stack = Stack(
         kafka_bootstrap, tmp_path / "stack", topic=topic, group_prefix=topic, extra_env=service_env(options, clock)

@@ -108,14 +108,16 @@ class DayPartners(Partners):
         data, behaviour = seen.data, arrival.behaviour
         kind = data["response_type"]
         path = f"/v1/responses/{data['response_id']}/updates"
+        departs = self._started(seen)  # travel counts from the assignment, whatever the app's own delay
         if kind in TIMED and behaviour.team_silent and data.get("replaces") is None:
             # The team misses its acknowledgement: dispatch replaces it if another team can go (then this
             # team's late word is refused), else this team keeps the call and answers late.
-            await self.until(self._started(seen) + self.silent_for)
+            departs += self.silent_for
+            await self.until(departs)
         if kind in TIMED:
             if (await self._answer("dispatch", path, {"status": "en_route"})).status_code != 200:
                 return
-            await self.until(self.clock.now() + timedelta(minutes=data["eta_minutes"] * behaviour.travel_factor))
+            await self.until(departs + timedelta(minutes=data["eta_minutes"] * behaviour.travel_factor))
         if (await self._answer("dispatch", path, {"status": "on_scene"})).status_code != 200:
             return  # replaced meanwhile
         minutes = behaviour.on_scene_minutes if kind != "peer_support" else behaviour.on_scene_minutes / 2

@@ -258,10 +258,10 @@ EVENING_SHIFT = {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "sta
 
 
 def day_roster(contacts: int) -> list[dict]:
-    """The mobile teams county IT adds to the seeded roster for a day of this size (about one per 30
+    """The mobile teams county IT adds to the seeded roster for a day of this size (about one per 20
     contacts), every other one on an evening shift for the evening peak. Staff are codes, never names."""
     teams = []
-    for number in range(1, max(1, math.ceil(contacts / 30)) + 1):
+    for number in range(1, max(1, math.ceil(contacts / 20)) + 1):
         latitude, longitude, coverage = TEAM_BASES[(number - 1) % len(TEAM_BASES)]
         teams.append(
             {
