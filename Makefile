@@ -5,10 +5,11 @@ setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
 	uv sync --frozen
 
-# Continuum's main job on its embedded defaults: local Kafka, the four services on SQLite,
-# sample crisis contacts, and each episode's journey to closure.
+# Continuum's main job on its embedded defaults: local Kafka, the four services on SQLite, a
+# synthetic day of crisis traffic compressed to about three minutes, and its outcome report.
+# Flags: uv run continuum-day --help (--contacts, --scale, --seed, --json).
 demo: setup
-	uv run continuum-demo
+	uv run continuum-day
 
 # Starts Kafka and PostgreSQL, runs every test against them, stops them again.
 test: setup

@@ -18,7 +18,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from continuum_kit.clock import Clock, SystemClock
+from continuum_kit.clock import Clock, configured_clock
 from continuum_kit.consumer import EventConsumer, Handler, Record
 from continuum_kit.db import database_reachable, make_engine, migrate
 from continuum_kit.delivery import UnitOfWork
@@ -51,7 +51,7 @@ class Runtime:
         sweeps: list[Sweep] | None = None,
     ) -> None:
         self.settings = settings
-        self.clock = clock or SystemClock()
+        self.clock = clock or configured_clock(settings.clock_scale, settings.clock_start, settings.clock_anchor)
         self.engine = engine or make_engine(settings.resolved_database_url())
         self.migrations_package = migrations_package
         self.tracer_provider = setup_tracing(settings.service_name, settings.otlp_endpoint)

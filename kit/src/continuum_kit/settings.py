@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from continuum_contracts import DEAD_LETTER_TOPIC, EPISODE_TOPIC
-from pydantic import Field, SecretStr, field_validator
+from pydantic import AwareDatetime, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,6 +27,12 @@ class ServiceSettings(BaseSettings):
     retry_initial_seconds: float = Field(default=0.2, gt=0)
     retry_max_seconds: float = Field(default=5.0, gt=0)
     timer_sweep_seconds: float = Field(default=1.0, gt=0, description="how often due timers are swept")
+    # Simulations only (a compressed day): unset, services read the system clock.
+    clock_scale: float = Field(default=1.0, gt=0, description="how many times faster than the wall time runs")
+    clock_start: AwareDatetime | None = Field(default=None, description="the simulated time at clock_anchor")
+    clock_anchor: AwareDatetime | None = Field(
+        default=None, description="the wall-clock instant at which the clock reads clock_start"
+    )
 
     admin_token: SecretStr | None = Field(
         default=None, description="county IT's bearer token for a service's admin API; unset disables that API"

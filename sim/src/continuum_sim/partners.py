@@ -28,6 +28,7 @@ class Seen:
     data: dict
     seen_at: float
     traceparent: str | None = None
+    time: datetime | None = None  # the CloudEvents time: the publishing service's clock, simulated or not
 
     @property
     def trace_id(self) -> str | None:
@@ -239,6 +240,7 @@ class Partners:
                 envelope.data.model_dump(mode="json"),
                 time.monotonic(),
                 envelope.trace.get("traceparent"),
+                envelope.time,
             )
             self.events[envelope.subject].append(seen)
             self._changed.set()

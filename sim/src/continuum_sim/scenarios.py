@@ -29,6 +29,8 @@ PARTNER_SYSTEMS = {
     "outreach-team": ["street_outreach"],
     "county-311": ["311_request"],
     "county-police": ["police_field_referral"],
+    "county-hospital-ed": ["emergency_department"],
+    "crisis-walk-in-center": ["walk_in"],
 }
 
 # A fictional county: its urban centre, and the rural area around it.
@@ -181,6 +183,52 @@ def homeless_311_request(rng: random.Random) -> Scenario:
         },
         disposition="transported_to_peer_respite",
         needs=["housing"],
+    )
+
+
+def crisis_line_call(rng: random.Random) -> Scenario:
+    return Scenario(
+        "988 call, distress without a safety risk: mobile team, resolved in place",
+        "988-center",
+        "crisis_line_call",
+        "/v1/contacts/crisis-line",
+        {
+            "medium": "call",
+            "needs": ["mental_health"],
+            "caller": _caller(rng),
+            "note": "Called 988 after losing a job; overwhelmed, no plan to harm self.",
+        },
+    )
+
+
+def emergency_department_referral(rng: random.Random) -> Scenario:
+    return Scenario(
+        "emergency department, person medically cleared: mobile team, referred on for follow-up",
+        "county-hospital-ed",
+        "emergency_department",
+        "/v1/contacts/emergency-department",
+        {
+            "facility": "county-general-ed",
+            "needs": ["mental_health"],
+            "caller": _caller(rng),
+            "note": "Medically cleared after a panic attack; asks for someone to talk to.",
+        },
+        disposition="referred",
+    )
+
+
+def walk_in_visit(rng: random.Random) -> Scenario:
+    return Scenario(
+        "walk-in at the crisis center: mobile team on site, resolved in place",
+        "crisis-walk-in-center",
+        "walk_in",
+        "/v1/contacts/walk-in",
+        {
+            "site": "crisis-center-main",
+            "needs": ["mental_health"],
+            "caller": _caller(rng),
+            "note": "Came in with a friend; has not slept for days.",
+        },
     )
 
 

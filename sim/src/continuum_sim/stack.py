@@ -117,11 +117,11 @@ class Stack:
     def urls(self) -> dict[str, str]:
         return {name: service.url for name, service in self.services.items()}
 
-    def start(self) -> None:
+    def start(self, timeout: float = 60.0) -> None:
         for service in self.services.values():
             service.start()
         for service in self.services.values():
-            service.wait_healthy()
+            service.wait_healthy(timeout)
 
     def restart(self, name: str) -> None:
         self.services[name].start()
