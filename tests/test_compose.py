@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from continuum_kit.settings import ServiceSettings
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
@@ -22,8 +23,15 @@ COMPOSE_FILE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / "deploy" / "compose.env.example"
 INSTALL = "deploy/install.sh"
 APP_PORTS = {"intake": 8001, "dispatch": 8002, "handoff": 8003, "followup": 8004, "board": 8005}
+APP_SERVICES = list(APP_PORTS)
 INFRASTRUCTURE = {"kafka", "postgres", "jaeger"}
-SECRETS = ["POSTGRES_PASSWORD", "CONTINUUM_ADMIN_TOKEN", "CONTINUUM_VAULT_KEYS", "CONTINUUM_VAULT_INDEX_KEY"]
+SECRETS = [
+    "POSTGRES_PASSWORD",
+    "CONTINUUM_ADMIN_TOKEN",
+    "CONTINUUM_VAULT_KEYS",
+    "CONTINUUM_VAULT_INDEX_KEY",
+    "CONTINUUM_HANDOFF_INTAKE_SECRET",
+]
 DEV_TOOLS = {"pytest", "pytest-asyncio", "pytest-timeout", "ruff"}
 
 
@@ -40,12 +48,19 @@ def compose_check() -> Path:
     return Path(build.stdout.strip())
 
 
+@pytest.fixture(scope="session")
+def raw_compose() -> dict:
+    """docker-compose.yml as written, before interpolation: where each value comes from."""
+    return yaml.safe_load(COMPOSE_FILE.read_text())
+
+
 def secret_values() -> dict[str, str]:
     return {
         "POSTGRES_PASSWORD": "9f3c1a7e5b2d4f6a8c0e1b3d5f7a9c2e",
         "CONTINUUM_ADMIN_TOKEN": "admin-token-for-the-county-0123456789",
         "CONTINUUM_VAULT_KEYS": "'" + json.dumps([Fernet.generate_key().decode()]) + "'",
         "CONTINUUM_VAULT_INDEX_KEY": "index-key-0123456789abcdef0123456789abcdef",
+        "CONTINUUM_HANDOFF_INTAKE_SECRET": "handoff-secret-at-intake-0123456789",
     }
 
 
@@ -194,20 +209,31 @@ def test_every_continuum_variable_is_a_real_setting(project, service):
     assert settings.model_fields["http_port"].default == APP_PORTS[service]
 
 
-def test_every_secret_of_intake_is_set_from_a_required_variable(project):
-    settings = settings_class("intake")
-    secret_fields = {
+def _secret_fields(service: str) -> set[str]:
+    settings = settings_class(service)
+    return {
         name
         for name, field in settings.model_fields.items()
         if SecretStr in (field.annotation, *getattr(field.annotation, "__args__", ()))
         or "SecretStr" in str(field.annotation)
     }
-    assert {"vault_keys", "vault_index_key", "admin_token"} <= secret_fields
-    env = project["services"]["intake"]["environment"]
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_every_secret_setting_is_set_from_a_required_variable(project, raw_compose, service):
+    secret_fields = _secret_fields(service)
+    assert "admin_token" in secret_fields
+    env = project["services"][service]["environment"]
+    raw_env = raw_compose["services"][service]["environment"]
     for field in secret_fields:
-        assert f"CONTINUUM_{field.upper()}" in SECRETS
-        assert env[f"CONTINUUM_{field.upper()}"], field
-    keys = json.loads(env["CONTINUUM_VAULT_KEYS"])
+        variable = f"CONTINUUM_{field.upper()}"
+        assert env.get(variable), f"{service} gets no {variable}"
+        assert any(f"${{{secret}:?" in raw_env[variable] for secret in SECRETS), f"{service}.{variable} has a default"
+
+
+def test_intake_gets_its_vault_keys_as_a_json_list(project):
+    assert {"vault_keys", "vault_index_key"} <= _secret_fields("intake")
+    keys = json.loads(project["services"]["intake"]["environment"]["CONTINUUM_VAULT_KEYS"])
     assert len(keys) == 1 and Fernet(keys[0])  # the documented quoting gives intake a JSON list of Fernet keys
 
 

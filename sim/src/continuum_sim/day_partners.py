@@ -97,11 +97,15 @@ class DayPartners(Partners):
     def _started(self, seen: Seen) -> datetime:
         return seen.time or self.clock.now()
 
-    async def _answer(self, service: str, path: str, body: dict) -> httpx.Response:
-        """One partner answer over a service's HTTP API (a 409 means someone already moved it on)."""
+    async def _answer(
+        self, service: str, path: str, body: dict | None, as_partner: str | None = None
+    ) -> httpx.Response:
+        """One partner answer over a service's HTTP API (a 409 means someone already moved it on); a receiving
+        partner at handoff or a peer team at followup answers with its own credentials there."""
         if not self.answering:
             return httpx.Response(409)
-        return await self._request("POST", f"{self.urls[service]}{path}", body)
+        auth = await self.credentials(service, as_partner) if as_partner is not None else None
+        return await self._request("POST", f"{self.urls[service]}{path}", body, auth=auth)
 
     async def _team_app(self, seen: Seen, arrival: Arrival) -> None:
         """The team acknowledges, travels, reports arrival, and resolves after its time on scene."""
@@ -129,23 +133,24 @@ class DayPartners(Partners):
     async def _facility(self, seen: Seen, arrival: Arrival) -> None:
         """The receiving place (or care navigation) accepts and completes the warm handoff, or declines it."""
         data, behaviour = seen.data, arrival.behaviour
-        path, partner = f"/v1/handoffs/{data['handoff_id']}", {"partner_id": data["to_party"]}
+        path, partner = f"/v1/handoffs/{data['handoff_id']}", data["to_party"]
         await self.until(self._started(seen) + timedelta(minutes=behaviour.facility_accept_minutes))
         if behaviour.facility_declines:
-            await self._answer("handoff", f"{path}/decline", partner | {"reason": "no_capacity"})
+            await self._answer("handoff", f"{path}/decline", {"reason": "no_capacity"}, as_partner=partner)
             return
-        if (await self._answer("handoff", f"{path}/accept", partner)).status_code != 200:
+        if (await self._answer("handoff", f"{path}/accept", None, as_partner=partner)).status_code != 200:
             return
         await self.until(self.clock.now() + timedelta(minutes=behaviour.facility_complete_minutes))
-        await self._answer("handoff", f"{path}/complete", partner)
+        await self._answer("handoff", f"{path}/complete", None, as_partner=partner)
 
     async def _housing_partner(self, seen: Seen, arrival: Arrival) -> None:
         """Coordinated entry answers the referral with an HMIS 4.20 result, sometimes only after a reminder."""
         data, behaviour = seen.data, arrival.behaviour
         when = self._started(seen) + timedelta(hours=behaviour.housing_reply_hours)
         await self.until(when)
-        body = {"partner_id": data["to_party"], "result": behaviour.housing_result, "result_date": when.isoformat()}
-        await self._answer("handoff", f"/v1/referrals/{data['referral_id']}/result", body)
+        body = {"result": behaviour.housing_result, "result_date": when.isoformat()}
+        path = f"/v1/referrals/{data['referral_id']}/result"
+        await self._answer("handoff", path, body, as_partner=data["to_party"])
 
     async def _peer(self, seen: Seen, arrival: Arrival) -> None:
         """A peer calls after the check-in falls due; some people are reached only on a later try, a few never."""
@@ -157,7 +162,8 @@ class DayPartners(Partners):
         for attempt in range(MAX_ATTEMPTS):
             await self.until(at)
             reached = attempt >= failures
-            response = await self._answer("followup", path, {"reached": reached, "channel": "phone"})
+            attempt_body = {"reached": reached, "channel": "phone"}
+            response = await self._answer("followup", path, attempt_body, as_partner=data["assigned_peer"])
             if reached or response.status_code != 201:
                 return  # reached, or the plan closed (the person declined, or it went quiet)
             at = self.clock.now() + timedelta(hours=behaviour.retry_hours)
