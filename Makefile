@@ -2,8 +2,7 @@
 .PHONY: setup demo test bench kafka-start kafka-stop postgres-start postgres-stop
 
 setup:
-	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	uv sync --frozen
+	bash deploy/install.sh all
 
 # Continuum's main job on its embedded defaults: local Kafka, the four services on SQLite, a
 # synthetic day of crisis traffic compressed to about three minutes, and its outcome report.

@@ -117,11 +117,16 @@ class Stack:
     def urls(self) -> dict[str, str]:
         return {name: service.url for name, service in self.services.items()}
 
-    def start(self, timeout: float = 60.0) -> None:
-        for service in self.services.values():
-            service.start()
-        for service in self.services.values():
-            service.wait_healthy(timeout)
+    def start(self, timeout: float = 120.0) -> None:
+        """Start every service and wait until each is healthy; if one is not, stop them all (none is left behind)."""
+        try:
+            for service in self.services.values():
+                service.start()
+            for service in self.services.values():
+                service.wait_healthy(timeout)
+        except BaseException:
+            self.stop()
+            raise
 
     def restart(self, name: str) -> None:
         self.services[name].start()
@@ -132,11 +137,7 @@ class Stack:
             service.stop()
 
     def __enter__(self) -> "Stack":
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
+        self.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
