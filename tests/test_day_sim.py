@@ -164,6 +164,22 @@ def test_deflection_counts_eligible_911_and_311_calls_and_those_answered_without
     assert deflection([], 0, DEFLECTION_ELIGIBLE_CALL_TYPES)["rate"] is None
 
 
+def test_the_lines_report_how_long_each_person_waited_and_the_report_sums_it_up():
+    day = generate_day(300, seed=3)
+    lines = [a for a in day if a.scenario.channel.startswith(("crisis_line_", "warmline_"))]
+    others = [a for a in day if a not in lines]
+    assert lines and all(0 <= a.scenario.contact["answered_after_seconds"] <= 1800 for a in lines)
+    assert all("answered_after_seconds" not in a.scenario.contact for a in others)
+    waits = sorted(a.scenario.contact["answered_after_seconds"] for a in lines)
+    assert waits[len(waits) // 2] < 60 < waits[-1], "most are answered quickly, a few wait minutes"
+    received = [
+        seen("contact.received", 0, channel="crisis_line_call", answered_after_seconds=wait) for wait in (10, 20, 90)
+    ] + [seen("contact.received", 0, channel="911_transfer")]
+    posted = [PostedContact("crisis_line_call", str(i)) for i in range(4)]
+    report = outcome_report(posted, {str(i): [e] for i, e in enumerate(received)}, eligible_call_types=[])
+    assert report["contacts"]["speed_to_answer_seconds"] == {"reported": 3, "p50": 20, "p90": 90, "within_30s": 0.6667}
+
+
 def test_the_report_from_a_few_hand_made_journeys():
     urban, rural, declined = "e-urban", "e-rural", "e-declined"
     events = {

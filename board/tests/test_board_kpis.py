@@ -52,7 +52,7 @@ class Episode:
         self.events.append(self.topic.event(self.id, payload, source=source, at=s(self.start + after)))
         return self
 
-    def contact_and_triage(self, answer: float, channel=Channel.TRANSFER_911, **triage):
+    def contact_and_triage(self, answer: float, channel=Channel.TRANSFER_911, waited: int | None = None, **triage):
         self.add(
             ContactReceivedV1(
                 contact_id=uuid.uuid4(),
@@ -60,6 +60,7 @@ class Episode:
                 channel=channel,
                 partner_id="p1",
                 received_at=s(self.start),
+                answered_after_seconds=waited,
             ),
             0,
         )
@@ -116,7 +117,7 @@ async def test_kpis_by_program_channel_area_and_demographics(board, clock, metri
         # its handoff completed, and a peer reached the person 3 h after follow-up began.
         first = (
             Episode(topic, 0)
-            .contact_and_triage(60)
+            .contact_and_triage(60, waited=20)
             .assigned(90, r1)
             .add(LawEnforcementDeflectedV1(response_id=r1, channel=Channel.TRANSFER_911, reason="eligible"), 90)
             .add(ResponseUpdatedV1(response_id=r1, responder_id="t1", status="on_scene"), 60 + 19 * 60)
@@ -134,7 +135,7 @@ async def test_kpis_by_program_channel_area_and_demographics(board, clock, metri
         # and nobody reached the person in the 28 h since follow-up began.
         second = (
             Episode(topic, 600)
-            .contact_and_triage(120)
+            .contact_and_triage(120, waited=40)
             .assigned(180, r2)
             .add(HandoffRequestedV1(handoff_id=h2, from_party="t2", to_party="unit-1"), 3000)
             .add(
@@ -162,13 +163,17 @@ async def test_kpis_by_program_channel_area_and_demographics(board, clock, metri
             by_age = (await client.get("/v1/kpis", params={"by": "age_band"})).json()
             found = points(metric_reader)
 
+    # Speed to answer is what the lines reported (20 s and 40 s); the warmline reported none.
     answer = point(found, "continuum.crisis.time_to_answer", COUNTY_911)
-    assert (answer.count, answer.sum) == (2, 180.0)
+    assert (answer.count, answer.sum) == (2, 60.0)
+    assert not [p for p in found["continuum.crisis.time_to_answer"] if dict(p.attributes) == WARMLINE]
+    triage = point(found, "continuum.crisis.time_to_triage", COUNTY_911)
+    assert (triage.count, triage.sum) == (2, 180.0)
     assign = point(found, "continuum.crisis.time_to_assign", COUNTY_911)
     assert (assign.count, assign.sum) == (2, 90.0)
     respond = point(found, "continuum.crisis.time_to_respond", COUNTY_911)
     assert (respond.count, respond.sum) == (1, 1140.0)
-    assert point(found, "continuum.crisis.time_to_answer", WARMLINE).sum == 30.0
+    assert point(found, "continuum.crisis.time_to_triage", WARMLINE).sum == 30.0
 
     def value(name, attributes=COUNTY_911):
         return point(found, f"continuum.crisis.{name}", attributes).value
@@ -183,12 +188,16 @@ async def test_kpis_by_program_channel_area_and_demographics(board, clock, metri
 
     groups = {g["program"]: g for g in by_program["groups"]}
     county = groups["county-crisis"]
-    assert county["episodes"] == 2 and county["time_to_answer_median_seconds"] == 90.0
+    assert county["episodes"] == 2 and county["time_to_triage_median_seconds"] == 90.0
+    assert (
+        county["time_to_answer_median_seconds"] == 30.0 and groups["warmline"]["time_to_answer_median_seconds"] is None
+    )
     assert county["time_to_respond_median_seconds"] == 1140.0
     assert (county["police_deflection_rate"], county["handoff_completion_rate"]) == (0.5, 0.5)
     assert (county["followup_24h_rate"], county["followup_72h_rate"]) == (0.5, 1.0)
     assert groups["warmline"]["police_deflection_rate"] is None
-    assert by_program["total"]["episodes"] == 3 and by_program["total"]["time_to_answer_median_seconds"] == 60.0
+    assert by_program["total"]["episodes"] == 3 and by_program["total"]["time_to_triage_median_seconds"] == 60.0
+    assert by_program["total"]["time_to_answer_median_seconds"] == 30.0
     assert {g["age_band"]: g["episodes"] for g in by_age["groups"]} == {"25-34": 2, "unknown": 1}
 
 

@@ -1,7 +1,10 @@
 """Crisis KPIs, computed from the board's read model and broken down by program, channel, area and the
 demographic codes a county chose (``CONTINUUM_DEMOGRAPHIC_FIELDS``).
 
-- time to answer: the first contact's ``received_at`` (contact.received) to the episode's first episode.triaged;
+- time to answer (speed to answer): how long the person waited before a counselor or peer answered, as the
+  answering line reported it on its contact (contact.received ``answered_after_seconds``; lines that do not
+  report it are left out);
+- time to triage: the first contact's ``received_at`` (contact.received) to the episode's first episode.triaged;
 - time to assign: first episode.triaged to the first response.assigned;
 - time to respond: first episode.triaged to the first responder on scene (response.updated ``on_scene``), or
   to the response's resolution when the team never reported on_scene (a warmline peer answers by phone);
@@ -63,6 +66,7 @@ def _median(values: list[float]) -> float | None:
 class Kpis:
     episodes: int = 0
     answer_seconds: list[float] = field(default_factory=list)
+    triage_seconds: list[float] = field(default_factory=list)
     assign_seconds: list[float] = field(default_factory=list)
     respond_seconds: list[float] = field(default_factory=list)
     deflection_eligible: int = 0
@@ -94,6 +98,7 @@ class Kpis:
         return {
             "episodes": self.episodes,
             "time_to_answer_median_seconds": _median(self.answer_seconds),
+            "time_to_triage_median_seconds": _median(self.triage_seconds),
             "time_to_assign_median_seconds": _median(self.assign_seconds),
             "time_to_respond_median_seconds": _median(self.respond_seconds),
             "deflection_eligible": self.deflection_eligible,
@@ -119,12 +124,14 @@ def _add_episode(kpis: Kpis, episode: EpisodeRow, now: datetime, eligible_types:
     if episode.triaged_at is not None:
         kpis.episodes += 1
     for values, start, end in (
-        (kpis.answer_seconds, episode.contact_received_at, episode.triaged_at),
+        (kpis.triage_seconds, episode.contact_received_at, episode.triaged_at),
         (kpis.assign_seconds, episode.triaged_at, episode.assigned_at),
         (kpis.respond_seconds, episode.triaged_at, episode.arrived_at),
     ):
         if (seconds := _seconds(start, end)) is not None:
             values.append(seconds)
+    if episode.answered_after_seconds is not None:
+        kpis.answer_seconds.append(float(episode.answered_after_seconds))
     if deflection_eligible(episode.channel, episode.call_type, eligible_types):
         kpis.deflection_eligible += 1
         kpis.police_deflections += int(episode.deflected)

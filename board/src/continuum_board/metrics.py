@@ -15,7 +15,8 @@ from continuum_board.store import EpisodeRow
 
 PREFIX = "continuum.crisis"
 DURATIONS = {
-    "time_to_answer": "first contact received to triaged",
+    "time_to_answer": "the person's wait before a counselor or peer answered, as the answering line reported it",
+    "time_to_triage": "first contact received to triaged",
     "time_to_assign": "triaged to the first response assigned",
     "time_to_respond": "triaged to the first responder on scene (or the response resolved)",
 }

@@ -128,6 +128,7 @@ class Projection:
         if episode.contact_received_at is None:
             episode.contact_received_at = contact.received_at
             episode.channel = episode.channel or contact.channel
+            episode.answered_after_seconds = contact.answered_after_seconds
 
     def _opened(self, _s: Session, episode: EpisodeRow, envelope: Envelope) -> None:
         opened = envelope.data
@@ -149,7 +150,9 @@ class Projection:
             episode.area = triaged.area
             episode.call_type = triaged.call_type
             episode.demographics = self._kept_demographics(triaged.demographics)
-            self._measure("time_to_answer", episode.contact_received_at, envelope.time, episode)
+            self._measure("time_to_triage", episode.contact_received_at, envelope.time, episode)
+            if episode.answered_after_seconds is not None:  # recorded once triage has named the program and area
+                self._pending.append(("time_to_answer", float(episode.answered_after_seconds), episode))
 
     def _reopened(self, _s: Session, episode: EpisodeRow, envelope: Envelope) -> None:
         reopened = envelope.data

@@ -41,6 +41,7 @@ class EpisodeRow(SQLModel, table=True):
     police_required: bool | None = None
     opened_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     contact_received_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    answered_after_seconds: int | None = Field(default=None, description="the first contact's wait, per its line")
     triaged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     assigned_at: datetime | None = Field(default=None, sa_type=UTCDateTime, description="first response assigned")
     arrived_at: datetime | None = Field(default=None, sa_type=UTCDateTime, description="first responder on scene")

@@ -58,6 +58,9 @@ class ContactReceivedV1(EventPayload):
     channel: Channel
     partner_id: str = Code
     received_at: datetime
+    answered_after_seconds: int | None = Field(
+        default=None, ge=0, description="how long the person waited before someone answered (the line's measure)"
+    )
 
 
 class EpisodeOpenedV1(EventPayload):

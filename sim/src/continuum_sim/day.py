@@ -251,6 +251,12 @@ def render_report(report: dict, console: Console) -> None:
         f"{contacts['returning']} contacts joined the person's open episode (returning); "
         f"{contacts['with_safety_flags']} reported a safety flag"
     )
+    speed = contacts["speed_to_answer_seconds"]
+    if speed["reported"]:
+        console.print(
+            f"Speed to answer on the crisis line and warmline ({speed['reported']} contacts reported it): "
+            f"p50 {speed['p50']:.0f} s, p90 {speed['p90']:.0f} s, {speed['within_30s']:.0%} answered within 30 s"
+        )
     escalations = [(f"replaced: {k}", v) for k, v in responses["replaced"].items()]
     escalations += [(f"escalated: {k}", v) for k, v in responses["escalations"].items()]
     console.print(

@@ -138,6 +138,17 @@ def followups(episodes: Mapping[str, list[Seen]]) -> dict:
     }
 
 
+def _speed_to_answer(received: Sequence[Seen]) -> dict:
+    """How long people waited before a line answered, as the lines reported it on their contacts."""
+    waits = [e.data["answered_after_seconds"] for e in received if e.data.get("answered_after_seconds") is not None]
+    return {
+        "reported": len(waits),
+        "p50": percentile(waits, 50),
+        "p90": percentile(waits, 90),
+        "within_30s": rate(sum(1 for w in waits if w <= 30), len(waits)),
+    }
+
+
 def outcome_report(
     posted: Sequence[PostedContact],
     events: Mapping[str, list[Seen]],
@@ -164,6 +175,7 @@ def outcome_report(
                 sorted(Counter(e.data["channel"] for e in _of(every, "contact.received")).items())
             ),
             "returning": sum(1 for t in triaged if t.get("returning")),
+            "speed_to_answer_seconds": _speed_to_answer(_of(every, "contact.received")),
             "with_safety_flags": sum(1 for t in triaged if t.get("safety_flags")),
         },
         "responses": {

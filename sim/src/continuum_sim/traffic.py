@@ -210,6 +210,17 @@ def _behaviour(rng: random.Random, scenario: Scenario) -> Behaviour:
     )
 
 
+# The lines that answer people (988 and the crisis line, the peer warmline) report how long each waited.
+LINES = ("crisis_line_", "warmline_")
+
+
+def _wait_before_answer(rng: random.Random, channel: str) -> int:
+    """Seconds in the queue: most are answered within half a minute, a few wait minutes (a lognormal tail);
+    chats and texts wait longer than calls."""
+    median = 15 if channel.endswith("_call") else 45
+    return min(int(rng.lognormvariate(math.log(median), 0.9)), 1800)
+
+
 def _times(rng: random.Random, contacts: int) -> list[timedelta]:
     hours = rng.choices(range(24), weights=HOURLY_WEIGHTS, k=contacts)
     return sorted(timedelta(hours=hour, seconds=rng.uniform(0, 3600)) for hour in hours)
@@ -220,6 +231,7 @@ def generate_day(contacts: int, seed: int = 7, returning_share: float = 0.08) ->
     if contacts < 0:
         raise ValueError("contacts must not be negative")
     rng = random.Random(seed)
+    waits = random.Random(seed * 7919 + 1)  # a stream of its own, so the day's other draws stay as they were
     kinds = [kind for kind, _, _ in CHANNEL_MIX]
     weights = [weight for _, weight, _ in CHANNEL_MIX]
     arrivals: list[Arrival] = []
@@ -236,6 +248,8 @@ def generate_day(contacts: int, seed: int = 7, returning_share: float = 0.08) ->
             scenario = MAKERS[kind](rng)
             person, returning = len(callers), False
             callers.append(scenario.contact["caller"])
+        if scenario.channel.startswith(LINES):
+            scenario = _with(scenario, answered_after_seconds=_wait_before_answer(waits, scenario.channel))
         arrivals.append(Arrival(at, kind, scenario, person, returning, _behaviour(rng, scenario)))
     return arrivals
 

@@ -62,6 +62,13 @@ class ContactFields(BaseModel):
     demographics: dict[Code, Code] = Field(
         default={}, description="coarse codes the county collects (settings.demographic_fields), e.g. age_band"
     )
+    answered_after_seconds: int | None = Field(
+        default=None,
+        ge=0,
+        le=86_400,
+        description="how long the person waited before a counselor or peer answered, as the line measures it "
+        "(its ACD or chat queue): the county's speed to answer",
+    )
 
     def contact(
         self,
@@ -87,6 +94,7 @@ class ContactFields(BaseModel):
             note=self.note,
             demographics=dict(self.demographics),
             partner_codes={k: v for k, v in (codes or {}).items() if v is not None},
+            answered_after_seconds=self.answered_after_seconds,
         )
 
 

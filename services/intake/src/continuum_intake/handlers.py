@@ -41,6 +41,7 @@ class NewContact:
     note: str | None = None
     demographics: dict[str, str] = field(default_factory=dict)
     partner_codes: dict[str, str | int] = field(default_factory=dict)
+    answered_after_seconds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ def _contact(
         joined=joined,
         location_encrypted=_sealed_location(parts, new),
         note_encrypted=parts.vault.seal(new.note),
+        answered_after_seconds=new.answered_after_seconds,
         received_at=now,
     )
 
@@ -171,6 +173,7 @@ def _emit(
             channel=Channel(contact.channel),
             partner_id=contact.partner_id,
             received_at=contact.received_at,
+            answered_after_seconds=contact.answered_after_seconds,
         ),
         episode_id=episode_id,
     )

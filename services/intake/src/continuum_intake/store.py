@@ -78,6 +78,7 @@ class Contact(SQLModel, table=True):
     joined: bool = Field(default=False, description="the contact joined an episode that was already open")
     location_encrypted: str | None = Field(default=None, sa_type=Text)
     note_encrypted: str | None = Field(default=None, sa_type=Text)
+    answered_after_seconds: int | None = Field(default=None, description="the partner's speed to answer")
     received_at: datetime = Field(sa_type=UTCDateTime)
 
 
