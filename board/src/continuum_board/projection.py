@@ -278,14 +278,7 @@ class Projection:
     def _handoff_requested(self, session: Session, _episode: EpisodeRow, envelope: Envelope) -> None:
         requested = envelope.data
         assert isinstance(requested, ev.HandoffRequestedV1)
-        row = session.get(HandoffRow, requested.handoff_id, with_for_update=True)
-        if row is None:
-            row = HandoffRow(
-                handoff_id=requested.handoff_id,
-                episode_id=envelope.episode_id,
-                status=requested.status,
-                updated_at=envelope.time,
-            )
+        row = _handoff_row(session, requested.handoff_id, envelope, requested.status)
         row.from_party, row.to_party, row.kind = requested.from_party, requested.to_party, requested.kind
         row.requested_at = envelope.time
         row.accept_by = requested.accept_by
@@ -295,11 +288,7 @@ class Projection:
     def _handoff_status(status: str) -> Callable[[Session, EpisodeRow, Envelope], None]:
         def apply(session: Session, _episode: EpisodeRow, envelope: Envelope) -> None:
             handoff_id = envelope.data.handoff_id  # type: ignore[attr-defined]
-            row = session.get(HandoffRow, handoff_id, with_for_update=True)
-            if row is None:
-                row = HandoffRow(
-                    handoff_id=handoff_id, episode_id=envelope.episode_id, status=status, updated_at=envelope.time
-                )
+            row = _handoff_row(session, handoff_id, envelope, status)
             row.status = status
             if status == "completed":
                 row.completed_at = envelope.time
@@ -367,3 +356,11 @@ class Projection:
         episode.stage = Stage.CLOSED
         episode.closed_at = episode.closed_at or envelope.time
         episode.closure_reason = closed.reason
+
+
+def _handoff_row(session: Session, handoff_id: UUID, envelope: Envelope, status: str) -> HandoffRow:
+    """The handoff's row, locked; a new one when its request has not been seen yet (events may come out of order)."""
+    row = session.get(HandoffRow, handoff_id, with_for_update=True)
+    if row is None:
+        row = HandoffRow(handoff_id=handoff_id, episode_id=envelope.episode_id, status=status, updated_at=envelope.time)
+    return row

@@ -3,9 +3,9 @@
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import uvicorn
 from aiokafka import AIOKafkaProducer
@@ -179,6 +179,17 @@ def _session(request: Request) -> Iterator[Session]:
 RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 UnitOfWorkDep = Annotated[UnitOfWork, Depends(_unit_of_work)]
 SessionDep = Annotated[Session, Depends(_session)]
+S = TypeVar("S", bound=ServiceSettings)
+
+
+def settings_of(settings_class: type[S]) -> Callable[[Runtime], S]:
+    """A dependency giving a route its service's own settings class (``Depends(settings_of(HandoffSettings))``)."""
+
+    def settings(runtime: RuntimeDep) -> S:
+        assert isinstance(runtime.settings, settings_class), f"this service runs with {settings_class.__name__}"
+        return runtime.settings
+
+    return settings
 
 
 def serve(app: FastAPI, settings: ServiceSettings) -> None:

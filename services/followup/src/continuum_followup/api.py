@@ -7,7 +7,7 @@ from uuid import UUID
 from continuum_contracts.events import CodeStr
 from continuum_contracts.vocabulary import ClosureReason, FollowupChannel, Need, SafetyFlag
 from continuum_kit.partners import PartnerDep
-from continuum_kit.service import RuntimeDep, SessionDep, UnitOfWorkDep
+from continuum_kit.service import SessionDep, UnitOfWorkDep, settings_of
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, ConfigDict
 
@@ -19,13 +19,7 @@ from continuum_followup.store import Checkin, Plan
 router = APIRouter(prefix="/v1", tags=["followup"])
 
 
-def _settings(runtime: RuntimeDep) -> FollowupSettings:
-    settings = runtime.settings
-    assert isinstance(settings, FollowupSettings), "followup runs with FollowupSettings"
-    return settings
-
-
-SettingsDep = Annotated[FollowupSettings, Depends(_settings)]
+SettingsDep = Annotated[FollowupSettings, Depends(settings_of(FollowupSettings))]
 
 
 class AttemptIn(BaseModel):

@@ -9,7 +9,7 @@ from uuid import UUID
 from continuum_contracts.vocabulary import DataCategory, DisclosurePurpose, ReferralKind, TaskStatus
 from continuum_kit.delivery import UnitOfWork
 from continuum_kit.partners import PartnerDep
-from continuum_kit.service import RuntimeDep, SessionDep, UnitOfWorkDep
+from continuum_kit.service import SessionDep, UnitOfWorkDep, settings_of
 from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -40,13 +40,7 @@ from continuum_handoff.store import Handoff, Referral
 router = APIRouter(prefix="/v1", tags=["handoff"])
 
 
-def _settings(runtime: RuntimeDep) -> HandoffSettings:
-    settings = runtime.settings
-    assert isinstance(settings, HandoffSettings), "handoff runs with HandoffSettings"
-    return settings
-
-
-SettingsDep = Annotated[HandoffSettings, Depends(_settings)]
+SettingsDep = Annotated[HandoffSettings, Depends(settings_of(HandoffSettings))]
 
 
 class DeclineIn(BaseModel):
@@ -196,9 +190,23 @@ def get_episode_referrals(episode_id: UUID, session: SessionDep) -> list[Referra
     return [_referral_out(referral) for referral in session.exec(query).all()]
 
 
-def _disclose(relationship: Callable[[], Relationship], body: DisclosureIn, settings: HandoffSettings) -> JSONResponse:
+def _disclose(
+    what: str,
+    task: Handoff | Referral,
+    relate: Callable[[Any, str], Relationship],
+    partner_id: str,
+    body: DisclosureIn,
+    settings: HandoffSettings,
+) -> JSONResponse:
     try:
-        answer = ask_intake(settings, relationship(), body.categories, body.purpose)
+        relationship = relate(task, partner_id)
+    except NotAddressed as refused:
+        _refuse(what, partner_id, refused)
+    except RelationshipEnded as ended:
+        detail = {"message": f"{what} is {ended.status}; nothing is disclosed", "current_status": ended.status}
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=detail) from None
+    try:
+        answer = ask_intake(settings, relationship, body.categories, body.purpose)
     except DisclosuresOff:
         raise HTTPException(
             status.HTTP_503_SERVICE_UNAVAILABLE, detail="disclosures are off: set CONTINUUM_INTAKE_SECRET"
@@ -208,19 +216,6 @@ def _disclose(relationship: Callable[[], Relationship], body: DisclosureIn, sett
     # Intake's answer (the released record, or its refusal naming the missing consent) goes to the partner
     # as it is; "no-store" because it may hold PHI.
     return JSONResponse(answer.body, status_code=answer.status_code, headers={"Cache-Control": "no-store"})
-
-
-def _relationship_or_refuse(what: str, partner_id: str, make: Callable[[], Relationship]) -> Callable[[], Relationship]:
-    def checked() -> Relationship:
-        try:
-            return make()
-        except NotAddressed as refused:
-            _refuse(what, partner_id, refused)
-        except RelationshipEnded as ended:
-            detail = {"message": f"{what} is {ended.status}; nothing is disclosed", "current_status": ended.status}
-            raise HTTPException(status.HTTP_409_CONFLICT, detail=detail) from None
-
-    return checked
 
 
 @router.post(
@@ -234,10 +229,7 @@ def post_handoff_disclosure(
     if handoff is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"handoff {handoff_id} not found")
     session.close()  # nothing more to read; don't hold a connection during intake's answer
-    what = f"handoff {handoff_id}"
-    return _disclose(
-        _relationship_or_refuse(what, partner_id, lambda: for_handoff(handoff, partner_id)), body, settings
-    )
+    return _disclose(f"handoff {handoff_id}", handoff, for_handoff, partner_id, body, settings)
 
 
 @router.post(
@@ -251,6 +243,4 @@ def post_referral_disclosure(
     if referral is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"referral {referral_id} not found")
     session.close()
-    what = f"referral {referral_id}"
-    checked = _relationship_or_refuse(what, partner_id, lambda: for_referral(referral, partner_id))
-    return _disclose(checked, body, settings)
+    return _disclose(f"referral {referral_id}", referral, for_referral, partner_id, body, settings)

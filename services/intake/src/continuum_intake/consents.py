@@ -14,7 +14,7 @@ from uuid import UUID
 from continuum_contracts.events import ConsentRecordedV1, ConsentRevokedV1, DisclosureRecordedV1
 from continuum_contracts.vocabulary import DataCategory, DisclosurePurpose, RecipientCategory
 from continuum_kit.delivery import UnitOfWork
-from continuum_kit.service import SessionDep, UnitOfWorkDep
+from continuum_kit.service import RuntimeDep, SessionDep, UnitOfWorkDep
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -153,10 +153,12 @@ def _consents_of(session: Session, person_id: UUID) -> list[Consent]:
 
 
 @router.get("/episodes/{episode_id}/consents", response_model=list[ConsentOut], summary="The person's consents")
-def get_consents(episode_id: UUID, _reader: ConsentRecorderDep, uow: UnitOfWorkDep) -> list[ConsentOut]:
-    episode = _episode(uow.session, episode_id)
-    now = uow.clock.now()
-    return [_consent_out(consent, now) for consent in _consents_of(uow.session, episode.person_id)]
+def get_consents(
+    episode_id: UUID, _reader: ConsentRecorderDep, session: SessionDep, runtime: RuntimeDep
+) -> list[ConsentOut]:
+    episode = _episode(session, episode_id)  # a read: no unit of work (on SQLite that would take the write lock)
+    now = runtime.clock.now()
+    return [_consent_out(consent, now) for consent in _consents_of(session, episode.person_id)]
 
 
 @router.post(

@@ -6,7 +6,7 @@ from typing import Annotated
 from continuum_contracts.events import CODE_PATTERN
 from continuum_kit.clock import Clock
 from continuum_kit.partners import AdminOnly
-from continuum_kit.service import RuntimeDep
+from continuum_kit.service import RuntimeDep, settings_of
 from fastapi import Depends, HTTPException, Path, status
 
 from continuum_dispatch.config import DispatchSettings
@@ -14,13 +14,7 @@ from continuum_dispatch.config import DispatchSettings
 CodePath = Annotated[str, Path(max_length=64, pattern=CODE_PATTERN)]
 
 
-def _settings(runtime: RuntimeDep) -> DispatchSettings:
-    settings = runtime.settings
-    assert isinstance(settings, DispatchSettings), "dispatch runs with DispatchSettings"
-    return settings
-
-
-SettingsDep = Annotated[DispatchSettings, Depends(_settings)]
+SettingsDep = Annotated[DispatchSettings, Depends(settings_of(DispatchSettings))]
 
 
 def _clock(runtime: RuntimeDep) -> Clock:
