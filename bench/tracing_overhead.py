@@ -60,7 +60,7 @@ async def hops(workdir: Path, provider: TracerProvider | NoOpTracerProvider, tra
     def unit_of_work() -> UnitOfWork:
         return UnitOfWork(engine, source="/continuum/bench", topic="t", clock=clock)
 
-    consumer = EventConsumer("bench", {"continuum.episode.closed.v1": _follow_up}, unit_of_work, None, tracer=tracer)
+    consumer = EventConsumer("bench", {EpisodeClosedV1: _follow_up}, unit_of_work, None, tracer=tracer)
     relay = OutboxRelay(engine, clock, poll_seconds=1, tracer=tracer)
     producer = AckingProducer()
     records = []

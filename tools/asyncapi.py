@@ -19,6 +19,7 @@ from continuum_intake.config import IntakeSettings
 from continuum_intake.handlers import PUBLISHES as INTAKE_SENDS
 from continuum_intake.handlers import build_handlers as intake_handlers
 from continuum_intake.parts import build_parts
+from continuum_kit.consumer import handled_types
 
 DIRECTORY = Path(__file__).resolve().parents[1] / "contracts" / "asyncapi"
 
@@ -31,7 +32,7 @@ def documents() -> dict[str, dict]:
         "followup": followup_handlers(FollowupSettings()),
     }
     sends = {"intake": INTAKE_SENDS, "dispatch": DISPATCH_SENDS, "handoff": HANDOFF_SENDS, "followup": FOLLOWUP_SENDS}
-    return {service: document(service, receives[service], sends[service]) for service in receives}
+    return {service: document(service, handled_types(receives[service]), sends[service]) for service in receives}
 
 
 def render(doc: dict) -> str:

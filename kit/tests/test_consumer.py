@@ -59,7 +59,7 @@ def _outbox_count(engine) -> int:
 
 async def test_redelivered_event_takes_effect_once(engine):
     dead = RecordingDeadLetters()
-    consumer = _consumer(engine, {"continuum.episode.closed.v1": _emit_once}, dead)
+    consumer = _consumer(engine, {EpisodeClosedV1: _emit_once}, dead)
     record = _record()
     assert await consumer.process(record) is Outcome.APPLIED
     assert await consumer.process(record) is Outcome.DUPLICATE
@@ -75,7 +75,7 @@ async def test_transient_database_failure_is_retried_not_dead_lettered(engine):
         _emit_once(uow, envelope)
 
     dead = RecordingDeadLetters()
-    consumer = _consumer(engine, {"continuum.episode.closed.v1": flaky}, dead)
+    consumer = _consumer(engine, {EpisodeClosedV1: flaky}, dead)
     assert await consumer.process(_record()) is Outcome.APPLIED
     assert _outbox_count(engine) == 1 and dead.published == []
 
@@ -86,7 +86,7 @@ async def test_transient_database_failure_is_retried_not_dead_lettered(engine):
 )
 async def test_malformed_event_is_dead_lettered_with_reason_and_original_bytes(engine, value, reason):
     dead = RecordingDeadLetters()
-    consumer = _consumer(engine, {"continuum.episode.closed.v1": _emit_once}, dead)
+    consumer = _consumer(engine, {EpisodeClosedV1: _emit_once}, dead)
     assert await consumer.process(_record(value=value)) is Outcome.DEAD_LETTERED
     assert reason in dead.published[0]["reason"] and dead.published[0]["value"] == value
     assert await consumer.process(_record(offset=1)) is Outcome.APPLIED
@@ -97,7 +97,7 @@ async def test_handler_failure_is_dead_lettered_without_its_message_text(engine)
         raise ValueError("Jordan Example, 555-0100")
 
     dead = RecordingDeadLetters()
-    consumer = _consumer(engine, {"continuum.episode.closed.v1": broken}, dead)
+    consumer = _consumer(engine, {EpisodeClosedV1: broken}, dead)
     assert await consumer.process(_record()) is Outcome.DEAD_LETTERED
     assert dead.published[0]["reason"] == "continuum.episode.closed.v1 handler failed: ValueError"
 

@@ -78,7 +78,7 @@ async def test_each_hop_is_the_child_of_the_one_before(engine, exported):
     assert await relay.publish_pending(producer) == 1
     record = producer.sent[0]
 
-    handlers = {"continuum.episode.closed.v1": follow_up}
+    handlers = {EpisodeClosedV1: follow_up}
     consumer = EventConsumer("g-followup", handlers, unit_of_work, None, tracer=tracer)
     headers = list(record["headers"].items())
     assert await consumer.process(Record("t", 3, 0, record["key"], record["value"], headers)) == Outcome.APPLIED

@@ -12,7 +12,7 @@ from uuid import UUID
 from continuum_contracts import CATALOGUE, Envelope
 from continuum_contracts import events as ev
 from continuum_contracts.vocabulary import Stage
-from continuum_kit.consumer import Handler
+from continuum_kit.consumer import Handlers
 from continuum_kit.delivery import UnitOfWork
 from sqlalchemy import event as sa_event
 from sqlmodel import Session
@@ -63,9 +63,9 @@ class Projection:
             ev.EpisodeClosedV1: self._closed,
         }
 
-    def handlers(self) -> dict[str, Handler]:
+    def handlers(self) -> Handlers:
         """Every catalogued type: the timeline holds all of an episode's events, not only the ones it reacts to."""
-        return dict.fromkeys(CATALOGUE, self.apply)
+        return dict.fromkeys(CATALOGUE.values(), self.apply)
 
     def apply(self, uow: UnitOfWork, envelope: Envelope) -> None:
         session = uow.session

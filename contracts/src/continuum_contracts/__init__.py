@@ -1,6 +1,6 @@
 """Continuum's event language: the CloudEvents envelope, versioned payloads and topic names."""
 
-from continuum_contracts.catalogue import CATALOGUE, event_type_of, model_for
+from continuum_contracts.catalogue import CATALOGUE, event_type_of, model_for, type_name_of
 from continuum_contracts.envelope import Envelope, InvalidEvent, KafkaRecord, from_kafka, to_kafka
 from continuum_contracts.topics import DEAD_LETTER_TOPIC, EPISODE_TOPIC
 
@@ -15,4 +15,5 @@ __all__ = [
     "from_kafka",
     "model_for",
     "to_kafka",
+    "type_name_of",
 ]

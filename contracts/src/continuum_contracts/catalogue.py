@@ -48,3 +48,11 @@ def model_for(event_type: str) -> type[EventPayload] | None:
 
 def event_type_of(payload: EventPayload) -> str:
     return _TYPE_OF[type(payload)]
+
+
+def type_name_of(model: type[EventPayload]) -> str:
+    """The catalogued type name of a payload class; a class outside the catalogue is a programming error."""
+    try:
+        return _TYPE_OF[model]
+    except KeyError:
+        raise KeyError(f"{model.__name__} is not in the event catalogue") from None

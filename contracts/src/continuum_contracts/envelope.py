@@ -9,6 +9,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Generic, TypeVar
 from uuid import UUID
 
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary, to_binary
@@ -23,6 +24,7 @@ from continuum_contracts.events import EventPayload
 TRACE_HEADERS = ("traceparent", "tracestate")
 REQUIRED_HEADERS = ("ce_id", "ce_source", "ce_type", "ce_specversion", "ce_subject")
 _FORMAT = JSONFormat()
+P = TypeVar("P", bound=EventPayload)
 
 
 class InvalidEvent(ValueError):
@@ -34,25 +36,27 @@ class InvalidEvent(ValueError):
 
 
 @dataclass(frozen=True)
-class Envelope:
+class Envelope(Generic[P]):
+    """One event: its CloudEvents attributes and its payload, typed by the payload's class (``Envelope[P]``)."""
+
     id: str
     type: str
     source: str
     subject: str
     time: datetime
-    data: EventPayload
+    data: P
     trace: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def new(
         cls,
-        payload: EventPayload,
+        payload: P,
         *,
         episode_id: UUID | str,
         source: str,
         time: datetime | None = None,
         trace: dict[str, str] | None = None,
-    ) -> "Envelope":
+    ) -> "Envelope[P]":
         return cls(
             id=str(uuid.uuid4()),
             type=event_type_of(payload),

@@ -8,12 +8,14 @@ retried with backoff until they pass; they are never dead-lettered.
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from aiokafka.errors import KafkaError
-from continuum_contracts import CATALOGUE, Envelope, InvalidEvent, from_kafka
+from continuum_contracts import CATALOGUE, Envelope, InvalidEvent, from_kafka, type_name_of
+from continuum_contracts.events import EventPayload
 from opentelemetry import trace
 from opentelemetry.trace import Status, StatusCode
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -24,7 +26,17 @@ from continuum_kit.telemetry import TRACER_NAME, start_process_span
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[UnitOfWork, Envelope], None]
+Handler = Callable[[UnitOfWork, Envelope[Any]], None]
+"""Applies one event inside a unit of work; registered for a payload class, it receives ``Envelope[ThatClass]``."""
+Handlers = Mapping[type[EventPayload], Handler]
+"""A service's handlers keyed by payload class from the catalogue (as cosmicpython keys ``EVENT_HANDLERS``)."""
+
+
+def handled_types(handlers: Handlers) -> dict[str, Handler]:
+    """The same handlers by CloudEvents type name, as records name them in ``ce_type``."""
+    return {type_name_of(model): handler for model, handler in handlers.items()}
+
+
 TRANSIENT = (OperationalError, KafkaError, OSError, asyncio.TimeoutError)
 
 
@@ -49,7 +61,7 @@ class EventConsumer:
     def __init__(
         self,
         name: str,
-        handlers: dict[str, Handler],
+        handlers: Handlers,
         unit_of_work: Callable[[], UnitOfWork],
         dead_letters: DeadLetters,
         *,
@@ -59,7 +71,7 @@ class EventConsumer:
     ) -> None:
         self.name = name
         self._tracer = tracer or trace.get_tracer(TRACER_NAME)
-        self.handlers = handlers
+        self._handlers = handled_types(handlers)
         self._unit_of_work = unit_of_work
         self._dead_letters = dead_letters
         self._retry_initial = retry_initial
@@ -98,7 +110,7 @@ class EventConsumer:
                 "cloudevents.event_type": envelope.type,
             }
         )
-        handler = self.handlers.get(envelope.type)
+        handler = self._handlers.get(envelope.type)
         if handler is None:
             return Outcome.IGNORED
         delay = self._retry_initial
@@ -140,7 +152,7 @@ class EventConsumer:
     def _known_but_unhandled(self, record: Record) -> bool:
         """A catalogued type this service does not handle is skipped unparsed: its consumers validate it."""
         event_type = next((v for k, v in record.headers if k == "ce_type"), b"").decode(errors="replace")
-        return event_type in CATALOGUE and event_type not in self.handlers
+        return event_type in CATALOGUE and event_type not in self._handlers
 
     def _apply(self, handler: Handler, envelope: Envelope) -> bool:
         with self._unit_of_work() as uow:

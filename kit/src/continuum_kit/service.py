@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from continuum_kit.clock import Clock, configured_clock
-from continuum_kit.consumer import EventConsumer, Handler, Record
+from continuum_kit.consumer import EventConsumer, Handlers, Record
 from continuum_kit.db import database_reachable, make_engine, migrate
 from continuum_kit.delivery import UnitOfWork
 from continuum_kit.kafka import DeadLetters, ensure_topics, make_producer
@@ -44,7 +44,7 @@ class Runtime:
         self,
         settings: ServiceSettings,
         *,
-        handlers: dict[str, Handler],
+        handlers: Handlers,
         migrations_package: str,
         clock: Clock | None = None,
         engine: Engine | None = None,

@@ -75,7 +75,7 @@ class Desk:
         )
         envelope = Envelope.new(payload, episode_id=episode_id or uuid4(), source="/continuum/intake")
         with unit_of_work(self.engine, self.clock) as uow:
-            self.handlers[envelope.type](uow, envelope)
+            self.handlers[type(envelope.data)](uow, envelope)
             uow.commit()
             return uow.emitted
 

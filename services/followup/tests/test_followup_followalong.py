@@ -51,7 +51,7 @@ def client(engine, clock, settings):
 def deliver(engine, clock, settings, payload):
     envelope = Envelope.new(payload, episode_id=EPISODE, source="/continuum/test", time=clock.now())
     with unit_of_work(engine, clock, source="/continuum/followup") as uow:
-        build_handlers(settings)[envelope.type](uow, envelope)
+        build_handlers(settings)[type(envelope.data)](uow, envelope)
         uow.commit()
 
 
@@ -116,7 +116,7 @@ def test_other_programs_use_the_default_hours_and_programs_accept_fractional_hou
     other = uuid4()
     envelope = Envelope.new(resolved(), episode_id=other, source="/continuum/test", time=clock.now())
     with unit_of_work(engine, clock) as uow:
-        build_handlers(fast)[envelope.type](uow, envelope)
+        build_handlers(fast)[type(envelope.data)](uow, envelope)
         uow.commit()
     assert [e.data.due_at - clock.now() for e in outbox(engine)[2:]] == [timedelta(hours=24), timedelta(hours=72)]
 

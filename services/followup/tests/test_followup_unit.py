@@ -39,7 +39,7 @@ def resolve(engine, clock, disposition=Disposition.RESOLVED_IN_PLACE, settings=N
     )
     envelope = Envelope.new(payload, episode_id=EPISODE, source="/continuum/dispatch", time=clock.now())
     with unit_of_work(engine, clock, source="/continuum/followup") as uow:
-        build_handlers(settings or FollowupSettings())[envelope.type](uow, envelope)
+        build_handlers(settings or FollowupSettings())[type(envelope.data)](uow, envelope)
         uow.commit()
 
 

@@ -30,7 +30,7 @@ class Hub:
     def deliver(self, payload) -> None:
         envelope = Envelope.new(payload, episode_id=self.episode, source="/continuum/test", time=self.clock.now())
         with unit_of_work(self.engine, self.clock, source="/continuum/handoff") as uow:
-            build_handlers(self.settings)[envelope.type](uow, envelope)
+            build_handlers(self.settings)[type(envelope.data)](uow, envelope)
             uow.commit()
 
     def sweep(self) -> list[Envelope]:

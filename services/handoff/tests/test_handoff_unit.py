@@ -35,7 +35,7 @@ def client(engine, clock):
 def deliver(engine, clock, payload, settings=None):
     envelope = Envelope.new(payload, episode_id=EPISODE, source="/continuum/dispatch", time=clock.now())
     with unit_of_work(engine, clock, source="/continuum/handoff") as uow:
-        build_handlers(settings or HandoffSettings())[envelope.type](uow, envelope)
+        build_handlers(settings or HandoffSettings())[type(envelope.data)](uow, envelope)
         uow.commit()
 
 

@@ -21,7 +21,7 @@ def deliver(engine, clock, payload, episode_id) -> None:
     """An event from another service, applied as intake's consumer would."""
     envelope = Envelope.new(payload, episode_id=episode_id, source="/continuum/test")
     with unit_of_work(engine, clock) as uow:
-        HANDLERS[envelope.type](uow, envelope)
+        HANDLERS[type(envelope.data)](uow, envelope)
         uow.commit()
 
 

@@ -1,11 +1,12 @@
 """Dispatch's event handlers: a triaged episode gets the response triage recommended, and deflection is counted."""
 
 import logging
+from functools import partial
 from uuid import UUID
 
 from continuum_contracts import Envelope
 from continuum_contracts.events import EpisodeTriagedV1, LawEnforcementDeflectedV1
-from continuum_kit.consumer import Handler
+from continuum_kit.consumer import Handlers
 from continuum_kit.delivery import UnitOfWork
 from sqlmodel import col, select
 
@@ -30,10 +31,11 @@ PUBLISHES = (
 )
 
 
-def assign_response(uow: UnitOfWork, envelope: Envelope, settings: DispatchSettings) -> Response | None:
+def assign_response(
+    uow: UnitOfWork, envelope: Envelope[EpisodeTriagedV1], settings: DispatchSettings
+) -> Response | None:
     """Send the response triage recommended (dispatch never upgrades it to police) and count any deflection."""
     triaged = envelope.data
-    assert isinstance(triaged, EpisodeTriagedV1)
     episode_id = envelope.episode_id
     if _already_responding(uow, episode_id, triaged):
         log.info("episode %s already has a %s response under way", episode_id, triaged.recommended_response)
@@ -92,8 +94,5 @@ def _count_deflection(
         )
 
 
-def build_handlers(county: DispatchSettings) -> dict[str, Handler]:
-    def assign(uow: UnitOfWork, envelope: Envelope) -> None:
-        assign_response(uow, envelope, county)
-
-    return {"continuum.episode.triaged.v1": assign}
+def build_handlers(county: DispatchSettings) -> Handlers:
+    return {EpisodeTriagedV1: partial(assign_response, settings=county)}

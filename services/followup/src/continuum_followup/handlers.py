@@ -1,9 +1,16 @@
 """Followup's event handlers: remember the episode's program, and plan peer check-ins after care ends."""
 
+from functools import partial
+
 from continuum_contracts import Envelope
-from continuum_contracts.events import EpisodeTriagedV1, ResponseResolvedV1
+from continuum_contracts.events import (
+    EpisodeTriagedV1,
+    HandoffCompletedV1,
+    PlacementDischargedV1,
+    ResponseResolvedV1,
+)
 from continuum_contracts.vocabulary import ClosureReason
-from continuum_kit.consumer import Handler
+from continuum_kit.consumer import Handlers
 from continuum_kit.delivery import UnitOfWork
 
 from continuum_followup.config import FollowupSettings
@@ -20,14 +27,17 @@ PUBLISHES = (
 )
 
 
-def remember_triage(uow: UnitOfWork, envelope: Envelope) -> None:
+def remember_triage(uow: UnitOfWork, envelope: Envelope[EpisodeTriagedV1]) -> None:
     """Keep the episode's program. The contract carries no preferred channel yet: check-ins go by phone."""
     triaged = envelope.data
-    assert isinstance(triaged, EpisodeTriagedV1)
     remember_episode(uow.session, envelope.episode_id, triaged.program, channel=None)
 
 
-def plan_followup(uow: UnitOfWork, envelope: Envelope, settings: FollowupSettings) -> None:
+def plan_followup(
+    uow: UnitOfWork,
+    envelope: Envelope[ResponseResolvedV1 | HandoffCompletedV1 | PlacementDischargedV1],
+    settings: FollowupSettings,
+) -> None:
     """One plan per episode: peer check-ins, or, if the person declined services, a recorded refusal."""
     if plan_for(uow.session, envelope.episode_id) is not None:
         return
@@ -39,13 +49,11 @@ def plan_followup(uow: UnitOfWork, envelope: Envelope, settings: FollowupSetting
         schedule_person(uow, plan, settings)
 
 
-def build_handlers(settings: FollowupSettings) -> dict[str, Handler]:
-    def on_ended(uow: UnitOfWork, envelope: Envelope) -> None:
-        plan_followup(uow, envelope, settings)
-
+def build_handlers(settings: FollowupSettings) -> Handlers:
+    on_ended = partial(plan_followup, settings=settings)
     return {
-        "continuum.episode.triaged.v1": remember_triage,
-        "continuum.response.resolved.v1": on_ended,
-        "continuum.handoff.completed.v1": on_ended,
-        "continuum.placement.discharged.v1": on_ended,
+        EpisodeTriagedV1: remember_triage,
+        ResponseResolvedV1: on_ended,
+        HandoffCompletedV1: on_ended,
+        PlacementDischargedV1: on_ended,
     }

@@ -1,8 +1,15 @@
 """Handoff's event handlers: what it consumes, and every event type it publishes."""
 
-from continuum_contracts import Envelope
-from continuum_kit.consumer import Handler
-from continuum_kit.delivery import UnitOfWork
+from functools import partial
+
+from continuum_contracts.events import (
+    EpisodeClosedV1,
+    EpisodeTriagedV1,
+    PlacementReleasedV1,
+    PlacementReservedV1,
+    ResponseResolvedV1,
+)
+from continuum_kit.consumer import Handlers
 
 from continuum_handoff.config import HandoffSettings
 from continuum_handoff.handoffs import on_episode_closed, on_placement_released, on_triaged, request_placement_handoff
@@ -23,20 +30,11 @@ PUBLISHES = (
 )
 
 
-def build_handlers(settings: HandoffSettings) -> dict[str, Handler]:
-    def on_episode_triaged(uow: UnitOfWork, envelope: Envelope) -> None:
-        on_triaged(uow, envelope, settings)
-
-    def on_placement_reserved(uow: UnitOfWork, envelope: Envelope) -> None:
-        request_placement_handoff(uow, envelope, settings)
-
-    def on_response_resolved(uow: UnitOfWork, envelope: Envelope) -> None:
-        send_referrals(uow, envelope, settings)
-
+def build_handlers(settings: HandoffSettings) -> Handlers:
     return {
-        "continuum.episode.triaged.v1": on_episode_triaged,
-        "continuum.placement.reserved.v1": on_placement_reserved,
-        "continuum.response.resolved.v1": on_response_resolved,
-        "continuum.placement.released.v1": on_placement_released,
-        "continuum.episode.closed.v1": on_episode_closed,
+        EpisodeTriagedV1: partial(on_triaged, settings=settings),
+        PlacementReservedV1: partial(request_placement_handoff, settings=settings),
+        ResponseResolvedV1: partial(send_referrals, settings=settings),
+        PlacementReleasedV1: on_placement_released,
+        EpisodeClosedV1: on_episode_closed,
     }

@@ -5,6 +5,7 @@ from uuid import UUID
 
 from continuum_contracts import Envelope
 from continuum_contracts.events import (
+    EpisodeClosedV1,
     EpisodeTriagedV1,
     HandoffAcceptedV1,
     HandoffCancelledV1,
@@ -76,10 +77,11 @@ def _request(
     return handoff
 
 
-def request_placement_handoff(uow: UnitOfWork, envelope: Envelope, settings: HandoffSettings) -> None:
+def request_placement_handoff(
+    uow: UnitOfWork, envelope: Envelope[PlacementReservedV1], settings: HandoffSettings
+) -> None:
     """A reserved place: hand the person over warmly from the mobile team to the place."""
     reserved = envelope.data
-    assert isinstance(reserved, PlacementReservedV1)
     kind = placement_handoff_kind(reserved.place_type)
     _request(uow, envelope.episode_id, reserved.responder_id, reserved.place_id, kind, settings)
 
@@ -99,10 +101,9 @@ def _has_diversion(uow: UnitOfWork, episode_id: UUID) -> bool:
     return uow.session.exec(query).first() is not None
 
 
-def on_triaged(uow: UnitOfWork, envelope: Envelope, settings: HandoffSettings) -> None:
+def on_triaged(uow: UnitOfWork, envelope: Envelope[EpisodeTriagedV1], settings: HandoffSettings) -> None:
     """Remember the episode's program; a police field referral becomes a pre-arrest diversion handoff, once."""
     triaged = envelope.data
-    assert isinstance(triaged, EpisodeTriagedV1)
     episode = _remember_episode(uow, envelope.episode_id, triaged)
     if triaged.channel is not Channel.POLICE_REFERRAL or _has_diversion(uow, envelope.episode_id):
         return
@@ -197,13 +198,12 @@ def _open_handoffs(uow: UnitOfWork, episode_id: UUID, to_party: str | None = Non
     return list(uow.session.exec(query.with_for_update()).all())
 
 
-def on_placement_released(uow: UnitOfWork, envelope: Envelope) -> None:
+def on_placement_released(uow: UnitOfWork, envelope: Envelope[PlacementReleasedV1]) -> None:
     """A bed went back to the pool before the person arrived: the handoff to that place will not happen."""
     released = envelope.data
-    assert isinstance(released, PlacementReleasedV1)
     _cancel(uow, _open_handoffs(uow, envelope.episode_id, released.place_id), PLACEMENT_RELEASED)
 
 
-def on_episode_closed(uow: UnitOfWork, envelope: Envelope) -> None:
+def on_episode_closed(uow: UnitOfWork, envelope: Envelope[EpisodeClosedV1]) -> None:
     """The episode closed: any handoff still open is cancelled, so no partner waits for a person who won't come."""
     _cancel(uow, _open_handoffs(uow, envelope.episode_id), EPISODE_CLOSED)

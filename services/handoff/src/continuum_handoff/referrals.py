@@ -36,10 +36,9 @@ def _already_referred(uow: UnitOfWork, episode_id: UUID, kind: ReferralKind, to_
     return uow.session.exec(query).first() is not None
 
 
-def send_referrals(uow: UnitOfWork, envelope: Envelope, settings: HandoffSettings) -> None:
+def send_referrals(uow: UnitOfWork, envelope: Envelope[ResponseResolvedV1], settings: HandoffSettings) -> None:
     """A resolved response with needs: refer once per episode and kind (a person can be resolved twice)."""
     resolved = envelope.data
-    assert isinstance(resolved, ResponseResolvedV1)
     partner_for = {ReferralKind.HOUSING_COORDINATED_ENTRY: settings.housing_partner_id}
     needs = set(resolved.needs)
     for kind in referrals_for(resolved.disposition, needs):

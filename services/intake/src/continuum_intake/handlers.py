@@ -3,6 +3,7 @@
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from uuid import UUID
 
 from continuum_contracts import Envelope
@@ -14,9 +15,11 @@ from continuum_contracts.events import (
     EpisodeReopenedV1,
     EpisodeTriagedV1,
     FollowupRiskFoundV1,
+    PlacementReservedV1,
+    ResponseResolvedV1,
 )
 from continuum_contracts.vocabulary import Channel, Need, SafetyFlag, Stage
-from continuum_kit.consumer import Handler
+from continuum_kit.consumer import Handler, Handlers
 from continuum_kit.delivery import UnitOfWork
 from sqlmodel import Session, col, select
 
@@ -212,10 +215,9 @@ def _episode(uow: UnitOfWork, episode_id: UUID) -> Episode | None:
     return uow.session.get(Episode, episode_id)
 
 
-def record_renewed_risk(uow: UnitOfWork, parts: IntakeParts, envelope: Envelope) -> None:
+def record_renewed_risk(uow: UnitOfWork, envelope: Envelope[FollowupRiskFoundV1], parts: IntakeParts) -> None:
     """A peer's check-in found renewed risk: a new contact on the same episode, triaged like any other."""
     risk = envelope.data
-    assert isinstance(risk, FollowupRiskFoundV1)
     episode = _episode(uow, envelope.episode_id)
     if episode is None or episode.closed_at is not None:
         return
@@ -229,8 +231,7 @@ def record_renewed_risk(uow: UnitOfWork, parts: IntakeParts, envelope: Envelope)
     _receive(uow, parts, new, person)
 
 
-def close_episode(uow: UnitOfWork, envelope: Envelope) -> None:
-    assert isinstance(envelope.data, EpisodeClosedV1)
+def close_episode(uow: UnitOfWork, envelope: Envelope[EpisodeClosedV1]) -> None:
     episode = _episode(uow, envelope.episode_id)
     if episode is not None and episode.closed_at is None:
         episode.stage = Stage.CLOSED
@@ -262,13 +263,10 @@ PUBLISHES = (
 FOLLOWUP_PARTNER = "followup-peers"
 
 
-def build_handlers(parts: IntakeParts) -> dict[str, Handler]:
-    def on_renewed_risk(uow: UnitOfWork, envelope: Envelope) -> None:
-        record_renewed_risk(uow, parts, envelope)
-
+def build_handlers(parts: IntakeParts) -> Handlers:
     return {
-        "continuum.episode.closed.v1": close_episode,
-        "continuum.placement.reserved.v1": _move_to(Stage.STABILIZATION),
-        "continuum.response.resolved.v1": _move_to(Stage.POST_CRISIS),
-        "continuum.followup.risk_found.v1": on_renewed_risk,
+        EpisodeClosedV1: close_episode,
+        PlacementReservedV1: _move_to(Stage.STABILIZATION),
+        ResponseResolvedV1: _move_to(Stage.POST_CRISIS),
+        FollowupRiskFoundV1: partial(record_renewed_risk, parts=parts),
     }
