@@ -3,14 +3,24 @@
 from typing import Annotated
 
 from continuum_contracts.events import CODE_PATTERN
-from continuum_kit.settings import COUNTY_DEFLECTION_CALL_TYPES, COUNTY_DEMOGRAPHIC_FIELDS, ServiceSettings
+from continuum_kit.settings import ServiceSettings
 from pydantic import Field, StringConstraints
 
 Code = Annotated[str, StringConstraints(max_length=64, pattern=CODE_PATTERN)]
 
-# The same defaults as dispatch's, so that one county environment gives both the same answer.
-DEFAULT_DEFLECTION_CALL_TYPES = COUNTY_DEFLECTION_CALL_TYPES
-DEFAULT_DEMOGRAPHIC_FIELDS = COUNTY_DEMOGRAPHIC_FIELDS
+# The same defaults as dispatch's and intake's (tests/test_county_defaults.py holds them equal), so that
+# one county environment gives the board and the services the same answer.
+DEFAULT_DEFLECTION_CALL_TYPES = [
+    "WELFARE_CHECK",
+    "MENTAL_HEALTH",
+    "SUICIDE_THREAT",
+    "DISTURBANCE",
+    "INTOXICATED_PERSON",
+    "TRESPASS",
+    "HOMELESS_CONCERN",
+    "NOISE",
+]
+DEFAULT_DEMOGRAPHIC_FIELDS = ["age_band", "gender", "race_ethnicity", "veteran_status", "language"]
 
 
 class BoardSettings(ServiceSettings):

@@ -60,20 +60,3 @@ class ServiceSettings(BaseSettings):
             return self.database_url
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{(self.data_dir / f'{self.service_name}.db').resolve()}"
-
-
-# Defaults of the county settings that several services must agree on (each service reads its own
-# CONTINUUM_* variable; a county sets them all alike). The 911 call types and 311 service codes a crisis
-# team can answer instead of police (NASMHPD no. 7: "analysis of 911 calls to determine appropriate call
-# types for deflection"), and the demographic codes a county collects for its reports.
-COUNTY_DEFLECTION_CALL_TYPES = [
-    "WELFARE_CHECK",
-    "MENTAL_HEALTH",
-    "SUICIDE_THREAT",
-    "DISTURBANCE",
-    "INTOXICATED_PERSON",
-    "TRESPASS",
-    "HOMELESS_CONCERN",
-    "NOISE",
-]
-COUNTY_DEMOGRAPHIC_FIELDS = ["age_band", "gender", "race_ethnicity", "veteran_status", "language"]

@@ -13,8 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from continuum_kit.settings import COUNTY_DEFLECTION_CALL_TYPES
-
 from continuum_sim.scenarios import (
     Scenario,
     crisis_line_call,
@@ -35,8 +33,18 @@ HOURLY_WEIGHTS: tuple[float, ...] = (
     4.6, 4.8, 5.0, 5.4, 6.0, 6.8, 7.8, 8.6, 8.8, 8.0, 6.2, 4.4,
 )  # fmt: skip
 
-# The day passes the same list to dispatch, so both count deflection alike.
-DEFLECTION_ELIGIBLE_CALL_TYPES = COUNTY_DEFLECTION_CALL_TYPES
+# The simulated county's deflection policy: the day gives this list to every process (dispatch and the board),
+# as a county's environment would, so that all of them count deflection alike.
+DEFLECTION_ELIGIBLE_CALL_TYPES = [
+    "WELFARE_CHECK",
+    "MENTAL_HEALTH",
+    "SUICIDE_THREAT",
+    "DISTURBANCE",
+    "INTOXICATED_PERSON",
+    "TRESPASS",
+    "HOMELESS_CONCERN",
+    "NOISE",
+]
 CALL_TYPES_911 = ["WELFARE_CHECK", "MENTAL_HEALTH", "SUICIDE_THREAT", "DISTURBANCE", "INTOXICATED_PERSON"]
 SERVICE_CODES_311 = ["HOMELESS_CONCERN", "NOISE", "DISTURBANCE"]
 

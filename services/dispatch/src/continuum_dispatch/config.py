@@ -4,15 +4,27 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from continuum_contracts.events import CODE_PATTERN
-from continuum_kit.settings import COUNTY_DEFLECTION_CALL_TYPES, COUNTY_DEMOGRAPHIC_FIELDS, ServiceSettings
+from continuum_kit.settings import ServiceSettings
 from pydantic import Field, StringConstraints, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=CODE_PATTERN)]
 AreaKind = Literal["urban", "rural"]
 
-DEFAULT_DEFLECTION_CALL_TYPES = COUNTY_DEFLECTION_CALL_TYPES
-DEFAULT_DEMOGRAPHIC_FIELDS = COUNTY_DEMOGRAPHIC_FIELDS
+# The 911 call types and 311 service codes a crisis team can answer instead of police (NASMHPD no. 7:
+# "analysis of 911 calls to determine appropriate call types for deflection"). Dispatch owns this policy;
+# the board's default names the same list, so that one county environment gives both the same answer.
+DEFAULT_DEFLECTION_CALL_TYPES = [
+    "WELFARE_CHECK",
+    "MENTAL_HEALTH",
+    "SUICIDE_THREAT",
+    "DISTURBANCE",
+    "INTOXICATED_PERSON",
+    "TRESPASS",
+    "HOMELESS_CONCERN",
+    "NOISE",
+]
+DEFAULT_DEMOGRAPHIC_FIELDS = ["age_band", "gender", "race_ethnicity", "veteran_status", "language"]
 DEFAULT_AREAS: dict[str, AreaKind] = {"central": "urban", "outer": "rural"}
 
 

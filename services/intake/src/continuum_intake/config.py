@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from continuum_contracts.events import CODE_PATTERN
 from continuum_contracts.vocabulary import Channel
-from continuum_kit.settings import COUNTY_DEMOGRAPHIC_FIELDS, ServiceSettings
+from continuum_kit.settings import ServiceSettings
 from cryptography.fernet import Fernet
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
@@ -71,7 +71,8 @@ DEFAULT_CALL_TYPES = [
     "NOISE",
 ]
 
-DEFAULT_DEMOGRAPHIC_FIELDS = COUNTY_DEMOGRAPHIC_FIELDS
+# The coarse demographic codes the county collects with a contact, for its equity reports; never PHI.
+DEFAULT_DEMOGRAPHIC_FIELDS = ["age_band", "gender", "race_ethnicity", "veteran_status", "language"]
 
 
 class IntakeSettings(ServiceSettings):
