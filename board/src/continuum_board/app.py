@@ -14,9 +14,8 @@ from continuum_board.config import BoardSettings
 from continuum_board.runtime import BoardRuntime
 
 
-async def _invalid(_request: Request, exc: Exception) -> JSONResponse:
+async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
     """A 422 names the field and the problem, never the input: it could be a password."""
-    assert isinstance(exc, RequestValidationError)
     detail = [{"type": e.get("type"), "loc": list(e.get("loc", ())), "msg": e.get("msg")} for e in exc.errors()]
     return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
@@ -33,5 +32,7 @@ def create_app(
     app = runtime.create_app(
         title="Continuum board: operations board, episode timelines, crisis KPIs", routers=[api.router]
     )
-    app.add_exception_handler(RequestValidationError, _invalid)
+    # FastAPI's decorator takes a handler typed with its exception's class; Starlette's add_exception_handler wants
+    # one that takes any Exception.
+    app.exception_handler(RequestValidationError)(_invalid)
     return app
