@@ -11,10 +11,9 @@ from continuum_board.config import BoardSettings
 from continuum_board.kpis import KpiSource
 from continuum_board.metrics import BoardMetrics
 from continuum_board.store import EpisodeRow
-from continuum_board.testing import T0, running, sign_in
+from continuum_board.testing import T0, running, sign_in, triage_decision
 from continuum_contracts.events import (
     ContactReceivedV1,
-    EpisodeTriagedV1,
     FollowupCompletedV1,
     FollowupScheduledV1,
     HandoffCompletedV1,
@@ -23,7 +22,7 @@ from continuum_contracts.events import (
     ResponseAssignedV1,
     ResponseUpdatedV1,
 )
-from continuum_contracts.vocabulary import Acuity, Channel, FollowupChannel, ResponseType, Stage
+from continuum_contracts.vocabulary import Channel, FollowupChannel, ResponseType
 from continuum_kit.testing import migrated_engine
 from continuum_sim.partners import eventually
 
@@ -64,19 +63,8 @@ class Episode:
             ),
             0,
         )
-        fields = dict(
-            contact_id=uuid.uuid4(),
-            channel=channel,
-            stage=Stage.ACUTE,
-            acuity=Acuity.URGENT,
-            recommended_response=ResponseType.MOBILE_TEAM,
-            police_required=False,
-            program="county-crisis",
-            area="central",
-            call_type="WELFARE_CHECK",
-            demographics={"age_band": "25-34"},
-        )
-        return self.add(EpisodeTriagedV1(**{**fields, **triage}), answer)
+        fields = dict(channel=channel, call_type="WELFARE_CHECK", demographics={"age_band": "25-34"})
+        return self.add(triage_decision(**{**fields, **triage}), answer)
 
     def assigned(self, after: float, response_id):
         return self.add(

@@ -4,12 +4,9 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from continuum_board.testing import T0, running, sign_in
+from continuum_board.testing import DISPATCH, FOLLOWUP, HANDOFF, INTAKE, at, contact, running, sign_in, triaged
 from continuum_contracts.events import (
-    ContactReceivedV1,
     EpisodeClosedV1,
-    EpisodeOpenedV1,
-    EpisodeTriagedV1,
     FollowupScheduledV1,
     HandoffReceivedV1,
     HandoffRequestedV1,
@@ -33,57 +30,6 @@ from continuum_contracts.vocabulary import (
 from continuum_sim.partners import eventually
 
 pytestmark = [pytest.mark.kafka]
-INTAKE, DISPATCH, HANDOFF, FOLLOWUP = (
-    "/continuum/intake",
-    "/continuum/dispatch",
-    "/continuum/handoff",
-    "/continuum/followup",
-)
-
-
-def at(minutes: float):
-    return T0 + timedelta(minutes=minutes)
-
-
-def contact(topic, episode, channel, minute, trace):
-    return [
-        topic.event(
-            episode,
-            ContactReceivedV1(
-                contact_id=uuid.uuid4(),
-                person_id=uuid.uuid4(),
-                channel=channel,
-                partner_id="p1",
-                received_at=at(minute),
-            ),
-            source=INTAKE,
-            at=at(minute),
-            trace_id=trace,
-        ),
-        topic.event(
-            episode,
-            EpisodeOpenedV1(person_id=uuid.uuid4(), stage=Stage.ACUTE, contact_id=uuid.uuid4()),
-            source=INTAKE,
-            at=at(minute + 0.5),
-            trace_id=trace,
-        ),
-    ]
-
-
-def triaged(topic, episode, minute, trace, **fields):
-    defaults = dict(
-        contact_id=uuid.uuid4(),
-        channel=Channel.TRANSFER_911,
-        stage=Stage.ACUTE,
-        acuity=Acuity.URGENT,
-        recommended_response=ResponseType.MOBILE_TEAM,
-        police_required=False,
-        program="county-crisis",
-        area="central",
-    )
-    return topic.event(
-        episode, EpisodeTriagedV1(**{**defaults, **fields}), source=INTAKE, at=at(minute), trace_id=trace
-    )
 
 
 async def board_json(client):

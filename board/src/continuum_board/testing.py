@@ -4,12 +4,13 @@ and a signed-in operator."""
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from aiokafka import AIOKafkaProducer
 from continuum_contracts import Envelope, to_kafka
-from continuum_contracts.events import EventPayload
+from continuum_contracts.events import ContactReceivedV1, EpisodeOpenedV1, EpisodeTriagedV1, EventPayload
+from continuum_contracts.vocabulary import Acuity, Channel, ResponseType, Stage
 from fastapi import FastAPI
 
 ADMIN_TOKEN = "board-admin-token-0123456789"
@@ -56,6 +57,66 @@ class Topic:
         for envelope in envelopes:
             record = to_kafka(envelope)
             await self.producer.send_and_wait(self.name, record.value, key=record.key, headers=record.headers)
+
+
+# The services' CloudEvents sources.
+INTAKE, DISPATCH, HANDOFF, FOLLOWUP = (
+    "/continuum/intake",
+    "/continuum/dispatch",
+    "/continuum/handoff",
+    "/continuum/followup",
+)
+
+
+def at(minutes: float) -> datetime:
+    """T0 and so many minutes."""
+    return T0 + timedelta(minutes=minutes)
+
+
+def contact(topic: Topic, episode: uuid.UUID, channel: Channel, minute: float, trace: str | None) -> list[Envelope]:
+    """An episode's start as intake publishes it: the contact received, then the episode opened half a minute on."""
+    return [
+        topic.event(
+            episode,
+            ContactReceivedV1(
+                contact_id=uuid.uuid4(),
+                person_id=uuid.uuid4(),
+                channel=channel,
+                partner_id="p1",
+                received_at=at(minute),
+            ),
+            source=INTAKE,
+            at=at(minute),
+            trace_id=trace,
+        ),
+        topic.event(
+            episode,
+            EpisodeOpenedV1(person_id=uuid.uuid4(), stage=Stage.ACUTE, contact_id=uuid.uuid4()),
+            source=INTAKE,
+            at=at(minute + 0.5),
+            trace_id=trace,
+        ),
+    ]
+
+
+def triage_decision(**fields) -> EpisodeTriagedV1:
+    """Intake's triage of a 911 transfer to a mobile team, with ``fields`` replacing its defaults."""
+    defaults = dict(
+        contact_id=uuid.uuid4(),
+        channel=Channel.TRANSFER_911,
+        stage=Stage.ACUTE,
+        acuity=Acuity.URGENT,
+        recommended_response=ResponseType.MOBILE_TEAM,
+        police_required=False,
+        program="county-crisis",
+        area="central",
+    )
+    return EpisodeTriagedV1(**{**defaults, **fields})
+
+
+def triaged(topic: Topic, episode: uuid.UUID, minute: float, trace: str | None, **fields) -> Envelope:
+    """That triage as intake publishes it, ``minute`` minutes after T0."""
+    return topic.event(episode, triage_decision(**fields), source=INTAKE, at=at(minute), trace_id=trace)
 
 
 @asynccontextmanager
