@@ -26,8 +26,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from continuum_sim.day_partners import DayPartners
+from continuum_sim.journeys import CLOSED
 from continuum_sim.outcomes import PostedContact, outcome_report, write_json
-from continuum_sim.partners import CLOSED
 from continuum_sim.stack import Stack
 from continuum_sim.traffic import DEFLECTION_ELIGIBLE_CALL_TYPES, Arrival, day_roster, generate_day
 
