@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
-from continuum_sim.day import DayOptions, day_clock, schedule, service_env, simulate
+from continuum_sim.day_plan import DayOptions, day_clock, schedule, service_env
+from continuum_sim.day_run import simulate
+from continuum_sim.journeys import Seen
 from continuum_sim.outcomes import PostedContact, deflection, outcome_report, percentile
-from continuum_sim.partners import Seen
 from continuum_sim.scenarios import FIRST, LAST, STREETS
 from continuum_sim.stack import Stack
 from continuum_sim.traffic import DEFLECTION_ELIGIBLE_CALL_TYPES, day_roster, generate_day
