@@ -1,14 +1,13 @@
-"""The county deployment as county IT gets it: docker-compose.yml loaded by a real Compose implementation
-(compose-spec/compose-go, the loader of `docker compose`, built from deploy/compose-check), the services'
-Dockerfiles, and the one install step that CI and every image share (deploy/install.sh)."""
+"""The county deployment as county IT gets it: docker-compose.yml, loaded by a real Compose implementation.
+
+That is compose-spec/compose-go, the loader of `docker compose`, built from deploy/compose-check; the services'
+Dockerfiles and the install step they share with CI are tested in test_images."""
 
 import importlib
 import inspect
 import json
-import os
 import re
 import subprocess
-import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,24 +17,23 @@ from continuum_kit.settings import ServiceSettings
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 
-ROOT = Path(__file__).resolve().parents[1]
-COMPOSE_FILE = ROOT / "docker-compose.yml"
-ENV_EXAMPLE = ROOT / "deploy" / "compose.env.example"
-INSTALL = "deploy/install.sh"
-APP_PORTS = {"intake": 8001, "dispatch": 8002, "handoff": 8003, "followup": 8004, "board": 8005}
-APP_SERVICES = list(APP_PORTS)
-INFRASTRUCTURE = {"kafka", "postgres", "jaeger"}
-SECRETS = [
-    "POSTGRES_PASSWORD",
-    "CONTINUUM_ADMIN_TOKEN",
-    "CONTINUUM_VAULT_KEYS",
-    "CONTINUUM_VAULT_INDEX_KEY",
-    "CONTINUUM_HANDOFF_INTAKE_SECRET",
-]
-DEV_TOOLS = {"pytest", "pytest-asyncio", "pytest-timeout", "ruff"}
+from tests.deployment import (
+    APP_PORTS,
+    APP_SERVICES,
+    COMPOSE_FILE,
+    ENV_EXAMPLE,
+    INFRASTRUCTURE,
+    INSTALL,
+    ROOT,
+    SECRETS,
+    app_services,
+    example_settings,
+    run_check,
+    secret_values,
+    write_env,
+)
 
-
-# ---- the validator and env files -------------------------------------------------------------------------
+# ---- the validator --------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -54,58 +52,11 @@ def raw_compose() -> dict:
     return yaml.safe_load(COMPOSE_FILE.read_text())
 
 
-def secret_values() -> dict[str, str]:
-    return {
-        "POSTGRES_PASSWORD": "9f3c1a7e5b2d4f6a8c0e1b3d5f7a9c2e",
-        "CONTINUUM_ADMIN_TOKEN": "admin-token-for-the-county-0123456789",
-        "CONTINUUM_VAULT_KEYS": "'" + json.dumps([Fernet.generate_key().decode()]) + "'",
-        "CONTINUUM_VAULT_INDEX_KEY": "index-key-0123456789abcdef0123456789abcdef",
-        "CONTINUUM_HANDOFF_INTAKE_SECRET": "handoff-secret-at-intake-0123456789",
-    }
-
-
-def example_settings() -> dict[str, str]:
-    """The documented settings of compose.env.example (name -> value as written)."""
-    settings = {}
-    for line in ENV_EXAMPLE.read_text().splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            name, _, value = line.partition("=")
-            settings[name.strip()] = value.strip()
-    return settings
-
-
-def write_env(tmp_path: Path, *, leave_out: tuple[str, ...] = ()) -> Path:
-    """compose.env.example as an operator fills it in: every secret set, except those in leave_out."""
-    values = secret_values()
-    lines = []
-    for line in ENV_EXAMPLE.read_text().splitlines():
-        name = line.partition("=")[0].strip()
-        if name in values and not line.lstrip().startswith("#"):
-            line = f"{name}=" if name in leave_out else f"{name}={values[name]}"
-        lines.append(line)
-    path = tmp_path / "county.env"
-    path.write_text("\n".join(lines) + "\n")
-    return path
-
-
-def run_check(compose_check: Path, env_file: Path, compose_file: Path = COMPOSE_FILE) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(compose_check), "--no-os-env", "--env-file", str(env_file), str(compose_file)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="module")
 def project(compose_check, tmp_path_factory) -> dict:
     result = run_check(compose_check, write_env(tmp_path_factory.mktemp("env")))
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
-
-
-def app_services(project: dict) -> dict[str, dict]:
-    return {name: service for name, service in project["services"].items() if name in APP_PORTS}
 
 
 # ---- (a) a complete env file gives the whole county deployment ----------------------------------------------
@@ -271,82 +222,3 @@ def test_the_validator_rejects_what_compose_rejects(compose_check, tmp_path):
     missing.write_text("services:\n  a:\n    image: x\n    depends_on: {b: {condition: service_healthy}}\n")
     result = run_check(compose_check, env, missing)
     assert result.returncode != 0 and "b" in result.stderr
-
-
-# ---- images: one package each, installed by the step CI runs --------------------------------------------------
-
-
-def instructions(dockerfile: Path) -> list[str]:
-    text = re.sub(r"\\\n", " ", dockerfile.read_text())
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-
-
-def stages(dockerfile: Path) -> list[list[str]]:
-    result: list[list[str]] = []
-    for line in instructions(dockerfile):
-        if line.upper().startswith("FROM "):
-            result.append([])
-        if result:
-            result[-1].append(line)
-    return result
-
-
-@pytest.mark.parametrize("service", list(APP_PORTS))
-def test_dockerfile_installs_through_the_shared_script_only(service):
-    dockerfile = ROOT / "deploy" / "docker" / f"{service}.Dockerfile"
-    runs = [line for line in instructions(dockerfile) if line.upper().startswith("RUN ")]
-    installs = [line for line in runs if re.search(r"\b(uv|pip|pip3|poetry|apt-get)\b", line) or INSTALL in line]
-    assert installs, f"{dockerfile.name} installs nothing"
-    for line in installs:
-        assert re.fullmatch(rf"RUN (--mount=\S+ )*bash {INSTALL} (uv|continuum-{service})", line), line
-    assert any(line.endswith(f"{INSTALL} continuum-{service}") for line in installs)
-
-
-@pytest.mark.parametrize("service", list(APP_PORTS))
-def test_final_image_is_non_root_and_holds_only_the_environment(service):
-    build, final = stages(ROOT / "deploy" / "docker" / f"{service}.Dockerfile")
-    assert re.search(r"\bAS build\b", build[0])
-    users = [line.split()[1] for line in final if line.upper().startswith("USER ")]
-    assert users and users[-1].split(":")[0] not in {"root", "0"}
-    copies = [line for line in final if line.upper().startswith(("COPY ", "ADD "))]
-    assert copies == ["COPY --from=build /opt/continuum /opt/continuum"]
-    assert not any(INSTALL in line for line in final)
-
-
-def test_ci_installs_with_the_same_script():
-    lines = [line.split("#")[0].strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
-    assert f"bash {INSTALL} all" in lines
-    assert not any(line.startswith("uv sync") or "pip install" in line for line in lines)
-
-
-def test_build_context_leaves_secrets_and_local_state_out():
-    ignored = set((ROOT / ".dockerignore").read_text().split())
-    assert {"**/.env", ".git", ".venv", ".cache"} <= ignored
-
-
-def locked_packages() -> set[str]:
-    return {package["name"] for package in tomllib.loads((ROOT / "uv.lock").read_text())["package"]}
-
-
-@pytest.mark.parametrize("service", list(APP_PORTS))
-def test_install_step_puts_one_service_and_no_dev_tools_in_the_environment(tmp_path, service):
-    assert f"continuum-{service}" in locked_packages(), f"continuum-{service} is not in uv.lock"
-    venv = tmp_path / "venv"
-    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"} | {"UV_PROJECT_ENVIRONMENT": str(venv)}
-    install = subprocess.run(
-        ["bash", str(ROOT / INSTALL), f"continuum-{service}"], env=env, capture_output=True, text=True, check=False
-    )
-    assert install.returncode == 0, install.stderr
-    probe = (
-        "import importlib.metadata as m, importlib.util as u, json;"
-        "print(json.dumps({'dists': sorted({d.metadata['Name'].lower() for d in m.distributions()}),"
-        f"'main': u.find_spec('continuum_{service}.__main__') is not None}}))"
-    )
-    python = venv / "bin" / "python"
-    seen = json.loads(subprocess.run([str(python), "-c", probe], capture_output=True, text=True, check=True).stdout)
-    services = {d for d in seen["dists"] if d.startswith("continuum-")} - {"continuum-kit", "continuum-contracts"}
-    assert services == {f"continuum-{service}"}
-    assert set(seen["dists"]) & DEV_TOOLS == set()
-    assert seen["main"], f"python -m continuum_{service} would not start"
-    editable = [p.name for p in venv.rglob("*.pth") if str(ROOT) in p.read_text()]
-    assert editable == [], "the image would point at the build stage's sources"

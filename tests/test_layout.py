@@ -1,12 +1,15 @@
 """The workspace's boundaries: services share only contracts and the kit, never each other's code."""
 
 import ast
+import subprocess
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ["intake", "dispatch", "handoff", "followup"]
+MAX_LINES = 300
 
 
 def imported_packages(folder: Path) -> set[str]:
@@ -47,3 +50,18 @@ def test_only_settings_read_the_environment():
         if "os.environ" in p.read_text() or "getenv" in p.read_text()
     ]
     assert readers == []
+
+
+def test_no_python_file_outside_migrations_and_contracts_passes_300_lines():
+    tracked = subprocess.run(
+        ["git", "ls-files", "*.py"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    lines = {
+        path: len((ROOT / path).read_text().splitlines())
+        for path in tracked
+        if not fnmatch(path, "*/migrations/*") and not path.startswith("contracts/") and (ROOT / path).is_file()
+    }
+    too_long = {path: n for path, n in sorted(lines.items()) if n > MAX_LINES}
+    assert too_long == {}, f"over {MAX_LINES} lines, split by meaning: " + ", ".join(
+        f"{path} ({n})" for path, n in too_long.items()
+    )

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 import httpx
 from continuum_kit.clock import ScaledClock
 
-from continuum_sim.partners import Partners, Seen
+from continuum_sim.journeys import Seen
+from continuum_sim.partners import Partners
 from continuum_sim.traffic import Arrival
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from continuum_sim.partners import Journey, Partners
+from continuum_sim.journeys import Journey
+from continuum_sim.partners import Partners
 from continuum_sim.scenarios import sample
 from continuum_sim.stack import Stack
 

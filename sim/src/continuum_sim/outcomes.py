@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from continuum_sim.partners import Seen
+from continuum_sim.journeys import Seen
 
 P = "continuum."
 DEFLECTION_CHANNELS = frozenset({"911_transfer", "311_request"})

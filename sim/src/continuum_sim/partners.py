@@ -1,12 +1,13 @@
-"""Plays the partner systems: posts contacts, and answers events as a mobile-team app, a receiving
-facility and a follow-up peer would, over the services' HTTP APIs. Watches the topic for the journey."""
+"""Plays the partner systems over the services' HTTP APIs: posts contacts, answers the topic's events.
+
+It answers as a mobile-team app, a receiving facility and a follow-up peer would, and watches the topic for
+each journey (see ``journeys``)."""
 
 import asyncio
 import inspect
 import logging
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
 from datetime import UTC, datetime
 
 import httpx
@@ -14,48 +15,10 @@ from aiokafka import AIOKafkaConsumer
 from continuum_contracts import InvalidEvent, from_kafka
 
 from continuum_sim.accounts import DISCLOSURE_REQUEST, HANDOFF_AT_INTAKE, partner_secret
+from continuum_sim.journeys import CLOSED, Journey, Seen, handoffs_pending
 from continuum_sim.scenarios import PARTNER_SYSTEMS, Scenario
 
 log = logging.getLogger(__name__)
-CLOSED = "continuum.episode.closed.v1"
-
-
-@dataclass(frozen=True)
-class Seen:
-    id: str
-    type: str
-    source: str
-    data: dict
-    seen_at: float
-    traceparent: str | None = None
-    time: datetime | None = None  # the CloudEvents time: the publishing service's clock, simulated or not
-
-    @property
-    def trace_id(self) -> str | None:
-        return self.traceparent.split("-")[1] if self.traceparent else None
-
-
-@dataclass
-class Journey:
-    episode_id: str
-    scenario: Scenario
-    posted_at: float
-    events: list[Seen] = field(default_factory=list)
-
-    def first(self, event_type: str) -> Seen | None:
-        return next((e for e in self.events if e.type == event_type), None)
-
-    @property
-    def closed(self) -> Seen | None:
-        return self.first(CLOSED)
-
-    def order(self) -> list[str]:
-        """Event types as the topic carried them, without the common prefix and version."""
-        return [event.type.removeprefix("continuum.").removesuffix(".v1") for event in self.events]
-
-    def counts(self) -> Counter:
-        """Distinct events (by CloudEvents id) of each type."""
-        return Counter(self.order())
 
 
 async def eventually(predicate, timeout: float = 30.0):
@@ -68,22 +31,6 @@ async def eventually(predicate, timeout: float = 30.0):
         if result or asyncio.get_running_loop().time() > deadline:
             return result
         await asyncio.sleep(0.2)
-
-
-HANDOFF_ENDS = ("completed", "declined", "cancelled")
-
-
-def _handoffs_pending(journey: Journey) -> bool:
-    """A handoff requested and not ended, or a bed reserved whose handoff is not requested yet."""
-    requested = [e.data for e in journey.events if e.type == "continuum.handoff.requested.v1"]
-    ended = {
-        e.data["handoff_id"]
-        for e in journey.events
-        if e.type.removeprefix("continuum.handoff.").removesuffix(".v1") in HANDOFF_ENDS
-    }
-    reserved = sum(1 for e in journey.events if e.type == "continuum.placement.reserved.v1")
-    to_places = sum(1 for h in requested if (h.get("kind") or "").startswith("team_to_"))
-    return bool({h["handoff_id"] for h in requested} - ended) or reserved > to_places
 
 
 # Where the person is asked for consent to share their record: the crisis line and the outreach peers.
@@ -282,7 +229,7 @@ class Partners:
         elif seen.type == "continuum.followup.scheduled.v1" and "followup_peer" in self._answers:
             # A check-in is due a day or more later, when the person's handoff is long done; the peer here
             # answers at once, so it first waits for the handoffs it would really have come after.
-            await eventually(lambda: not _handoffs_pending(journey), timeout=30)
+            await eventually(lambda: not handoffs_pending(journey), timeout=30)
             url = f"{self.urls['followup']}/v1/followups/{data['followup_id']}/attempts"
             peer = await self.credentials("followup", data["assigned_peer"])
             await self._request("POST", url, {"reached": True, "channel": "phone"}, auth=peer)

@@ -1,0 +1,63 @@
+"""What the topic carried for each episode: the events seen, the journey they make, and what it still waits on."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from continuum_sim.scenarios import Scenario
+
+CLOSED = "continuum.episode.closed.v1"
+
+
+@dataclass(frozen=True)
+class Seen:
+    id: str
+    type: str
+    source: str
+    data: dict
+    seen_at: float
+    traceparent: str | None = None
+    time: datetime | None = None  # the CloudEvents time: the publishing service's clock, simulated or not
+
+    @property
+    def trace_id(self) -> str | None:
+        return self.traceparent.split("-")[1] if self.traceparent else None
+
+
+@dataclass
+class Journey:
+    episode_id: str
+    scenario: Scenario
+    posted_at: float
+    events: list[Seen] = field(default_factory=list)
+
+    def first(self, event_type: str) -> Seen | None:
+        return next((e for e in self.events if e.type == event_type), None)
+
+    @property
+    def closed(self) -> Seen | None:
+        return self.first(CLOSED)
+
+    def order(self) -> list[str]:
+        """Event types as the topic carried them, without the common prefix and version."""
+        return [event.type.removeprefix("continuum.").removesuffix(".v1") for event in self.events]
+
+    def counts(self) -> Counter:
+        """Distinct events (by CloudEvents id) of each type."""
+        return Counter(self.order())
+
+
+HANDOFF_ENDS = ("completed", "declined", "cancelled")
+
+
+def handoffs_pending(journey: Journey) -> bool:
+    """A handoff requested and not ended, or a bed reserved whose handoff is not requested yet."""
+    requested = [e.data for e in journey.events if e.type == "continuum.handoff.requested.v1"]
+    ended = {
+        e.data["handoff_id"]
+        for e in journey.events
+        if e.type.removeprefix("continuum.handoff.").removesuffix(".v1") in HANDOFF_ENDS
+    }
+    reserved = sum(1 for e in journey.events if e.type == "continuum.placement.reserved.v1")
+    to_places = sum(1 for h in requested if (h.get("kind") or "").startswith("team_to_"))
+    return bool({h["handoff_id"] for h in requested} - ended) or reserved > to_places
