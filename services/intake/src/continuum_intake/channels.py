@@ -11,10 +11,10 @@ from enum import StrEnum
 from continuum_contracts.vocabulary import Channel, Need, SafetyFlag, Stage
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from continuum_intake.coarse_location import Location
 from continuum_intake.config import Code
-from continuum_intake.domain import Location
-from continuum_intake.handlers import NewContact
 from continuum_intake.matching import Caller
+from continuum_intake.reception import NewContact
 
 
 class CallerIn(BaseModel):

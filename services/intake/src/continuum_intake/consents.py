@@ -1,19 +1,15 @@
-"""Consent records and disclosures under them: the only way PHI leaves intake.
+"""Consent and disclosure routes: the only way PHI leaves intake.
 
 A partner that talks with the person (the crisis line, outreach peers) or county IT records the person's
 consent: which categories of their record, to whom (named partners or kinds of partner), for what, until
-when, and whether it is a 42 CFR Part 2 consent. Each change is an event without PHI. Handoff asks for a
-disclosure on behalf of a partner it has handed the person to; intake releases only what active consents
-cover, audits every answer (refusals too), and sends the data in the HTTP response, never on Kafka.
+when, and whether it is a 42 CFR Part 2 consent. Handoff asks for a disclosure on behalf of a partner it
+has handed the person to; what is released and audited is decided in ``disclosure_decisions.py``.
 """
 
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
-from continuum_contracts.events import ConsentRecordedV1, ConsentRevokedV1, DisclosureRecordedV1
 from continuum_contracts.vocabulary import DataCategory, DisclosurePurpose, RecipientCategory
-from continuum_kit.delivery import UnitOfWork
 from continuum_kit.service import RuntimeDep, SessionDep, UnitOfWorkDep
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import JSONResponse
@@ -22,9 +18,20 @@ from sqlmodel import Session, col, select
 
 from continuum_intake.auth import AdminOnly, ConsentRecorderDep, DisclosureRequesterDep
 from continuum_intake.config import Code
-from continuum_intake.disclosure import PART2_NOTICE, Decision, Request, decide, is_active, is_substance_use_record
-from continuum_intake.parts import IntakeParts, PartsDep
-from continuum_intake.store import Consent, Contact, CrisisPlan, Disclosure, Episode, Person
+from continuum_intake.consent_recording import (
+    InvalidConsent,
+    UnknownConsent,
+    UnknownEpisode,
+    consents_of,
+    episode_of,
+    record_consent,
+    revoke_consent,
+)
+from continuum_intake.consent_rules import ConsentTerms, Request, is_active
+from continuum_intake.disclosure_decisions import disclose
+from continuum_intake.part2_release import PART2_NOTICE
+from continuum_intake.parts import PartsDep
+from continuum_intake.store import Consent, Disclosure, Episode
 from continuum_intake.validation import PhiSafeRoute, invalid
 
 router = APIRouter(prefix="/v1", tags=["consent and disclosure"], route_class=PhiSafeRoute)
@@ -91,19 +98,10 @@ def _consent_out(consent: Consent, now: datetime) -> ConsentOut:
 
 
 def _episode(session: Session, episode_id: UUID) -> Episode:
-    episode = session.get(Episode, episode_id)
-    if episode is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"episode {episode_id} not found")
-    return episode
-
-
-def _check(body: ConsentIn, now: datetime) -> None:
-    if not body.recipients and not body.recipient_categories:
-        raise invalid(("body", "recipients"), "name at least one recipient or recipient category")
-    if body.expires_at <= now:
-        raise invalid(("body", "expires_at"), "a consent must expire in the future")
-    if DataCategory.SUBSTANCE_USE in body.scope and not body.part2:
-        raise invalid(("body", "part2"), "only a 42 CFR Part 2 consent (part2: true) may cover substance_use")
+    try:
+        return episode_of(session, episode_id)
+    except UnknownEpisode as unknown:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(unknown)) from unknown
 
 
 @router.post(
@@ -113,43 +111,15 @@ def _check(body: ConsentIn, now: datetime) -> None:
     summary="Record the person's consent to share categories of their record",
 )
 def post_consent(episode_id: UUID, body: ConsentIn, recorded_by: ConsentRecorderDep, uow: UnitOfWorkDep) -> ConsentOut:
-    episode = _episode(uow.session, episode_id)
-    now = uow.clock.now()
-    _check(body, now)
-    consent = Consent(
-        person_id=episode.person_id,
-        episode_id=episode_id,
-        scope=sorted(set(body.scope)),
-        recipients=sorted(set(body.recipients)),
-        recipient_categories=sorted(set(body.recipient_categories)),
-        purpose=body.purpose,
-        part2=body.part2,
-        expires_at=body.expires_at,
-        recorded_by=recorded_by,
-        recorded_at=now,
-    )
-    uow.session.add(consent)
-    uow.session.flush()
-    uow.emit(
-        ConsentRecordedV1(
-            consent_id=consent.consent_id,
-            person_id=consent.person_id,
-            scope=consent.scope,
-            recipients=consent.recipients,
-            recipient_categories=consent.recipient_categories,
-            purpose=body.purpose,
-            expires_at=body.expires_at,
-            part2=body.part2,
-        ),
-        episode_id=episode_id,
-    )
+    terms = ConsentTerms(**body.model_dump())
+    try:
+        consent = record_consent(uow, episode_id, terms, recorded_by)
+    except UnknownEpisode as unknown:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(unknown)) from unknown
+    except InvalidConsent as bad:
+        raise invalid(("body", bad.field), bad.message) from None
     uow.commit()
-    return _consent_out(consent, now)
-
-
-def _consents_of(session: Session, person_id: UUID) -> list[Consent]:
-    query = select(Consent).where(Consent.person_id == person_id).order_by(col(Consent.recorded_at))
-    return list(session.exec(query).all())
+    return _consent_out(consent, uow.clock.now())
 
 
 @router.get("/episodes/{episode_id}/consents", response_model=list[ConsentOut], summary="The person's consents")
@@ -158,7 +128,7 @@ def get_consents(
 ) -> list[ConsentOut]:
     episode = _episode(session, episode_id)  # a read: no unit of work (on SQLite that would take the write lock)
     now = runtime.clock.now()
-    return [_consent_out(consent, now) for consent in _consents_of(session, episode.person_id)]
+    return [_consent_out(consent, now) for consent in consents_of(session, episode.person_id)]
 
 
 @router.post(
@@ -167,94 +137,12 @@ def get_consents(
     summary="Revoke a consent: nothing more is disclosed under it (a repeat is harmless)",
 )
 def post_revoke(consent_id: UUID, revoked_by: ConsentRecorderDep, uow: UnitOfWorkDep) -> ConsentOut:
-    consent = uow.session.get(Consent, consent_id, with_for_update=True)
-    if consent is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"consent {consent_id} not found")
-    now = uow.clock.now()
-    if consent.revoked_at is None:
-        consent.revoked_at, consent.revoked_by = now, revoked_by
-        uow.session.add(consent)
-        revoked = ConsentRevokedV1(consent_id=consent_id, person_id=consent.person_id, revoked_at=now)
-        uow.emit(revoked, episode_id=consent.episode_id)
+    try:
+        consent = revoke_consent(uow, consent_id, revoked_by)
+    except UnknownConsent as unknown:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(unknown)) from unknown
     uow.commit()
-    return _consent_out(consent, now)
-
-
-def _note(parts: IntakeParts, contact: Contact) -> dict[str, Any]:
-    return {
-        "contact_id": str(contact.contact_id),
-        "received_at": contact.received_at.isoformat(),
-        "note": parts.vault.unseal(contact.note_encrypted),
-    }
-
-
-def _record(session: Session, parts: IntakeParts, episode: Episode, decision: Decision) -> dict[str, Any]:
-    """The released categories of the person's record, and nothing else."""
-    person = session.get(Person, episode.person_id)
-    assert person is not None
-    query = select(Contact).where(Contact.episode_id == episode.episode_id).order_by(col(Contact.received_at))
-    contacts = list(session.exec(query).all())
-    substance_use = [c for c in contacts if is_substance_use_record(c.needs)]
-    other = [c for c in contacts if not is_substance_use_record(c.needs)]
-    record: dict[str, Any] = {}
-    for category in decision.covered:
-        if category is DataCategory.IDENTITY:
-            birth = parts.vault.unseal_date(person.date_of_birth_encrypted)
-            name = parts.vault.unseal(person.name_encrypted)
-            record[category] = {"name": name, "date_of_birth": birth.isoformat() if birth else None}
-        elif category is DataCategory.CONTACT_DETAILS:
-            phone, address = parts.vault.unseal(person.phone_encrypted), parts.vault.unseal(person.address_encrypted)
-            record[category] = {"phone": phone, "address": address}
-        elif category is DataCategory.NEEDS:
-            needs = {need for contact in other for need in contact.needs}
-            needs |= {need for contact in substance_use for need in contact.needs if need != "substance_use"}
-            record[category] = sorted(needs)
-        elif category is DataCategory.CRISIS_PLAN:
-            plan = session.get(CrisisPlan, person.person_id)
-            keep = ("peer_preferred", "language", "preferred_place", "helps", "avoid")
-            record[category] = plan.model_dump(mode="json", include=set(keep)) if plan else None
-        elif category is DataCategory.NOTES:
-            record[category] = [_note(parts, c) for c in other if c.note_encrypted]
-        elif category is DataCategory.SUBSTANCE_USE:
-            notes = [_note(parts, c) for c in substance_use if c.note_encrypted]
-            record[category] = {"substance_use_need": bool(substance_use), "notes": notes}
-    return record
-
-
-def _audit(
-    uow: UnitOfWork, episode: Episode, requested_by: str, body: DisclosureRequestIn, decision: Decision
-) -> Disclosure:
-    outcome = "released" if decision.covered else "refused"
-    disclosure = Disclosure(
-        episode_id=episode.episode_id,
-        person_id=episode.person_id,
-        requested_by=requested_by,
-        recipient=body.recipient,
-        recipient_category=body.recipient_category,
-        purpose=body.purpose,
-        basis=body.basis,
-        requested=list(dict.fromkeys(body.categories)),
-        released=list(decision.covered),
-        withheld=list(decision.withheld),
-        consent_ids=[str(c.consent_id) for c in decision.consents],
-        outcome=outcome,
-        disclosed_at=uow.clock.now(),
-    )
-    uow.session.add(disclosure)
-    uow.session.flush()
-    uow.emit(
-        DisclosureRecordedV1(
-            disclosure_id=disclosure.disclosure_id,
-            recipient=body.recipient,
-            purpose=body.purpose,
-            released=list(decision.covered),
-            withheld=list(decision.withheld),
-            consent_ids=[c.consent_id for c in decision.consents],
-            outcome=outcome,
-        ),
-        episode_id=episode.episode_id,
-    )
-    return disclosure
+    return _consent_out(consent, uow.clock.now())
 
 
 @router.post(
@@ -264,13 +152,13 @@ def _audit(
 def post_disclosure(
     body: DisclosureRequestIn, requested_by: DisclosureRequesterDep, uow: UnitOfWorkDep, parts: PartsDep
 ) -> JSONResponse:
-    episode = _episode(uow.session, body.episode_id)
-    now = uow.clock.now()
     request = Request(body.recipient, body.recipient_category, body.purpose, tuple(body.categories))
-    decision = decide(request, _consents_of(uow.session, episode.person_id), now)
-    disclosure = _audit(uow, episode, requested_by, body, decision)
-    record = _record(uow.session, parts, episode, decision) if decision.covered else None
+    try:
+        disclosed = disclose(uow, parts.vault, body.episode_id, request, requested_by, body.basis)
+    except UnknownEpisode as unknown:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(unknown)) from unknown
     uow.commit()
+    decision, disclosure, record = disclosed.decision, disclosed.disclosure, disclosed.record
     withheld = [{"category": category, "reason": reason} for category, reason in decision.withheld.items()]
     headers = {"Cache-Control": "no-store"}
     if record is None:
@@ -301,7 +189,7 @@ def post_disclosure(
     ]
     answer = {
         "disclosure_id": str(disclosure.disclosure_id),
-        "episode_id": str(episode.episode_id),
+        "episode_id": str(body.episode_id),
         "recipient": body.recipient,
         "purpose": body.purpose,
         "released": record,

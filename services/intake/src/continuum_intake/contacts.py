@@ -22,8 +22,8 @@ from continuum_intake.channels import (
     WalkInContact,
     WarmlineContact,
 )
-from continuum_intake.handlers import NewContact, receive_contact
 from continuum_intake.parts import IntakeParts, PartsDep
+from continuum_intake.reception import NewContact, receive_contact
 from continuum_intake.store import Contact
 from continuum_intake.validation import Loc, PhiSafeRoute, check_call_type, check_demographics
 
@@ -79,9 +79,9 @@ def check_contact(
 
 
 def accept(uow: UnitOfWork, parts: IntakeParts, new: NewContact) -> ContactAccepted:
-    received = receive_contact(uow, parts, new)
+    contact = receive_contact(uow, parts, new)
     uow.commit()
-    return ContactAccepted.of(received.contact)
+    return ContactAccepted.of(contact)
 
 
 def _take(
