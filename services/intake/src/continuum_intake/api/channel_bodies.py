@@ -1,4 +1,4 @@
-"""What each partner channel posts: one pydantic body per channel, in the field's own standard where it has one.
+"""The request body of each partner channel, in the field's own standard where it has one.
 
 911 CAD transfers follow NENA EIDO (incident tracking id, call type, priority, location); 311
 requests follow Open311 GeoReport v2 (service_request_id, service_code, lat, long, address_string).

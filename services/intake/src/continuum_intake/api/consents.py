@@ -16,7 +16,9 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
-from continuum_intake.auth import AdminOnly, ConsentRecorderDep, DisclosureRequesterDep
+from continuum_intake.api.auth import AdminOnly, ConsentRecorderDep, DisclosureRequesterDep
+from continuum_intake.api.deps import PartsDep
+from continuum_intake.api.validation import PhiSafeRoute, invalid
 from continuum_intake.config import Code
 from continuum_intake.consent_recording import (
     InvalidConsent,
@@ -30,9 +32,7 @@ from continuum_intake.consent_recording import (
 from continuum_intake.consent_rules import ConsentTerms, Request, is_active
 from continuum_intake.disclosure_decisions import disclose
 from continuum_intake.part2_release import PART2_NOTICE
-from continuum_intake.parts import PartsDep
 from continuum_intake.store import Consent, Disclosure, Episode
-from continuum_intake.validation import PhiSafeRoute, invalid
 
 router = APIRouter(prefix="/v1", tags=["consent and disclosure"], route_class=PhiSafeRoute)
 

@@ -13,13 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from continuum_intake.auth import PartnerDep, PartnerEventType
-from continuum_intake.channels import GenericContact
-from continuum_intake.contacts import ContactAccepted, check_contact
-from continuum_intake.parts import PartsDep
+from continuum_intake.api.auth import PartnerDep, PartnerEventType
+from continuum_intake.api.channel_bodies import GenericContact
+from continuum_intake.api.contact_answers import ContactAccepted, check_contact
+from continuum_intake.api.deps import PartsDep
+from continuum_intake.api.validation import PhiSafeRoute
 from continuum_intake.reception import receive_contact
 from continuum_intake.store import Contact, PartnerEvent
-from continuum_intake.validation import PhiSafeRoute
 
 STRUCTURED_MEDIA_TYPES = ("application/cloudevents+json", "application/json")
 EXTENSION_NAME = re.compile(r"^[a-z0-9]{1,20}$")  # CloudEvents 1.0 attribute naming
