@@ -1,7 +1,8 @@
 """Triage as data: a county's ordered rules and the pure function that picks the first that matches.
 
 The default rules (``triage_rules.yaml``) encode the least-restrictive response: "if the situation
-does not require law enforcement, then it should not involve law enforcement" (NASMHPD).
+does not require law enforcement, then it should not involve law enforcement" (NASMHPD). A crisis plan's
+peer preference then marks the decision for dispatch. Pure, no I/O.
 """
 
 from dataclasses import dataclass, field
