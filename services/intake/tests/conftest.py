@@ -5,6 +5,7 @@ from collections.abc import Callable
 import pytest
 from continuum_intake import api
 from continuum_intake.config import IntakeSettings
+from continuum_intake.parts import build_parts
 from continuum_intake.store import Contact, CrisisPlan, Episode, MatchReview, Partner, PartnerEvent, Person
 from continuum_kit.clock import ManualClock
 from continuum_kit.delivery import OutboxMessage
@@ -56,9 +57,22 @@ def admin() -> dict[str, str]:
     return dict(ADMIN)
 
 
+def intake_client(engine: Engine, clock: ManualClock, settings: IntakeSettings) -> TestClient:
+    """The test composition root: intake's routes on a real database, with the parts create_app would build."""
+    client = api_client(api.router, engine, clock, settings)
+    client.app.state.intake_parts = build_parts(settings)
+    return client
+
+
 @pytest.fixture
-def client(engine, clock, settings) -> TestClient:
-    return api_client(api.router, engine, clock, settings)
+def client_for(engine, clock) -> Callable[[IntakeSettings], TestClient]:
+    """A client of intake configured by the test's own settings."""
+    return lambda settings: intake_client(engine, clock, settings)
+
+
+@pytest.fixture
+def client(client_for, settings) -> TestClient:
+    return client_for(settings)
 
 
 Register = Callable[..., tuple[str, str]]

@@ -6,7 +6,7 @@ from uuid import uuid4
 
 import pytest
 from continuum_contracts.vocabulary import DataCategory, DisclosurePurpose
-from continuum_intake.disclosure import Request, decide
+from continuum_intake.consent_rules import Request, decide
 from continuum_intake.store import Consent
 from continuum_kit.testing import outbox
 

@@ -1,9 +1,8 @@
 """Who may post: registered partners within their channels and event types; the admin API behind its token."""
 
-from continuum_intake import api
 from continuum_intake.config import IntakeSettings
 from continuum_intake.store import Partner
-from continuum_kit.testing import api_client, outbox
+from continuum_kit.testing import outbox
 from sqlmodel import Session
 
 CONTACT_SUBMITTED = "continuum.contact.submitted.v1"
@@ -49,8 +48,8 @@ def test_events_name_the_authenticated_partner_not_one_from_the_body(client, eng
     assert received.type == "continuum.contact.received.v1" and received.data.partner_id == partner[0]
 
 
-def test_admin_api_is_disabled_without_a_token(engine, clock, admin):
-    client = api_client(api.router, engine, clock, IntakeSettings(admin_token=None))
+def test_admin_api_is_disabled_without_a_token(client_for, admin):
+    client = client_for(IntakeSettings(admin_token=None))
     for response in (client.get("/v1/admin/partners", headers=admin), client.get("/v1/reviews")):
         assert response.status_code == 503
         assert response.json()["detail"] == "admin API disabled: set CONTINUUM_ADMIN_TOKEN"

@@ -2,12 +2,11 @@
 
 import pytest
 from continuum_contracts.vocabulary import Channel, Need, ResponseType, SafetyFlag, Stage
-from continuum_intake import api
 from continuum_intake.app import create_app
 from continuum_intake.config import IntakeSettings
 from continuum_intake.rulebook import TriageRulesError, load_rules, parse_rules
 from continuum_intake.triage import Situation, triage
-from continuum_kit.testing import api_client, outbox
+from continuum_kit.testing import outbox
 
 DEFAULT = load_rules(None)
 
@@ -64,10 +63,10 @@ rules:
 """
 
 
-def test_county_rules_file_changes_the_recommendation(engine, clock, partner, tmp_path, admin):
+def test_county_rules_file_changes_the_recommendation(client_for, engine, partner, tmp_path, admin):
     rules = tmp_path / "county-rules.yaml"
     rules.write_text(COUNTY_RULES)
-    county = api_client(api.router, engine, clock, IntakeSettings(admin_token="x" * 20, triage_rules_path=rules))
+    county = client_for(IntakeSettings(admin_token="x" * 20, triage_rules_path=rules))
     body = {"service_request_id": "SR-1", "service_code": "HOMELESS_CONCERN", "needs": ["housing"]}
     registered = county.post(
         "/v1/admin/partners",

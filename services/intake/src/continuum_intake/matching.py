@@ -1,7 +1,7 @@
-"""Finds the vault record of the person a contact is about, or makes one; flags look-alikes for review.
+"""Matching a person: finds the vault record a contact is about, or makes one, and flags look-alikes for review.
 
-A strong match (the same phone number, or the same name and date of birth) is the same person. The
-same name alone is not enough: the contact gets a new record and a supervisor gets a review row.
+The rule of what matches is ``match_rules.py``; here it is applied through the vault's blind indexes. A weak
+match (the same name alone) gets a new record, and a supervisor gets a review row.
 """
 
 from dataclasses import dataclass
@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
-from continuum_intake.domain import review_reason
+from continuum_intake.match_rules import review_reason
 from continuum_intake.store import MatchReview, Person
 from continuum_intake.vault import Vault
 
@@ -24,12 +24,6 @@ class Caller:
     phone: str | None = None
     date_of_birth: date | None = None
     address: str | None = None
-
-
-@dataclass(frozen=True)
-class Match:
-    person: Person
-    reviews: list[MatchReview]
 
 
 def _first(session: Session, column: object, value: str | None) -> Person | None:
@@ -88,8 +82,8 @@ def _reviews(session: Session, person: Person, caller: Caller, now: datetime) ->
     ]
 
 
-def match_person(session: Session, vault: Vault, caller: Caller, now: datetime) -> Match:
-    """The person's vault record (flushed, so that rows can refer to it) and any reviews it raised."""
+def match_person(session: Session, vault: Vault, caller: Caller, now: datetime) -> Person:
+    """The person's vault record, flushed so that rows can refer to it; a new record raises any reviews."""
     known = _first(session, Person.phone_index, vault.phone_index(caller.phone)) or _first(
         session, Person.name_birth_date_index, vault.name_birth_date_index(caller.name, caller.date_of_birth)
     )
@@ -97,11 +91,10 @@ def match_person(session: Session, vault: Vault, caller: Caller, now: datetime) 
         _fill_blanks(known, caller, vault)
         session.add(known)
         session.flush()
-        return Match(known, [])
+        return known
     person = _new_person(caller, vault, now)
     session.add(person)
     session.flush()
-    reviews = _reviews(session, person, caller, now)
-    session.add_all(reviews)
+    session.add_all(_reviews(session, person, caller, now))
     session.flush()
-    return Match(person, reviews)
+    return person

@@ -1,11 +1,13 @@
 """Triage as data: a county's ordered rules and the pure function that picks the first that matches.
 
 The default rules (``triage_rules.yaml``) encode the least-restrictive response: "if the situation
-does not require law enforcement, then it should not involve law enforcement" (NASMHPD).
+does not require law enforcement, then it should not involve law enforcement" (NASMHPD). A crisis plan's
+peer preference then marks the decision for dispatch. Pure, no I/O.
 """
 
 from dataclasses import dataclass, field
 
+from continuum_contracts.events import CrisisPreferences
 from continuum_contracts.vocabulary import Acuity, Channel, Need, ResponseType, SafetyFlag, Stage
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -115,3 +117,18 @@ def triage(rules: TriageRules, situation: Situation) -> TriageDecision:
             reasons=[rule.id, *(code for code in matched if code != rule.id)],
         )
     raise AssertionError("validated rules end with a rule that matches everything")
+
+
+def with_preferences(decision: TriageDecision, preferences: CrisisPreferences | None) -> TriageDecision:
+    """A crisis plan asking for a peer makes a mobile-team recommendation say so, for dispatch to honour."""
+    if preferences is None or not preferences.peer_preferred:
+        return decision
+    if decision.recommended_response is not ResponseType.MOBILE_TEAM:
+        return decision
+    return TriageDecision(
+        stage=decision.stage,
+        acuity=decision.acuity,
+        recommended_response=decision.recommended_response,
+        police_required=decision.police_required,
+        reasons=[*decision.reasons, "peer_preferred"],
+    )

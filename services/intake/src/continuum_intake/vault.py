@@ -12,7 +12,7 @@ from datetime import date
 from cryptography.fernet import Fernet, MultiFernet
 from pydantic import SecretStr
 
-from continuum_intake.domain import name_with_birth_date, normalized_name, normalized_phone
+from continuum_intake.match_rules import name_with_birth_date, normalized_name, normalized_phone
 
 
 class Vault:

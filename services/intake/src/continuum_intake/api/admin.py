@@ -1,21 +1,19 @@
-"""The county's admin API: register partner systems, list them, and read the match-review queue."""
+"""The county's admin API for partner systems: register them and list them."""
 
 from datetime import datetime
-from typing import Annotated
-from uuid import UUID
 
 from continuum_contracts.vocabulary import Channel
 from continuum_kit.passwords import hash_secret
 from continuum_kit.service import SessionDep, UnitOfWorkDep
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from continuum_intake.auth import AdminOnly, PartnerEventType
+from continuum_intake.api.auth import AdminOnly, PartnerEventType
+from continuum_intake.api.validation import PhiSafeRoute
 from continuum_intake.config import Code
-from continuum_intake.store import MatchReview, Partner
-from continuum_intake.validation import PhiSafeRoute
+from continuum_intake.store import Partner
 
 router = APIRouter(prefix="/v1", dependencies=[AdminOnly], route_class=PhiSafeRoute)
 
@@ -48,15 +46,6 @@ class PartnerOut(BaseModel):
         )
 
 
-class ReviewOut(BaseModel):
-    review_id: UUID
-    person_id: UUID
-    candidate_person_id: UUID
-    reason: str
-    status: str
-    created_at: datetime
-
-
 def _already_registered(partner_id: str) -> HTTPException:
     return HTTPException(status.HTTP_409_CONFLICT, detail=f"partner {partner_id!r} is already registered")
 
@@ -76,9 +65,7 @@ def register_partner(body: PartnerIn, uow: UnitOfWorkDep) -> PartnerOut:
     try:
         uow.commit()
     except IntegrityError:  # registered by a concurrent request
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, detail=f"partner {body.partner_id!r} is already registered"
-        ) from None
+        raise _already_registered(body.partner_id) from None
     return PartnerOut.of(partner)
 
 
@@ -86,14 +73,3 @@ def register_partner(body: PartnerIn, uow: UnitOfWorkDep) -> PartnerOut:
 def list_partners(session: SessionDep) -> list[PartnerOut]:
     partners = session.exec(select(Partner).order_by(col(Partner.partner_id))).all()
     return [PartnerOut.of(partner) for partner in partners]
-
-
-@router.get("/reviews", response_model=list[ReviewOut], tags=["admin"], summary="Records that may be one person")
-def list_reviews(
-    session: SessionDep,
-    review_status: Annotated[str | None, Query(alias="status", pattern="^(open|merged|dismissed)$")] = "open",
-) -> list[ReviewOut]:
-    query = select(MatchReview).order_by(col(MatchReview.created_at))
-    if review_status is not None:
-        query = query.where(MatchReview.status == review_status)
-    return [ReviewOut.model_validate(review, from_attributes=True) for review in session.exec(query).all()]

@@ -1,31 +1,40 @@
-"""Which consent covers a disclosure: pure rules, no I/O.
+"""Which consents are valid, and which cover a disclosure: pure rules, no I/O.
 
 HIPAA lets the person's consent name categories of their record, recipients (by name or kind), a purpose
-and an expiry; 42 CFR Part 2 adds that substance-use information goes only under a Part 2 consent and
-that what is released under it carries the notice prohibiting redisclosure. Segmentation is by record:
-a contact whose needs included substance use is substance-use information as a whole, notes and all.
+and an expiry; 42 CFR Part 2 adds that substance-use information goes only under a Part 2 consent. What
+each released category carries of the record is ``part2_release.py``.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from continuum_contracts.vocabulary import DataCategory, DisclosurePurpose, Need, RecipientCategory
+from continuum_contracts.vocabulary import DataCategory, DisclosurePurpose, RecipientCategory
 
 from continuum_intake.store import Consent
 
-# 42 CFR 2.32(a)(1): the notice that accompanies each disclosure made with the patient's consent.
-PART2_NOTICE = (
-    "This record which has been disclosed to you is protected by Federal confidentiality rules (42 CFR part 2). "
-    "These rules prohibit you from using or disclosing this record, or testimony that describes the information "
-    "contained in this record, in any civil, criminal, administrative, or legislative proceedings by any Federal, "
-    "State, or local authority, against the patient, unless authorized by the consent of the patient, except as "
-    "provided at 42 CFR 2.12(c)(5) or as authorized by a court in accordance with 42 CFR 2.64 or 2.65. In "
-    "addition, the Federal rules prohibit you from making any further disclosure of this record unless "
-    "authorized by the written consent of the person to whom it pertains, or as otherwise permitted by 42 CFR "
-    "part 2. A general authorization for the release of medical or other information is not sufficient for "
-    "this purpose (see 42 CFR 2.31)."
-)
+
+@dataclass(frozen=True)
+class ConsentTerms:
+    """What the person agreed to, as recorded."""
+
+    scope: list[DataCategory]
+    recipients: list[str]
+    recipient_categories: list[RecipientCategory]
+    purpose: DisclosurePurpose
+    expires_at: datetime
+    part2: bool
+
+
+def invalid_term(terms: ConsentTerms, now: datetime) -> tuple[str, str] | None:
+    """The first term that makes a consent invalid, as (field, why); None for a valid consent."""
+    if not terms.recipients and not terms.recipient_categories:
+        return "recipients", "name at least one recipient or recipient category"
+    if terms.expires_at <= now:
+        return "expires_at", "a consent must expire in the future"
+    if DataCategory.SUBSTANCE_USE in terms.scope and not terms.part2:
+        return "part2", "only a 42 CFR Part 2 consent (part2: true) may cover substance_use"
+    return None
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,3 @@ def decide(request: Request, consents: list[Consent], now: datetime) -> Decision
         else:
             decision.withheld[category] = _why_not(category, request, consents, now)
     return decision
-
-
-def is_substance_use_record(needs: list[str]) -> bool:
-    return Need.SUBSTANCE_USE in needs

@@ -18,7 +18,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBasicC
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from continuum_intake.parts import IntakeParts, PartsDep
+from continuum_intake.api.deps import PartsDep
+from continuum_intake.parts import IntakeParts
 from continuum_intake.store import Partner
 
 REALM = "continuum-intake"
@@ -75,7 +76,7 @@ def _check_partner(credentials: HTTPBasicCredentials | None, engine: Engine) -> 
 
 
 def authenticate_partner(
-    credentials: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)], runtime: RuntimeDep, parts: PartsDep
+    credentials: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)], runtime: RuntimeDep
 ) -> AuthenticatedPartner:
     partner = _check_partner(credentials, runtime.engine)
     return AuthenticatedPartner(partner.partner_id, frozenset(partner.channels), frozenset(partner.event_types))
@@ -104,7 +105,7 @@ def _recorder(event_type: PartnerEventType):  # noqa: ANN202 - a FastAPI depende
             return "admin"
         if basic is None:
             raise unauthenticated(BASIC_CHALLENGE, BEARER_CHALLENGE)
-        partner = authenticate_partner(basic, runtime, parts)
+        partner = authenticate_partner(basic, runtime)
         partner.require_event_type(event_type)
         return partner.partner_id
 

@@ -1,4 +1,4 @@
-"""Intake's HTTP API: every route, and the episode view that any operator tool may read (no PHI in it)."""
+"""The episode view that any operator tool may read: its stage and contact history, no PHI in it."""
 
 from datetime import datetime
 from uuid import UUID
@@ -9,11 +9,10 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel
 from sqlmodel import col, select
 
-from continuum_intake import admin, cloudevents, consents, contacts, plans
+from continuum_intake.api.validation import PhiSafeRoute
 from continuum_intake.store import Contact, Episode
-from continuum_intake.validation import PhiSafeRoute
 
-episodes = APIRouter(prefix="/v1", tags=["episodes"], route_class=PhiSafeRoute)
+router = APIRouter(prefix="/v1", tags=["episodes"], route_class=PhiSafeRoute)
 
 
 class ContactOut(BaseModel):
@@ -41,7 +40,7 @@ class EpisodeOut(BaseModel):
     contact_history: list[ContactOut]
 
 
-@episodes.get("/episodes/{episode_id}", response_model=EpisodeOut)
+@router.get("/episodes/{episode_id}", response_model=EpisodeOut)
 def get_episode(episode_id: UUID, session: SessionDep) -> EpisodeOut:
     episode = session.get(Episode, episode_id)
     if episode is None:
@@ -62,8 +61,3 @@ def get_episode(episode_id: UUID, session: SessionDep) -> EpisodeOut:
         contacts=len(history),
         contact_history=[ContactOut.model_validate(c, from_attributes=True) for c in history],
     )
-
-
-router = APIRouter()
-for part in (contacts.router, cloudevents.router, plans.router, consents.router, admin.router, episodes):
-    router.include_router(part)

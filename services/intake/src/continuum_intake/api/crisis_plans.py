@@ -11,10 +11,10 @@ from continuum_kit.service import SessionDep, UnitOfWorkDep
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from continuum_intake.auth import PlanRecorderDep
+from continuum_intake.api.auth import PlanRecorderDep
+from continuum_intake.api.validation import PhiSafeRoute
 from continuum_intake.config import Code
 from continuum_intake.store import CrisisPlan, Person
-from continuum_intake.validation import PhiSafeRoute
 
 router = APIRouter(prefix="/v1/people", tags=["crisis plans"], route_class=PhiSafeRoute)
 

@@ -1,4 +1,4 @@
-"""What each partner channel posts: one pydantic body per channel, in the field's own standard where it has one.
+"""The request body of each partner channel, in the field's own standard where it has one.
 
 911 CAD transfers follow NENA EIDO (incident tracking id, call type, priority, location); 311
 requests follow Open311 GeoReport v2 (service_request_id, service_code, lat, long, address_string).
@@ -11,10 +11,10 @@ from enum import StrEnum
 from continuum_contracts.vocabulary import Channel, Need, SafetyFlag, Stage
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from continuum_intake.coarse_location import Location
 from continuum_intake.config import Code
-from continuum_intake.domain import Location
-from continuum_intake.handlers import NewContact
 from continuum_intake.matching import Caller
+from continuum_intake.reception import NewContact
 
 
 class CallerIn(BaseModel):

@@ -1,15 +1,12 @@
 """Partners post crisis contacts: one typed endpoint per channel, and a generic one that names the channel."""
 
-from uuid import UUID
-
-from continuum_contracts.vocabulary import Acuity, Channel, ResponseType, Stage
+from continuum_contracts.vocabulary import Channel
 from continuum_kit.delivery import UnitOfWork
 from continuum_kit.service import UnitOfWorkDep
 from fastapi import APIRouter, status
-from pydantic import BaseModel
 
-from continuum_intake.auth import AuthenticatedPartner, PartnerDep
-from continuum_intake.channels import (
+from continuum_intake.api.auth import AuthenticatedPartner, PartnerDep
+from continuum_intake.api.channel_bodies import (
     CRISIS_LINE,
     WARMLINE,
     CrisisLineContact,
@@ -22,73 +19,22 @@ from continuum_intake.channels import (
     WalkInContact,
     WarmlineContact,
 )
-from continuum_intake.handlers import NewContact, receive_contact
-from continuum_intake.parts import IntakeParts, PartsDep
-from continuum_intake.store import Contact
-from continuum_intake.validation import Loc, PhiSafeRoute, check_call_type, check_demographics
+from continuum_intake.api.contact_answers import BODY, ContactAccepted, check_contact
+from continuum_intake.api.deps import PartsDep
+from continuum_intake.api.validation import Loc, PhiSafeRoute
+from continuum_intake.parts import IntakeParts
+from continuum_intake.reception import NewContact, receive_contact
 
 router = APIRouter(prefix="/v1/contacts", tags=["contacts"], route_class=PhiSafeRoute)
-BODY: Loc = ("body",)
-
-
-class TriageOut(BaseModel):
-    stage: Stage
-    acuity: Acuity
-    recommended_response: ResponseType
-    police_required: bool
-    reasons: list[str]
-    program: str | None
-    area: str | None
-    grid: str | None
-
-
-class ContactAccepted(BaseModel):
-    contact_id: UUID
-    episode_id: UUID
-    person_id: UUID
-    joined: bool
-    triage: TriageOut
-
-    @classmethod
-    def of(cls, contact: Contact) -> "ContactAccepted":
-        return cls(
-            contact_id=contact.contact_id,
-            episode_id=contact.episode_id,
-            person_id=contact.person_id,
-            joined=contact.joined,
-            triage=TriageOut(
-                stage=contact.stage,
-                acuity=contact.acuity,
-                recommended_response=contact.recommended_response,
-                police_required=contact.police_required,
-                reasons=contact.reasons,
-                program=contact.program,
-                area=contact.area,
-                grid=contact.grid,
-            ),
-        )
-
-
-def check_contact(
-    partner: AuthenticatedPartner, parts: IntakeParts, new: NewContact, *, call_type_at: Loc, body_at: Loc = BODY
-) -> None:
-    """403 outside the partner's channels, 422 for a code the county does not use; nothing is stored."""
-    partner.require_channel(new.channel)
-    check_call_type(new.call_type, parts.call_types, call_type_at)
-    check_demographics(new.demographics, parts.demographic_fields, (*body_at, "demographics"))
-
-
-def accept(uow: UnitOfWork, parts: IntakeParts, new: NewContact) -> ContactAccepted:
-    received = receive_contact(uow, parts, new)
-    uow.commit()
-    return ContactAccepted.of(received.contact)
 
 
 def _take(
     uow: UnitOfWork, parts: IntakeParts, partner: AuthenticatedPartner, new: NewContact, call_type_at: Loc = BODY
 ) -> ContactAccepted:
     check_contact(partner, parts, new, call_type_at=call_type_at)
-    return accept(uow, parts, new)
+    contact = receive_contact(uow, parts, new)
+    uow.commit()
+    return ContactAccepted.of(contact)
 
 
 CREATED = {"status_code": status.HTTP_201_CREATED, "response_model": ContactAccepted}

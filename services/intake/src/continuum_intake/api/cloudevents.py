@@ -13,13 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from continuum_intake.auth import PartnerDep, PartnerEventType
-from continuum_intake.channels import GenericContact
-from continuum_intake.contacts import ContactAccepted, check_contact
-from continuum_intake.handlers import receive_contact
-from continuum_intake.parts import PartsDep
+from continuum_intake.api.auth import PartnerDep, PartnerEventType
+from continuum_intake.api.channel_bodies import GenericContact
+from continuum_intake.api.contact_answers import ContactAccepted, check_contact
+from continuum_intake.api.deps import PartsDep
+from continuum_intake.api.validation import PhiSafeRoute
+from continuum_intake.reception import receive_contact
 from continuum_intake.store import Contact, PartnerEvent
-from continuum_intake.validation import PhiSafeRoute
 
 STRUCTURED_MEDIA_TYPES = ("application/cloudevents+json", "application/json")
 EXTENSION_NAME = re.compile(r"^[a-z0-9]{1,20}$")  # CloudEvents 1.0 attribute naming
@@ -85,12 +85,12 @@ def post_event(
         return ContactAccepted.of(earlier)
     new = event.data.new_contact(partner.partner_id)
     check_contact(partner, parts, new, call_type_at=("body", "data", "call_type"), body_at=("body", "data"))
-    received = receive_contact(uow, parts, new)
+    contact = receive_contact(uow, parts, new)
     seen = PartnerEvent(
         partner_id=partner.partner_id,
         event_id=event.id,
-        contact_id=received.contact.contact_id,
-        received_at=received.contact.received_at,
+        contact_id=contact.contact_id,
+        received_at=contact.received_at,
     )
     uow.session.add(seen)
     try:
@@ -103,4 +103,4 @@ def post_event(
             raise
         response.status_code = status.HTTP_200_OK
         return ContactAccepted.of(earlier)
-    return ContactAccepted.of(received.contact)
+    return ContactAccepted.of(contact)
