@@ -28,9 +28,8 @@ PUBLISHES = (
 
 
 def remember_triage(uow: UnitOfWork, envelope: Envelope[EpisodeTriagedV1]) -> None:
-    """Keep the episode's program. The contract carries no preferred channel yet: check-ins go by phone."""
-    triaged = envelope.data
-    remember_episode(uow.session, envelope.episode_id, triaged.program, channel=None)
+    """Keep the episode's program, which decides the follow-up schedule."""
+    remember_episode(uow.session, envelope.episode_id, envelope.data.program)
 
 
 def plan_followup(
