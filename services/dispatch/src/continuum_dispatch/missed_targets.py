@@ -8,7 +8,7 @@ from continuum_dispatch.domain import ARRIVED, FINAL, Escalation, ResponseStatus
 from continuum_dispatch.store import Response
 
 
-def escalate_missed_targets(uow: UnitOfWork) -> int:
+def escalate_missed_targets(uow: UnitOfWork) -> None:
     """A response not on scene by its target escalates once."""
     now = uow.clock.now()
     query = (
@@ -32,4 +32,3 @@ def escalate_missed_targets(uow: UnitOfWork) -> int:
             response.response_id,
             response.eta_minutes,
         )
-    return len(due)

@@ -13,7 +13,7 @@ from continuum_dispatch.store import Responder, Response
 log = logging.getLogger(__name__)
 
 
-def replace_unacknowledged(uow: UnitOfWork, settings: DispatchSettings) -> int:
+def replace_unacknowledged(uow: UnitOfWork, settings: DispatchSettings) -> None:
     """A team that has not acknowledged in time is replaced by the next best one. With no other team the
     first one keeps the call (a late team is better than none) and a supervisor is alerted."""
     now = uow.clock.now()
@@ -36,7 +36,6 @@ def replace_unacknowledged(uow: UnitOfWork, settings: DispatchSettings) -> int:
         uow.session.add(old)
         _back_to_available(uow, old.responder_id)
         log.info("response %s replaced by %s: not acknowledged", old.response_id, new.response_id)
-    return len(silent)
 
 
 def _back_to_available(uow: UnitOfWork, responder_id: str) -> None:

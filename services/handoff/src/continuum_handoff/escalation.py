@@ -9,7 +9,7 @@ from continuum_handoff.domain import AWAITING_ACCEPTANCE
 from continuum_handoff.store import Handoff
 
 
-def escalate_unaccepted(uow: UnitOfWork) -> int:
+def escalate_unaccepted(uow: UnitOfWork) -> None:
     """A handoff still waiting for acceptance past its accept-by time escalates, once."""
     now = uow.clock.now()
     query = (
@@ -35,4 +35,3 @@ def escalate_unaccepted(uow: UnitOfWork) -> int:
             ),
             episode_id=handoff.episode_id,
         )
-    return len(due)

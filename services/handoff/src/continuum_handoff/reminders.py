@@ -10,7 +10,7 @@ from continuum_handoff.reminder_schedule import next_reminder_at, reminders_due
 from continuum_handoff.store import Referral
 
 
-def remind_open_referrals(uow: UnitOfWork, settings: HandoffSettings) -> int:
+def remind_open_referrals(uow: UnitOfWork, settings: HandoffSettings) -> None:
     """An open referral past its next reminder time: remind the partner (the latest reminder due, each once)."""
     now = uow.clock.now()
     query = (
@@ -30,4 +30,3 @@ def remind_open_referrals(uow: UnitOfWork, settings: HandoffSettings) -> int:
             ReferralReminderSentV1(referral_id=referral.referral_id, to_party=referral.to_party, reminder=reminder),
             episode_id=referral.episode_id,
         )
-    return len(due)

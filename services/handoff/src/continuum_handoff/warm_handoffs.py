@@ -88,9 +88,8 @@ def request_placement_handoff(
 
 def _remember_episode(uow: UnitOfWork, episode_id: UUID, triaged: EpisodeTriagedV1) -> HandoffEpisode:
     episode = uow.session.get(HandoffEpisode, episode_id) or HandoffEpisode(
-        episode_id=episode_id, channel=triaged.channel, triaged_at=uow.clock.now()
+        episode_id=episode_id, triaged_at=uow.clock.now()
     )
-    episode.channel = triaged.channel
     episode.program = triaged.program or episode.program
     uow.session.add(episode)
     return episode
