@@ -5,12 +5,12 @@ category and the basis on which intake may disclose (intake alone decides, under
 """
 
 from dataclasses import dataclass
+from typing import Protocol
 from uuid import UUID
 
 from continuum_contracts.vocabulary import RecipientCategory, ReferralKind, TaskStatus
 
 from continuum_handoff.domain import PRE_ARREST_DIVERSION, require_addressee
-from continuum_handoff.store import Handoff, Referral
 
 ENDED = frozenset({TaskStatus.REJECTED, TaskStatus.CANCELLED, TaskStatus.FAILED})
 PLACE_CATEGORIES = {
@@ -24,6 +24,26 @@ REFERRAL_CATEGORIES = {
     ReferralKind.HOUSING_COORDINATED_ENTRY: RecipientCategory.HOUSING,
     ReferralKind.TREATMENT: RecipientCategory.TREATMENT,
 }
+
+
+class Handoff(Protocol):
+    """What the rules read of a stored handoff (store.Handoff), so that they need no database."""
+
+    handoff_id: UUID
+    episode_id: UUID
+    to_party: str
+    status: str
+    kind: str | None
+
+
+class Referral(Protocol):
+    """What the rules read of a stored referral (store.Referral)."""
+
+    referral_id: UUID
+    episode_id: UUID
+    to_party: str
+    status: str
+    kind: str
 
 
 class RelationshipEnded(Exception):
