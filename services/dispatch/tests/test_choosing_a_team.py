@@ -3,7 +3,7 @@
 import math
 
 from continuum_contracts.vocabulary import Channel, Need, ResponseType, SafetyFlag
-from continuum_dispatch.roster import cell_centre, distance_km
+from continuum_dispatch.team_choice import cell_centre, distance_km
 
 
 def expected_eta(desk, team: str, incident: tuple[float, float]) -> int:

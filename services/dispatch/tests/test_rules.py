@@ -14,7 +14,7 @@ from continuum_dispatch.domain import (
     step,
     target_minutes,
 )
-from continuum_dispatch.roster import DutyWindow, Incident, Team, choose_team, distance_km, on_duty
+from continuum_dispatch.team_choice import DutyWindow, Incident, Team, choose_team, distance_km, on_duty
 
 POLICY = EtaPolicy(base_minutes=10, per_active_minutes=15, travel_speed_kmh=60)
 THURSDAY_NOON = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)

@@ -16,24 +16,13 @@ from continuum_followup import api
 from continuum_followup.config import FollowupSettings
 from continuum_followup.handlers import build_handlers
 from continuum_followup.timers import close_quiet_plans
-from continuum_kit.clock import ManualClock
-from continuum_kit.testing import api_client, migrated_engine, outbox, register_partner, unit_of_work
+from continuum_kit.testing import api_client, outbox, register_partner, unit_of_work
 from pydantic import ValidationError
 
 EPISODE = uuid4()
 CLOSED = "continuum.episode.closed.v1"
 ATTEMPTED = "continuum.followup.attempted.v1"
 REENGAGE = "continuum.reengagement.requested.v1"
-
-
-@pytest.fixture
-def engine(database_url):
-    return migrated_engine(database_url, "continuum_followup")
-
-
-@pytest.fixture
-def clock():
-    return ManualClock()
 
 
 @pytest.fixture

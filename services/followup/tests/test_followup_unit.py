@@ -10,20 +10,9 @@ from continuum_contracts.vocabulary import Disposition, Need
 from continuum_followup import api
 from continuum_followup.config import FollowupSettings
 from continuum_followup.handlers import build_handlers
-from continuum_kit.clock import ManualClock
-from continuum_kit.testing import api_client, migrated_engine, outbox, register_partner, unit_of_work
+from continuum_kit.testing import api_client, outbox, register_partner, unit_of_work
 
 EPISODE = uuid4()
-
-
-@pytest.fixture
-def engine(database_url):
-    return migrated_engine(database_url, "continuum_followup")
-
-
-@pytest.fixture
-def clock():
-    return ManualClock()
 
 
 @pytest.fixture

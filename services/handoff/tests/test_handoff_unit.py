@@ -3,33 +3,15 @@
 from datetime import timedelta
 from uuid import uuid4
 
-import pytest
 from continuum_contracts import Envelope
 from continuum_contracts.events import PlacementReservedV1, ResponseResolvedV1
 from continuum_contracts.vocabulary import Disposition, Need, PlaceType
-from continuum_handoff import api
 from continuum_handoff.config import HandoffSettings
 from continuum_handoff.handlers import build_handlers
-from continuum_kit.clock import ManualClock
-from continuum_kit.testing import api_client, migrated_engine, outbox, register_partner, unit_of_work
+from continuum_kit.testing import outbox, register_partner, unit_of_work
 
 EPISODE = uuid4()
 TEAM, RESPITE = "mobile-team-m3", "peer-respite-east"
-
-
-@pytest.fixture
-def engine(database_url):
-    return migrated_engine(database_url, "continuum_handoff")
-
-
-@pytest.fixture
-def clock():
-    return ManualClock()
-
-
-@pytest.fixture
-def client(engine, clock):
-    return api_client(api.router, engine, clock, HandoffSettings())
 
 
 def deliver(engine, clock, payload, settings=None):

@@ -24,8 +24,8 @@ from continuum_dispatch.domain import (
     has_peer,
     target_minutes,
 )
-from continuum_dispatch.roster import Choice, DutyWindow, Incident, Team, cell_centre, choose_team
 from continuum_dispatch.store import Responder, Response
+from continuum_dispatch.team_choice import Choice, DutyWindow, Incident, Team, cell_centre, choose_team
 
 log = logging.getLogger(__name__)
 

@@ -31,15 +31,13 @@ PUBLISHES = (
 )
 
 
-def assign_response(
-    uow: UnitOfWork, envelope: Envelope[EpisodeTriagedV1], settings: DispatchSettings
-) -> Response | None:
+def assign_response(uow: UnitOfWork, envelope: Envelope[EpisodeTriagedV1], settings: DispatchSettings) -> None:
     """Send the response triage recommended (dispatch never upgrades it to police) and count any deflection."""
     triaged = envelope.data
     episode_id = envelope.episode_id
     if _already_responding(uow, episode_id, triaged):
         log.info("episode %s already has a %s response under way", episode_id, triaged.recommended_response)
-        return None
+        return
     request = Request(
         episode_id,
         triaged.recommended_response,
@@ -52,7 +50,6 @@ def assign_response(
     response = send(uow, request, settings, reason=reason)
     if eligible(triaged.channel, triaged.call_type, settings.deflection_eligible_call_types):
         _count_deflection(uow, episode_id, triaged, response, settings)
-    return response
 
 
 def _already_responding(uow: UnitOfWork, episode_id: UUID, triaged: EpisodeTriagedV1) -> bool:

@@ -123,7 +123,7 @@ def discharge(uow: UnitOfWork, place_id: str, reservation_id: UUID) -> Reservati
     return reservation
 
 
-def release_expired_holds(uow: UnitOfWork) -> int:
+def release_expired_holds(uow: UnitOfWork) -> None:
     """Timer: a bed held past its hold goes back to the pool, so that the next person can have it."""
     now = uow.clock.now()
     query = (
@@ -148,7 +148,6 @@ def release_expired_holds(uow: UnitOfWork) -> int:
             ),
             episode_id=reservation.episode_id,
         )
-    return len(expired)
 
 
 def _locked(uow: UnitOfWork, place_id: str, reservation_id: UUID) -> tuple[Reservation, Place]:

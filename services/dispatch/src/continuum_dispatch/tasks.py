@@ -8,7 +8,7 @@ from uuid import UUID
 from continuum_kit.delivery import UnitOfWork
 
 from continuum_dispatch.domain import FINAL, ResponseStatus, task_allowed
-from continuum_dispatch.responses import StatusConflict, UnknownResponse
+from continuum_dispatch.progress import StatusConflict, UnknownResponse
 from continuum_dispatch.store import AuditEntry, Responder, Response, Task
 
 ASSIGN_TASK = "assign_task"

@@ -14,13 +14,11 @@ from continuum_kit.delivery import UnitOfWork
 
 from continuum_followup.config import FollowupSettings
 from continuum_followup.domain import (
-    ATTEMPTS_EXHAUSTED,
-    COMPLETED,
     FINISHED,
-    OPEN,
-    PERSON,
-    SCHEDULED,
-    UNREACHABLE,
+    CheckinStatus,
+    PlanStatus,
+    Recipient,
+    ReengagementReason,
     attempts_exhausted,
     plan_complete,
     quiet_until,
@@ -126,32 +124,32 @@ def _publish_attempt(uow: UnitOfWork, checkin: Checkin, finding: Finding) -> Non
 
 
 def _complete(uow: UnitOfWork, checkin: Checkin, plan: Plan) -> None:
-    checkin.status, checkin.completed_at = COMPLETED, uow.clock.now()
+    checkin.status, checkin.completed_at = CheckinStatus.COMPLETED, uow.clock.now()
     completed = FollowupCompletedV1(
         followup_id=checkin.followup_id, sequence=checkin.sequence, reached=True, attempts=checkin.attempts
     )
     uow.emit(completed, episode_id=checkin.episode_id)
     uow.session.flush()
-    if plan.status == OPEN and plan_complete([c.status for c in person_checkins(uow.session, plan.plan_id)]):
+    if plan.status == PlanStatus.OPEN and plan_complete([c.status for c in person_checkins(uow.session, plan.plan_id)]):
         close(uow, plan, ClosureReason.PLAN_COMPLETE)
 
 
 def _missed(uow: UnitOfWork, checkin: Checkin, max_attempts: int) -> None:
     """Once every allowed attempt failed the check-in is unreachable; for the person, outreach is asked once."""
-    if checkin.status != SCHEDULED or not attempts_exhausted(checkin.attempts, max_attempts):
+    if checkin.status != CheckinStatus.SCHEDULED or not attempts_exhausted(checkin.attempts, max_attempts):
         return
-    checkin.status = UNREACHABLE
+    checkin.status = CheckinStatus.UNREACHABLE
     uow.session.add(checkin)
-    if checkin.recipient == PERSON:
+    if checkin.recipient == Recipient.PERSON:
         request = ReengagementRequestedV1(
-            followup_id=checkin.followup_id, attempts=checkin.attempts, reason=ATTEMPTS_EXHAUSTED
+            followup_id=checkin.followup_id, attempts=checkin.attempts, reason=ReengagementReason.ATTEMPTS_EXHAUSTED
         )
         uow.emit(request, episode_id=checkin.episode_id)
 
 
 def _keep_awake(uow: UnitOfWork, checkin: Checkin, plan: Plan, quiet_period_days: float) -> None:
     """An attempt on the person (or the re-engagement it asked for) restarts the quiet period."""
-    if plan.status != OPEN or checkin.recipient != PERSON:
+    if plan.status != PlanStatus.OPEN or checkin.recipient != Recipient.PERSON:
         return
     last_due = max(c.due_at for c in person_checkins(uow.session, plan.plan_id))
     plan.quiet_due = quiet_until(last_due, uow.clock.now(), quiet_period_days)

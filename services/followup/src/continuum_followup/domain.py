@@ -1,36 +1,48 @@
-"""Follow-up rules: whether a trigger calls for follow-up, when check-ins fall due, when a plan is done or quiet.
+"""Follow-up rules: who is followed up, the statuses of plans and check-ins, when a plan is done or quiet.
 
 Pure functions, no I/O. Care is voluntary: a person who declined services is not followed up,
 and the refusal closes the episode. Family check-ins support caregivers and never hold a plan open.
+When check-ins fall due is the follow-up schedule (schedule.py).
 """
 
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from continuum_contracts.vocabulary import Disposition
 
-SCHEDULED, COMPLETED, UNREACHABLE, CANCELLED = "scheduled", "completed", "unreachable", "cancelled"
-OPEN, CLOSED = "open", "closed"
-PERSON, FAMILY = "person", "family"
-ATTEMPTS_EXHAUSTED = "attempts_exhausted"
-FINISHED = frozenset({COMPLETED, CANCELLED})
+
+class CheckinStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    COMPLETED = "completed"
+    UNREACHABLE = "unreachable"
+    CANCELLED = "cancelled"
+
+
+class PlanStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Recipient(StrEnum):
+    """Whom a check-in is with: the person, or a caregiver who consented to support."""
+
+    PERSON = "person"
+    FAMILY = "family"
+
+
+class ReengagementReason(StrEnum):
+    ATTEMPTS_EXHAUSTED = "attempts_exhausted"
+
+
+FINISHED = frozenset({CheckinStatus.COMPLETED, CheckinStatus.CANCELLED})
 
 
 def follow_up_wanted(disposition: Disposition) -> bool:
     return disposition is not Disposition.DECLINED_SERVICES
 
 
-def hours_for(program: str | None, program_hours: dict[str, list[float]], default: list[float]) -> list[float]:
-    """The program's own check-in hours, else the default schedule."""
-    return program_hours.get(program, default) if program else default
-
-
-def checkin_schedule(start: datetime, hours: list[float]) -> list[tuple[int, datetime]]:
-    """(sequence, due_at) for each check-in, numbered from 1 in the order they fall due."""
-    return [(sequence, start + timedelta(hours=h)) for sequence, h in enumerate(sorted(set(hours)), start=1)]
-
-
 def plan_complete(person_statuses: list[str]) -> bool:
-    return bool(person_statuses) and all(status == COMPLETED for status in person_statuses)
+    return bool(person_statuses) and all(status == CheckinStatus.COMPLETED for status in person_statuses)
 
 
 def attempts_exhausted(failed_attempts: int, max_attempts: int) -> bool:

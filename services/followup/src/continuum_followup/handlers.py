@@ -28,32 +28,35 @@ PUBLISHES = (
 
 
 def remember_triage(uow: UnitOfWork, envelope: Envelope[EpisodeTriagedV1]) -> None:
-    """Keep the episode's program. The contract carries no preferred channel yet: check-ins go by phone."""
-    triaged = envelope.data
-    remember_episode(uow.session, envelope.episode_id, triaged.program, channel=None)
+    """Keep the episode's program, which decides the follow-up schedule."""
+    remember_episode(uow.session, envelope.episode_id, envelope.data.program)
 
 
 def plan_followup(
-    uow: UnitOfWork,
-    envelope: Envelope[ResponseResolvedV1 | HandoffCompletedV1 | PlacementDischargedV1],
-    settings: FollowupSettings,
+    uow: UnitOfWork, envelope: Envelope[HandoffCompletedV1 | PlacementDischargedV1], settings: FollowupSettings
 ) -> None:
-    """One plan per episode: peer check-ins, or, if the person declined services, a recorded refusal."""
+    """Care ended with a completed handoff or a discharge: one plan per episode, of peer check-ins."""
+    if plan_for(uow.session, envelope.episode_id) is not None:
+        return
+    schedule_person(uow, new_plan(uow, envelope.episode_id), settings)
+
+
+def plan_after_resolution(uow: UnitOfWork, envelope: Envelope[ResponseResolvedV1], settings: FollowupSettings) -> None:
+    """A resolved response: one plan per episode, of peer check-ins, or a recorded refusal if services were declined."""
     if plan_for(uow.session, envelope.episode_id) is not None:
         return
     plan = new_plan(uow, envelope.episode_id)
-    resolved = envelope.data
-    if isinstance(resolved, ResponseResolvedV1) and not follow_up_wanted(resolved.disposition):
-        close(uow, plan, ClosureReason.DECLINED_FURTHER_CONTACT)
-    else:
+    if follow_up_wanted(envelope.data.disposition):
         schedule_person(uow, plan, settings)
+    else:
+        close(uow, plan, ClosureReason.DECLINED_FURTHER_CONTACT)
 
 
 def build_handlers(settings: FollowupSettings) -> Handlers:
     on_ended = partial(plan_followup, settings=settings)
     return {
         EpisodeTriagedV1: remember_triage,
-        ResponseResolvedV1: on_ended,
+        ResponseResolvedV1: partial(plan_after_resolution, settings=settings),
         HandoffCompletedV1: on_ended,
         PlacementDischargedV1: on_ended,
     }

@@ -9,12 +9,11 @@ from sqlmodel import Field, SQLModel
 
 
 class EpisodeProgram(SQLModel, table=True):
-    """What triage told followup about an episode: its county program and the channel to use (codes only)."""
+    """What triage told followup about an episode: its county program (a code)."""
 
     __tablename__ = "followup_episode"
     episode_id: UUID = Field(primary_key=True)
     program: str | None = Field(default=None, max_length=64)
-    channel: str | None = Field(default=None, max_length=16, description="preferred check-in channel, if known")
 
 
 class Plan(SQLModel, table=True):

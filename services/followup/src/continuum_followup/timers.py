@@ -11,7 +11,7 @@ from continuum_kit.delivery import UnitOfWork
 from continuum_kit.timers import Sweep
 from sqlmodel import col, select
 
-from continuum_followup.domain import OPEN
+from continuum_followup.domain import PlanStatus
 from continuum_followup.plans import close
 from continuum_followup.store import Plan
 
@@ -22,7 +22,7 @@ def close_quiet_plans(uow: UnitOfWork) -> int:
     """Close each open plan whose quiet period has passed with no attempt or re-engagement."""
     query = (
         select(Plan)
-        .where(Plan.status == OPEN, col(Plan.quiet_due) <= uow.clock.now())
+        .where(Plan.status == PlanStatus.OPEN, col(Plan.quiet_due) <= uow.clock.now())
         .order_by(col(Plan.quiet_due))
         .with_for_update(skip_locked=True)
     )

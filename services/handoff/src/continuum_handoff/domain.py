@@ -1,11 +1,10 @@
-"""Handoff rules: the FHIR Task.status moves a partner may make, which needs become referrals, and their timers.
+"""Handoff rules: the FHIR Task.status moves a partner may make, and which needs become referrals.
 
 Pure functions, no I/O. Only the party a handoff or referral is addressed to may move it;
 repeating a move already made is harmless, so partners can safely retry.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from enum import StrEnum
 
 from continuum_contracts.vocabulary import Disposition, Need, ReferralKind, TaskStatus
@@ -13,7 +12,6 @@ from continuum_contracts.vocabulary import Disposition, Need, ReferralKind, Task
 REFERRAL_FOR_NEED = {Need.HOUSING: ReferralKind.HOUSING_COORDINATED_ENTRY}
 PRE_ARREST_DIVERSION = "pre_arrest_diversion"
 POLICE = "police"
-NOT_ACCEPTED_IN_TIME = "not_accepted_in_time"
 AWAITING_ACCEPTANCE = (TaskStatus.REQUESTED, TaskStatus.RECEIVED)
 # A handoff that has not ended yet; cancelled when its episode closes or its bed is released.
 CANCELLABLE = (*AWAITING_ACCEPTANCE, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS)
@@ -98,14 +96,6 @@ def move_needed(move: Move, status: TaskStatus, to_party: str, partner_id: str) 
     raise StatusConflict(f"the handoff is {status}; it can no longer be {move.verb}", status)
 
 
-def accept_by(requested_at: datetime, accept_within_minutes: float) -> datetime:
-    return requested_at + timedelta(minutes=accept_within_minutes)
-
-
-def waited_minutes(requested_at: datetime, now: datetime) -> int:
-    return max(0, int((now - requested_at).total_seconds() // 60))
-
-
 def placement_handoff_kind(place_type: str) -> str:
     """A mobile team handing over to a place: e.g. team_to_stabilization_unit, team_to_peer_respite."""
     return f"team_to_{place_type}"
@@ -138,17 +128,3 @@ def result_needed(current: str | None, result: ReferralResult, status: TaskStatu
     if current == result:
         return False
     raise StatusConflict(f"the referral already has the result {current}", status)
-
-
-def reminder_times(sent_at: datetime, reminder_hours: list[float]) -> list[datetime]:
-    return sorted(sent_at + timedelta(hours=hours) for hours in reminder_hours)
-
-
-def reminders_due(sent_at: datetime, reminder_hours: list[float], now: datetime) -> int:
-    """How many of the scheduled reminders are due by now (the latest one is sent; missed ones are skipped)."""
-    return sum(1 for at in reminder_times(sent_at, reminder_hours) if at <= now)
-
-
-def next_reminder_at(sent_at: datetime, reminder_hours: list[float], sent: int) -> datetime | None:
-    times = reminder_times(sent_at, reminder_hours)
-    return times[sent] if sent < len(times) else None

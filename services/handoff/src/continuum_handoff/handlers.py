@@ -12,8 +12,13 @@ from continuum_contracts.events import (
 from continuum_kit.consumer import Handlers
 
 from continuum_handoff.config import HandoffSettings
-from continuum_handoff.handoffs import on_episode_closed, on_placement_released, on_triaged, request_placement_handoff
-from continuum_handoff.referrals import send_referrals
+from continuum_handoff.partner_referrals import send_referrals
+from continuum_handoff.warm_handoffs import (
+    on_episode_closed,
+    on_placement_released,
+    on_triaged,
+    request_placement_handoff,
+)
 
 PUBLISHES = (
     "continuum.handoff.requested.v1",

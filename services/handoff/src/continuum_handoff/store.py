@@ -55,6 +55,5 @@ class HandoffEpisode(SQLModel, table=True):
 
     __tablename__ = "handoff_episode"
     episode_id: UUID = Field(primary_key=True)
-    channel: str = Field(max_length=64)
     program: str | None = Field(default=None, max_length=64)
     triaged_at: datetime = Field(sa_type=UTCDateTime)

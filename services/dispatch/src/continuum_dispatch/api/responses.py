@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from continuum_dispatch.api.deps import ReservationHoldDep
 from continuum_dispatch.domain import STATUS_ALIASES, ResponseStatus
-from continuum_dispatch.responses import ResponseUpdate, StatusConflict, UnknownResponse, update_response
+from continuum_dispatch.progress import ResponseUpdate, StatusConflict, UnknownResponse, update_response
 from continuum_dispatch.store import Reservation, Response, Task
 from continuum_dispatch.tasks import NotOnTeam, OutsidePeerRole, assign_task
 

@@ -16,8 +16,8 @@ from continuum_dispatch.api.deps import ADMIN, ClockDep, CodePath, SettingsDep, 
 from continuum_dispatch.assignment import active_responses, team_of
 from continuum_dispatch.config import DispatchSettings
 from continuum_dispatch.domain import MemberRole, ResponderKind, ResponderStatus
-from continuum_dispatch.roster import on_duty
 from continuum_dispatch.store import Responder
+from continuum_dispatch.team_choice import on_duty
 
 router = APIRouter(tags=["roster"])
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

@@ -14,12 +14,12 @@ from continuum_handoff.domain import (
     HMIS_REFERRAL_TO_HOUSING_RESOURCE,
     ReferralResult,
     living_situation_for,
-    next_reminder_at,
     referrals_for,
     require_addressee,
     result_needed,
     result_status,
 )
+from continuum_handoff.reminder_schedule import next_reminder_at
 from continuum_handoff.store import Referral
 
 HMIS_EVENT_FOR_KIND = {ReferralKind.HOUSING_COORDINATED_ENTRY: HMIS_REFERRAL_TO_HOUSING_RESOURCE}

@@ -21,6 +21,7 @@ from continuum_contracts.vocabulary import Channel, TaskStatus
 from continuum_kit.delivery import UnitOfWork
 from sqlmodel import col, select
 
+from continuum_handoff.acceptance_window import accept_by
 from continuum_handoff.config import HandoffSettings
 from continuum_handoff.domain import (
     ACCEPT,
@@ -34,7 +35,6 @@ from continuum_handoff.domain import (
     START,
     DeclineReason,
     Move,
-    accept_by,
     diversion_from_party,
     move_needed,
     placement_handoff_kind,
@@ -88,9 +88,8 @@ def request_placement_handoff(
 
 def _remember_episode(uow: UnitOfWork, episode_id: UUID, triaged: EpisodeTriagedV1) -> HandoffEpisode:
     episode = uow.session.get(HandoffEpisode, episode_id) or HandoffEpisode(
-        episode_id=episode_id, channel=triaged.channel, triaged_at=uow.clock.now()
+        episode_id=episode_id, triaged_at=uow.clock.now()
     )
-    episode.channel = triaged.channel
     episode.program = triaged.program or episode.program
     uow.session.add(episode)
     return episode

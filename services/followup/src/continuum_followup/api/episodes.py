@@ -1,0 +1,75 @@
+"""Routes for an episode's plan: add a consenting family member, record the person's refusal, read the plan."""
+
+from typing import Literal
+from uuid import UUID
+
+from continuum_contracts.events import CodeStr
+from continuum_contracts.vocabulary import ClosureReason
+from continuum_kit.partners import PartnerDep
+from continuum_kit.service import SessionDep, UnitOfWorkDep
+from fastapi import APIRouter, HTTPException, status
+from pydantic import BaseModel, ConfigDict
+
+from continuum_followup.api.deps import CheckinOut, SettingsDep, checkin_out
+from continuum_followup.plans import PlanClosed, PlanNotFound, add_family_contact, checkins_of, decline, plan_for
+from continuum_followup.store import Plan
+
+router = APIRouter()
+
+
+class FamilyContactIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    consented: Literal[True]
+    relationship: CodeStr
+
+
+class DeclineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlanOut(BaseModel):
+    episode_id: UUID
+    plan_status: str
+    closure_reason: ClosureReason | None
+    checkins: list[CheckinOut]
+
+
+def _plan_out(session, plan: Plan) -> PlanOut:
+    return PlanOut(
+        episode_id=plan.episode_id,
+        plan_status=plan.status,
+        closure_reason=plan.closure_reason,
+        checkins=[checkin_out(c) for c in checkins_of(session, plan.plan_id)],
+    )
+
+
+@router.post("/episodes/{episode_id}/family-contacts", status_code=status.HTTP_201_CREATED, response_model=CheckinOut)
+def post_family_contact(
+    episode_id: UUID, body: FamilyContactIn, peer: PartnerDep, uow: UnitOfWorkDep, settings: SettingsDep
+) -> CheckinOut:
+    try:
+        checkin = add_family_contact(uow, episode_id, body.relationship, settings)
+    except PlanNotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no follow-up plan for episode {episode_id}") from None
+    except PlanClosed as closed:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            detail={"message": "the follow-up plan is closed", "closure_reason": closed.closure_reason},
+        ) from None
+    uow.commit()
+    return checkin_out(checkin)
+
+
+@router.post("/episodes/{episode_id}/decline", response_model=PlanOut)
+def post_decline(episode_id: UUID, body: DeclineIn, peer: PartnerDep, uow: UnitOfWorkDep) -> PlanOut:
+    plan = decline(uow, episode_id)
+    uow.commit()
+    return _plan_out(uow.session, plan)
+
+
+@router.get("/episodes/{episode_id}/followups", response_model=PlanOut)
+def get_episode_followups(episode_id: UUID, session: SessionDep) -> PlanOut:
+    plan = plan_for(session, episode_id)
+    if plan is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no follow-up plan for episode {episode_id}")
+    return _plan_out(session, plan)

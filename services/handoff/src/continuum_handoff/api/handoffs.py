@@ -1,0 +1,114 @@
+"""Routes for a warm handoff's addressed partner: receive, accept, start, complete or decline it, and read it."""
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from uuid import UUID
+
+from continuum_contracts.vocabulary import TaskStatus
+from continuum_kit.delivery import UnitOfWork
+from continuum_kit.partners import PartnerDep
+from continuum_kit.service import SessionDep, UnitOfWorkDep
+from fastapi import APIRouter, HTTPException, status
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import col, select
+
+from continuum_handoff.api.deps import conflict, refuse
+from continuum_handoff.domain import DeclineReason, NotAddressed, StatusConflict
+from continuum_handoff.store import Handoff
+from continuum_handoff.warm_handoffs import (
+    HandoffNotFound,
+    accept_handoff,
+    complete_handoff,
+    decline_handoff,
+    receive_handoff,
+    start_handoff,
+)
+
+router = APIRouter()
+
+
+class DeclineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: DeclineReason = Field(description="why the partner declines, as a code")
+
+
+class HandoffOut(BaseModel):
+    handoff_id: UUID
+    episode_id: UUID
+    from_party: str
+    to_party: str
+    warm: bool
+    kind: str | None
+    status: TaskStatus
+    requested_at: datetime
+    accept_by: datetime | None
+    received_at: datetime | None
+    accepted_at: datetime | None
+    started_at: datetime | None
+    completed_at: datetime | None
+    declined_at: datetime | None
+    decline_reason: str | None
+    escalated_at: datetime | None
+    cancelled_at: datetime | None
+    cancel_reason: str | None
+    updated_at: datetime
+
+
+def _handoff_out(handoff: Handoff) -> HandoffOut:
+    return HandoffOut.model_validate(handoff, from_attributes=True)
+
+
+Move = Callable[[UnitOfWork, UUID, str], Handoff]
+
+
+def _move(uow: UnitOfWork, handoff_id: UUID, partner_id: str, move: Move) -> HandoffOut:
+    try:
+        handoff = move(uow, handoff_id, partner_id)
+    except HandoffNotFound:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"handoff {handoff_id} not found") from None
+    except NotAddressed as refused:
+        refuse(f"handoff {handoff_id}", partner_id, refused)
+    except StatusConflict as status_conflict:
+        conflict(status_conflict)
+    uow.commit()
+    return _handoff_out(handoff)
+
+
+@router.post("/handoffs/{handoff_id}/receive", response_model=HandoffOut)
+def post_receive(handoff_id: UUID, partner_id: PartnerDep, uow: UnitOfWorkDep) -> HandoffOut:
+    return _move(uow, handoff_id, partner_id, receive_handoff)
+
+
+@router.post("/handoffs/{handoff_id}/accept", response_model=HandoffOut)
+def post_accept(handoff_id: UUID, partner_id: PartnerDep, uow: UnitOfWorkDep) -> HandoffOut:
+    return _move(uow, handoff_id, partner_id, accept_handoff)
+
+
+@router.post("/handoffs/{handoff_id}/start", response_model=HandoffOut)
+def post_start(handoff_id: UUID, partner_id: PartnerDep, uow: UnitOfWorkDep) -> HandoffOut:
+    return _move(uow, handoff_id, partner_id, start_handoff)
+
+
+@router.post("/handoffs/{handoff_id}/complete", response_model=HandoffOut)
+def post_complete(handoff_id: UUID, partner_id: PartnerDep, uow: UnitOfWorkDep) -> HandoffOut:
+    return _move(uow, handoff_id, partner_id, complete_handoff)
+
+
+@router.post("/handoffs/{handoff_id}/decline", response_model=HandoffOut)
+def post_decline(handoff_id: UUID, body: DeclineIn, partner_id: PartnerDep, uow: UnitOfWorkDep) -> HandoffOut:
+    return _move(uow, handoff_id, partner_id, partial(decline_handoff, reason=body.reason))
+
+
+@router.get("/handoffs/{handoff_id}", response_model=HandoffOut)
+def get_handoff(handoff_id: UUID, session: SessionDep) -> HandoffOut:
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"handoff {handoff_id} not found")
+    return _handoff_out(handoff)
+
+
+@router.get("/episodes/{episode_id}/handoffs", response_model=list[HandoffOut])
+def get_episode_handoffs(episode_id: UUID, session: SessionDep) -> list[HandoffOut]:
+    query = select(Handoff).where(Handoff.episode_id == episode_id).order_by(col(Handoff.requested_at))
+    return [_handoff_out(handoff) for handoff in session.exec(query).all()]
