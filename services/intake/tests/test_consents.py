@@ -198,7 +198,7 @@ def test_consent_changes_are_events_without_phi(client, clock, episode, recorder
     assert recorded.scope == ["identity", "substance_use"] and recorded.part2 is True
     assert recorded.recipients == [HOUSING] and str(recorded.consent_id) == given["consent_id"]
     serialized = " ".join(e.data.model_dump_json() for e in events)
-    for phi in ("Robin", "555", "1990-02-03", "Elm", "detox", "car"):
+    for phi in ("Robin", "555-010-4400", "5550104400", "1990-02-03", "Elm", "detox", "car"):
         assert phi not in serialized
 
 

@@ -72,7 +72,7 @@ def test_episode_view_counts_contacts_and_shows_no_personal_details(client, part
     view = client.get(f"/v1/episodes/{accepted['episode_id']}")
     assert view.status_code == 200 and view.json()["contacts"] == 1
     assert view.json()["contact_history"][0]["channel"] == "walk_in"
-    for detail in ("Emerson", "555-0166", "1992", "friend"):
+    for detail in ("Emerson", "555-0166", "1992-07-14", "friend"):
         assert detail not in view.text
     assert client.get(f"/v1/episodes/{uuid4()}").status_code == 404
 
