@@ -11,7 +11,7 @@ from sqlmodel import SQLModel
 SERVICES = ["intake", "dispatch", "handoff", "followup", "board"]
 DELIVERY = {"outbox", "processed_event"}
 KIT_TABLES = {
-    "intake": DELIVERY,
+    "intake": DELIVERY | {"answered_request"},
     "dispatch": DELIVERY,
     "handoff": DELIVERY | {"partner_account"},
     "followup": DELIVERY | {"partner_account"},

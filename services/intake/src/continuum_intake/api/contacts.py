@@ -1,9 +1,18 @@
-"""Partners post crisis contacts: one typed endpoint per channel, and a generic one that names the channel."""
+"""Partners post crisis contacts: one typed endpoint per channel, and a generic one that names the channel.
+
+A partner's retry gets the first answer (200) and makes no second contact: a repeated ``Idempotency-Key``
+on any of them, and a 911 CAD's repeated incident tracking id or a 311 system's service request id.
+"""
+
+from dataclasses import dataclass
+from typing import Annotated
 
 from continuum_contracts.vocabulary import Channel
 from continuum_kit.delivery import UnitOfWork
+from continuum_kit.idempotency import REPLAYED, IdempotencyKeyHeader, answer_once, request_keys
 from continuum_kit.service import UnitOfWorkDep
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Depends, Request, Response, status
+from pydantic import BaseModel
 
 from continuum_intake.api.auth import AuthenticatedPartner, PartnerDep
 from continuum_intake.api.channel_bodies import (
@@ -28,88 +37,113 @@ from continuum_intake.reception import NewContact, receive_contact
 router = APIRouter(prefix="/v1/contacts", tags=["contacts"], route_class=PhiSafeRoute)
 
 
+@dataclass(frozen=True)
+class Posting:
+    """Who posts, to which route, with what retry key; and where the contact goes."""
+
+    partner: AuthenticatedPartner
+    parts: IntakeParts
+    uow: UnitOfWork
+    route: str
+    response: Response
+    idempotency_key: str | None
+
+
+def _posting(
+    partner: PartnerDep,
+    parts: PartsDep,
+    uow: UnitOfWorkDep,
+    request: Request,
+    response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Posting:
+    route = f"{request.method} {request.scope['route'].path}"
+    return Posting(partner, parts, uow, route, response, idempotency_key)
+
+
+PostingDep = Annotated[Posting, Depends(_posting)]
+
+
 def _take(
-    uow: UnitOfWork, parts: IntakeParts, partner: AuthenticatedPartner, new: NewContact, call_type_at: Loc = BODY
+    posting: Posting, body: BaseModel, new: NewContact, call_type_at: Loc = BODY, *, natural_id: str | None = None
 ) -> ContactAccepted:
-    check_contact(partner, parts, new, call_type_at=call_type_at)
-    contact = receive_contact(uow, parts, new)
-    uow.commit()
-    return ContactAccepted.of(contact)
+    """Refusals first (they change nothing); then the contact, once per request key."""
+    check_contact(posting.partner, posting.parts, new, call_type_at=call_type_at)
+    keys = request_keys(posting.partner.partner_id, posting.route, body, posting.idempotency_key, natural_id)
+
+    def receive() -> ContactAccepted:
+        return ContactAccepted.of(receive_contact(posting.uow, posting.parts, new))
+
+    return answer_once(posting.uow, keys, posting.response, receive, status_code=status.HTTP_201_CREATED)
 
 
-CREATED = {"status_code": status.HTTP_201_CREATED, "response_model": ContactAccepted}
+CREATED = {"status_code": status.HTTP_201_CREATED, "response_model": ContactAccepted, "responses": REPLAYED}
 
 
 @router.post("", summary="A contact on a channel the partner names", **CREATED)
-def post_contact(body: GenericContact, partner: PartnerDep, parts: PartsDep, uow: UnitOfWorkDep) -> ContactAccepted:
-    return _take(uow, parts, partner, body.new_contact(partner.partner_id), ("body", "call_type"))
+def post_contact(body: GenericContact, posting: PostingDep) -> ContactAccepted:
+    return _take(posting, body, body.new_contact(posting.partner.partner_id), ("body", "call_type"))
 
 
 @router.post("/crisis-line", summary="A 988 or crisis-line call, chat or text", **CREATED)
-def post_crisis_line(
-    body: CrisisLineContact, partner: PartnerDep, parts: PartsDep, uow: UnitOfWorkDep
-) -> ContactAccepted:
-    return _take(uow, parts, partner, body.contact(CRISIS_LINE[body.medium], partner.partner_id))
+def post_crisis_line(body: CrisisLineContact, posting: PostingDep) -> ContactAccepted:
+    return _take(posting, body, body.contact(CRISIS_LINE[body.medium], posting.partner.partner_id))
 
 
 @router.post("/warmline", summary="A peer warmline call, chat or text", **CREATED)
-def post_warmline(body: WarmlineContact, partner: PartnerDep, parts: PartsDep, uow: UnitOfWorkDep) -> ContactAccepted:
-    return _take(uow, parts, partner, body.contact(WARMLINE[body.medium], partner.partner_id))
+def post_warmline(body: WarmlineContact, posting: PostingDep) -> ContactAccepted:
+    return _take(posting, body, body.contact(WARMLINE[body.medium], posting.partner.partner_id))
 
 
 @router.post("/911", summary="A 911 CAD transfer (NENA EIDO fields)", **CREATED)
-def post_911(body: Transfer911, partner: PartnerDep, parts: PartsDep, uow: UnitOfWorkDep) -> ContactAccepted:
+def post_911(body: Transfer911, posting: PostingDep) -> ContactAccepted:
     new = body.contact(
         Channel.TRANSFER_911,
-        partner.partner_id,
+        posting.partner.partner_id,
         call_type=body.call_type_code,
         location=body.location,
         codes={"incident_tracking_id": body.incident_tracking_id, "priority": body.priority},
     )
-    return _take(uow, parts, partner, new, ("body", "call_type_code"))
+    return _take(posting, body, new, ("body", "call_type_code"), natural_id=body.incident_tracking_id)
 
 
 @router.post("/311", summary="A 311 service request (Open311 GeoReport v2 fields)", **CREATED)
-def post_311(body: Request311, partner: PartnerDep, parts: PartsDep, uow: UnitOfWorkDep) -> ContactAccepted:
+def post_311(body: Request311, posting: PostingDep) -> ContactAccepted:
     new = body.contact(
         Channel.REQUEST_311,
-        partner.partner_id,
+        posting.partner.partner_id,
         call_type=body.service_code,
         location=body.location(),
         place=body.address_string,
         codes={"service_request_id": body.service_request_id},
     )
-    return _take(uow, parts, partner, new, ("body", "service_code"))
+    return _take(posting, body, new, ("body", "service_code"), natural_id=body.service_request_id)
 
 
 @router.post("/police-referral", summary="A police field referral (pre-arrest diversion)", **CREATED)
-def post_police_referral(
-    body: PoliceReferral, partner: PartnerDep, parts: PartsDep, uow: UnitOfWorkDep
-) -> ContactAccepted:
+def post_police_referral(body: PoliceReferral, posting: PostingDep) -> ContactAccepted:
     new = body.contact(
         Channel.POLICE_REFERRAL,
-        partner.partner_id,
+        posting.partner.partner_id,
         location=body.location,
         codes={"officer_agency": body.officer_agency, "offence_code": body.offence_code},
     )
-    return _take(uow, parts, partner, new)
+    return _take(posting, body, new)
 
 
 @router.post("/emergency-department", summary="A person in an emergency department, referred on", **CREATED)
-def post_emergency_department(
-    body: EmergencyDepartmentContact, partner: PartnerDep, parts: PartsDep, uow: UnitOfWorkDep
-) -> ContactAccepted:
-    new = body.contact(Channel.EMERGENCY_DEPARTMENT, partner.partner_id, codes={"facility": body.facility})
-    return _take(uow, parts, partner, new)
+def post_emergency_department(body: EmergencyDepartmentContact, posting: PostingDep) -> ContactAccepted:
+    new = body.contact(Channel.EMERGENCY_DEPARTMENT, posting.partner.partner_id, codes={"facility": body.facility})
+    return _take(posting, body, new)
 
 
 @router.post("/street-outreach", summary="A person met by a street outreach team", **CREATED)
-def post_street_outreach(
-    body: StreetOutreachContact, partner: PartnerDep, parts: PartsDep, uow: UnitOfWorkDep
-) -> ContactAccepted:
-    return _take(uow, parts, partner, body.contact(Channel.STREET_OUTREACH, partner.partner_id, location=body.location))
+def post_street_outreach(body: StreetOutreachContact, posting: PostingDep) -> ContactAccepted:
+    return _take(
+        posting, body, body.contact(Channel.STREET_OUTREACH, posting.partner.partner_id, location=body.location)
+    )
 
 
 @router.post("/walk-in", summary="A person who walked in to a crisis center", **CREATED)
-def post_walk_in(body: WalkInContact, partner: PartnerDep, parts: PartsDep, uow: UnitOfWorkDep) -> ContactAccepted:
-    return _take(uow, parts, partner, body.contact(Channel.WALK_IN, partner.partner_id, codes={"site": body.site}))
+def post_walk_in(body: WalkInContact, posting: PostingDep) -> ContactAccepted:
+    return _take(posting, body, body.contact(Channel.WALK_IN, posting.partner.partner_id, codes={"site": body.site}))
