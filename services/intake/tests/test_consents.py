@@ -189,6 +189,23 @@ def test_only_registered_parties_record_consents_or_ask_for_disclosures(client, 
     assert client.get(f"/v1/episodes/{episode}/disclosures", auth=handoff).status_code == 401
 
 
+def test_a_retried_consent_is_recorded_once(client, clock, episode, recorder):
+    body = {
+        "scope": ["identity"],
+        "recipients": [HOUSING],
+        "purpose": "housing_assistance",
+        "expires_at": (clock.now() + timedelta(days=30)).isoformat(),
+    }
+    key = {"Idempotency-Key": "consent-form-118"}
+    first = client.post(f"/v1/episodes/{episode}/consents", json=body, auth=recorder, headers=key)
+    again = client.post(f"/v1/episodes/{episode}/consents", json=body, auth=recorder, headers=key)
+    assert (first.status_code, again.status_code) == (201, 200) and again.json() == first.json()
+    listed = client.get(f"/v1/episodes/{episode}/consents", auth=recorder).json()
+    assert [c["consent_id"] for c in listed] == [first.json()["consent_id"]]
+    recorded = [e for e in outbox_of(client) if e.type == "continuum.consent.recorded.v1"]
+    assert len(recorded) == 1
+
+
 def test_consent_changes_are_events_without_phi(client, clock, episode, recorder):
     given = consent(client, clock, episode, recorder, scope=["identity", "substance_use"], part2=True).json()
     client.post(f"/v1/consents/{given['consent_id']}/revoke", auth=recorder)

@@ -10,8 +10,9 @@ from datetime import datetime
 from uuid import UUID
 
 from continuum_contracts.vocabulary import DataCategory, DisclosurePurpose, RecipientCategory
+from continuum_kit.idempotency import REPLAYED, IdempotencyKeyHeader, answer_once, request_keys
 from continuum_kit.service import RuntimeDep, SessionDep, UnitOfWorkDep
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
@@ -108,18 +109,31 @@ def _episode(session: Session, episode_id: UUID) -> Episode:
     "/episodes/{episode_id}/consents",
     status_code=status.HTTP_201_CREATED,
     response_model=ConsentOut,
-    summary="Record the person's consent to share categories of their record",
+    responses=REPLAYED,
+    summary="Record the person's consent to share categories of their record (a retry with the same "
+    "Idempotency-Key gets the first answer)",
 )
-def post_consent(episode_id: UUID, body: ConsentIn, recorded_by: ConsentRecorderDep, uow: UnitOfWorkDep) -> ConsentOut:
+def post_consent(
+    episode_id: UUID,
+    body: ConsentIn,
+    recorded_by: ConsentRecorderDep,
+    uow: UnitOfWorkDep,
+    response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> ConsentOut:
     terms = ConsentTerms(**body.model_dump())
-    try:
-        consent = record_consent(uow, episode_id, terms, recorded_by)
-    except UnknownEpisode as unknown:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(unknown)) from unknown
-    except InvalidConsent as bad:
-        raise invalid(("body", bad.field), bad.message) from None
-    uow.commit()
-    return _consent_out(consent, uow.clock.now())
+
+    def record() -> ConsentOut:
+        try:
+            consent = record_consent(uow, episode_id, terms, recorded_by)
+        except UnknownEpisode as unknown:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(unknown)) from unknown
+        except InvalidConsent as bad:
+            raise invalid(("body", bad.field), bad.message) from None
+        return _consent_out(consent, uow.clock.now())
+
+    keys = request_keys(recorded_by, f"POST /v1/episodes/{episode_id}/consents", body, idempotency_key)
+    return answer_once(uow, keys, response, record, status_code=status.HTTP_201_CREATED)
 
 
 @router.get("/episodes/{episode_id}/consents", response_model=list[ConsentOut], summary="The person's consents")
