@@ -12,9 +12,9 @@ SERVICES = ["intake", "dispatch", "handoff", "followup", "board"]
 DELIVERY = {"outbox", "processed_event"}
 KIT_TABLES = {
     "intake": DELIVERY | {"answered_request"},
-    "dispatch": DELIVERY,
+    "dispatch": DELIVERY | {"answered_request"},
     "handoff": DELIVERY | {"partner_account"},
-    "followup": DELIVERY | {"partner_account"},
+    "followup": DELIVERY | {"partner_account", "answered_request"},
     "board": DELIVERY,
 }
 

@@ -6,8 +6,10 @@ from uuid import UUID
 
 from continuum_contracts.events import CodeStr
 from continuum_contracts.vocabulary import Disposition, Need, ResponseType
+from continuum_kit.idempotency import REPLAYED, IdempotencyKeyHeader, answer_once, request_keys
 from continuum_kit.service import SessionDep, UnitOfWorkDep
 from fastapi import APIRouter, HTTPException, status
+from fastapi import Response as HttpResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from sqlmodel import Session, col, select
 
@@ -133,25 +135,43 @@ def post_response_update(
     return view
 
 
-@router.post("/responses/{response_id}/tasks", response_model=TaskOut, status_code=status.HTTP_201_CREATED)
-def post_task(response_id: UUID, body: TaskIn, uow: UnitOfWorkDep) -> TaskOut:
-    """A task for one member of the team; clinical and coercive tasks are refused for peers, and audited."""
-    try:
-        task = assign_task(uow, response_id, body.task, body.assignee_member_id, body.assigned_by or TEAM_APP)
-    except UnknownResponse as unknown:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(unknown)) from unknown
-    except StatusConflict as conflict:
-        raise _conflict(conflict) from conflict
-    except NotOnTeam as stranger:
-        loc = ["body", "assignee_member_id"]
-        detail = [{"type": "not_on_team", "loc": loc, "msg": str(stranger), "input": body.assignee_member_id}]
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=detail) from stranger
-    except OutsidePeerRole as refused:
-        uow.commit()  # the refusal's audit row stays, though the task does not
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(refused)) from refused
-    view = TaskOut.model_validate(task, from_attributes=True)
-    uow.commit()
-    return view
+@router.post(
+    "/responses/{response_id}/tasks",
+    response_model=TaskOut,
+    status_code=status.HTTP_201_CREATED,
+    responses=REPLAYED,
+)
+def post_task(
+    response_id: UUID,
+    body: TaskIn,
+    uow: UnitOfWorkDep,
+    response: HttpResponse,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> TaskOut:
+    """A task for one member of the team; clinical and coercive tasks are refused for peers, and audited.
+
+    A retry with the same Idempotency-Key gets the first answer (200) and gives no second task.
+    """
+    actor = body.assigned_by or TEAM_APP
+
+    def assign() -> TaskOut:
+        try:
+            task = assign_task(uow, response_id, body.task, body.assignee_member_id, actor)
+        except UnknownResponse as unknown:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(unknown)) from unknown
+        except StatusConflict as conflict:
+            raise _conflict(conflict) from conflict
+        except NotOnTeam as stranger:
+            loc = ["body", "assignee_member_id"]
+            detail = [{"type": "not_on_team", "loc": loc, "msg": str(stranger), "input": body.assignee_member_id}]
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=detail) from stranger
+        except OutsidePeerRole as refused:
+            uow.commit()  # the refusal's audit row stays, though the task does not (and no answer is kept)
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(refused)) from refused
+        return TaskOut.model_validate(task, from_attributes=True)
+
+    keys = request_keys(actor, f"POST /v1/responses/{response_id}/tasks", body, idempotency_key)
+    return answer_once(uow, keys, response, assign, status_code=status.HTTP_201_CREATED)
 
 
 @router.get("/responses/{response_id}/tasks", response_model=list[TaskOut])

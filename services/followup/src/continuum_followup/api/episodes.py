@@ -5,9 +5,10 @@ from uuid import UUID
 
 from continuum_contracts.events import CodeStr
 from continuum_contracts.vocabulary import ClosureReason
+from continuum_kit.idempotency import REPLAYED, IdempotencyKeyHeader, answer_once, request_keys
 from continuum_kit.partners import PartnerDep
 from continuum_kit.service import SessionDep, UnitOfWorkDep
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict
 
 from continuum_followup.api.deps import CheckinOut, SettingsDep, checkin_out
@@ -43,21 +44,37 @@ def _plan_out(session, plan: Plan) -> PlanOut:
     )
 
 
-@router.post("/episodes/{episode_id}/family-contacts", status_code=status.HTTP_201_CREATED, response_model=CheckinOut)
+@router.post(
+    "/episodes/{episode_id}/family-contacts",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CheckinOut,
+    responses=REPLAYED,
+    summary="Add a consenting family member's check-in (a retry with the same Idempotency-Key gets the first answer)",
+)
 def post_family_contact(
-    episode_id: UUID, body: FamilyContactIn, peer: PartnerDep, uow: UnitOfWorkDep, settings: SettingsDep
+    episode_id: UUID,
+    body: FamilyContactIn,
+    peer: PartnerDep,
+    uow: UnitOfWorkDep,
+    settings: SettingsDep,
+    response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> CheckinOut:
-    try:
-        checkin = add_family_contact(uow, episode_id, body.relationship, settings)
-    except PlanNotFound:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no follow-up plan for episode {episode_id}") from None
-    except PlanClosed as closed:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT,
-            detail={"message": "the follow-up plan is closed", "closure_reason": closed.closure_reason},
-        ) from None
-    uow.commit()
-    return checkin_out(checkin)
+    def add() -> CheckinOut:
+        try:
+            checkin = add_family_contact(uow, episode_id, body.relationship, settings)
+        except PlanNotFound:
+            detail = f"no follow-up plan for episode {episode_id}"
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=detail) from None
+        except PlanClosed as closed:
+            raise HTTPException(
+                status.HTTP_409_CONFLICT,
+                detail={"message": "the follow-up plan is closed", "closure_reason": closed.closure_reason},
+            ) from None
+        return checkin_out(checkin)
+
+    keys = request_keys(peer, f"POST /v1/episodes/{episode_id}/family-contacts", body, idempotency_key)
+    return answer_once(uow, keys, response, add, status_code=status.HTTP_201_CREATED)
 
 
 @router.post("/episodes/{episode_id}/decline", response_model=PlanOut)

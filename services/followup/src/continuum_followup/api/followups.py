@@ -5,9 +5,10 @@ from uuid import UUID
 
 from continuum_contracts.events import CodeStr
 from continuum_contracts.vocabulary import FollowupChannel, Need, SafetyFlag
+from continuum_kit.idempotency import REPLAYED, IdempotencyKeyHeader, answer_once, request_keys
 from continuum_kit.partners import PartnerDep
 from continuum_kit.service import SessionDep, UnitOfWorkDep
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict
 
 from continuum_followup.api.deps import CheckinOut, SettingsDep, checkin_out
@@ -39,35 +40,51 @@ class AttemptOut(BaseModel):
     plan_status: str
 
 
-@router.post("/followups/{followup_id}/attempts", status_code=status.HTTP_201_CREATED, response_model=AttemptOut)
+@router.post(
+    "/followups/{followup_id}/attempts",
+    status_code=status.HTTP_201_CREATED,
+    response_model=AttemptOut,
+    responses=REPLAYED,
+    summary="Record an attempt to reach the person (a retry with the same Idempotency-Key gets the first answer)",
+)
 def post_attempt(
-    followup_id: UUID, body: AttemptIn, peer: PartnerDep, uow: UnitOfWorkDep, settings: SettingsDep
+    followup_id: UUID,
+    body: AttemptIn,
+    peer: PartnerDep,
+    uow: UnitOfWorkDep,
+    settings: SettingsDep,
+    response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> AttemptOut:
-    try:
-        recorded = record_attempt(uow, followup_id, Finding(**body.model_dump()), settings, peer)
-    except CheckinNotFound:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"follow-up {followup_id} not found") from None
-    except NotAssigned as refused:
-        message = f"follow-up {followup_id} is assigned to {refused.assigned_peer}, not {peer}"
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN, detail={"message": message, "assigned_to": refused.assigned_peer}
-        ) from None
-    except CheckinAlreadyCompleted as done:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT,
-            detail={"message": f"the check-in is already {done.current_status}", "current_status": done.current_status},
-        ) from None
-    uow.commit()
-    attempt = recorded.attempt
-    return AttemptOut(
-        attempt_id=attempt.attempt_id,
-        followup_id=followup_id,
-        reached=attempt.reached,
-        channel=attempt.channel,
-        attempted_at=attempt.attempted_at,
-        checkin=checkin_out(recorded.checkin),
-        plan_status=recorded.plan.status,
-    )
+    def record() -> AttemptOut:
+        try:
+            recorded = record_attempt(uow, followup_id, Finding(**body.model_dump()), settings, peer)
+        except CheckinNotFound:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"follow-up {followup_id} not found") from None
+        except NotAssigned as refused:
+            message = f"follow-up {followup_id} is assigned to {refused.assigned_peer}, not {peer}"
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, detail={"message": message, "assigned_to": refused.assigned_peer}
+            ) from None
+        except CheckinAlreadyCompleted as done:
+            detail = {
+                "message": f"the check-in is already {done.current_status}",
+                "current_status": done.current_status,
+            }
+            raise HTTPException(status.HTTP_409_CONFLICT, detail=detail) from None
+        attempt = recorded.attempt
+        return AttemptOut(
+            attempt_id=attempt.attempt_id,
+            followup_id=followup_id,
+            reached=attempt.reached,
+            channel=attempt.channel,
+            attempted_at=attempt.attempted_at,
+            checkin=checkin_out(recorded.checkin),
+            plan_status=recorded.plan.status,
+        )
+
+    keys = request_keys(peer, f"POST /v1/followups/{followup_id}/attempts", body, idempotency_key)
+    return answer_once(uow, keys, response, record, status_code=status.HTTP_201_CREATED)
 
 
 @router.get("/followups/{followup_id}", response_model=CheckinOut)
