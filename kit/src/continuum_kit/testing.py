@@ -1,7 +1,8 @@
 """Test helpers for services: a migrated SQLite database and a unit of work on it, no broker needed."""
 
 import asyncio
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -52,6 +53,22 @@ class StandInRuntime:
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.engine, source=self.settings.source, topic=self.settings.episode_topic, clock=self.clock)
+
+
+def at_once(*calls: Callable[[], object]) -> list[object]:
+    """Runs the calls in threads released together by a barrier (two requests racing); their results in order."""
+    start, results = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def run(i: int) -> None:
+        start.wait()
+        results[i] = calls[i]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
 
 
 def api_client(router: APIRouter, engine: Engine, clock: Clock, settings: ServiceSettings) -> TestClient:

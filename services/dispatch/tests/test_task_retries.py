@@ -1,8 +1,7 @@
 """A team app's retry never gives a second task: the same Idempotency-Key gets the first answer (200)."""
 
-import threading
-
 from continuum_dispatch.store import AuditEntry, Task
+from continuum_kit.testing import at_once
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
@@ -83,18 +82,9 @@ def test_two_identical_tasks_at_the_same_moment_give_one_task(desk, client):
     clients = [client, TestClient(client.app)]
     response_id = desk.assigned()["response_id"]
     for round_ in range(10):
-        start, answers = threading.Barrier(2), [None, None]
-
-        def post(i: int, start: threading.Barrier = start, answers: list = answers, key: str = f"race-{round_}"):
-            start.wait()
-            answers[i] = give(clients[i], response_id, key)
-
+        key = f"race-{round_}"
         before = effects(desk)
-        threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        answers = at_once(*(lambda c=c, key=key: give(c, response_id, key) for c in clients))
         assert sorted(a.status_code for a in answers) == [200, 201], [a.text for a in answers]
         assert answers[0].json() == answers[1].json()
         tasks, audit, events = effects(desk)

@@ -1,10 +1,9 @@
 """A partner's retry never makes a second contact: the same incident, request id or Idempotency-Key gets the
 first answer (200) and publishes nothing new, also when the two requests arrive at the same moment."""
 
-import threading
-
 import pytest
 from continuum_kit.delivery import OutboxMessage
+from continuum_kit.testing import at_once
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
@@ -88,18 +87,10 @@ def test_two_identical_requests_at_the_same_moment_make_one_contact(client, engi
     clients = [client, TestClient(client.app)]
     for round_ in range(rounds):
         body = {**CALL_911, "incident_tracking_id": f"RACE-{round_}"}
-        start, answers = threading.Barrier(2), [None, None]
-
-        def post(i: int, body: dict = body, start: threading.Barrier = start, answers: list = answers) -> None:
-            start.wait()
-            answers[i] = clients[i].post("/v1/contacts/911", json=body, auth=partner)
-
         before = row_counts()
-        threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        answers = at_once(
+            *(lambda c=c, body=body: c.post("/v1/contacts/911", json=body, auth=partner) for c in clients)
+        )
         assert sorted(a.status_code for a in answers) == [200, 201], [a.text for a in answers]
         assert answers[0].json() == answers[1].json()
         after = row_counts()
