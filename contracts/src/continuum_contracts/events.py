@@ -18,6 +18,7 @@ from continuum_contracts.vocabulary import (
     DataCategory,
     DisclosurePurpose,
     Disposition,
+    EscalationKind,
     FollowupChannel,
     Need,
     PlaceType,
@@ -103,6 +104,12 @@ class ResponseAssignedV1(EventPayload):
     target_minutes: int | None = Field(default=None, ge=0, description="the area's response-time target")
     replaces: UUID | None = Field(default=None, description="the response this one replaces")
     reason: CodeStr | None = Field(default=None, description="why it replaces another, e.g. not_acknowledged")
+    backs_up: UUID | None = Field(
+        default=None, description="the response on scene this one was sent to back up (a safety change)"
+    )
+    requested_by: CodeStr | None = Field(
+        default=None, description="the partner on scene who asked for it, e.g. a police unit asking for a team"
+    )
 
 
 class ResponseUpdatedV1(EventPayload):
@@ -123,6 +130,43 @@ class ResponseEscalatedV1(EventPayload):
     target_minutes: int | None = Field(default=None, ge=0)
     best_eta_minutes: int | None = Field(default=None, ge=0)
     gap_minutes: int | None = Field(default=None, ge=0)
+
+
+class ResponseSafetyChangedV1(EventPayload):
+    """The team on scene reported a change of safety (violence, a weapon, a medical emergency) from its app."""
+
+    response_id: UUID
+    responder_id: str = Code
+    change: SafetyFlag
+    reason: CodeStr = Field(description="the team's reason, as a code")
+    backup: ResponseType | None = Field(default=None, description="the backup requested by the least-restrictive rules")
+    peer_stepped_back: bool = Field(default=False, description="the team's peer stepped back from any coercive role")
+
+
+class ResponseReplacedV1(EventPayload):
+    """A team dropped out (went offline, or stopped answering) and another took its response over."""
+
+    response_id: UUID
+    responder_id: str = Code
+    reason: CodeStr = Field(description="e.g. team_offline, no_update_after_acknowledgement, not_acknowledged")
+    replaced_by: UUID | None = Field(default=None, description="the new response, when a team could take it")
+    replacement_responder_id: CodeStr | None = None
+
+
+class ResponseCancelledV1(EventPayload):
+    """A live response that will not go on (e.g. the episode closed while a team was still assigned)."""
+
+    response_id: UUID
+    responder_id: str = Code
+    reason: CodeStr
+
+
+class LawEnforcementDeflectionCorrectedV1(EventPayload):
+    """A deflection recorded for a call no longer holds (police were needed after all): reports stop counting it."""
+
+    response_id: UUID | None = None
+    call_type: CodeStr | None = None
+    reason: CodeStr
 
 
 class LawEnforcementDeflectedV1(EventPayload):
@@ -277,6 +321,7 @@ class ReferralSentV1(EventPayload):
     kind: ReferralKind
     to_party: str = Code
     status: TaskStatus = TaskStatus.REQUESTED
+    replaces: UUID | None = Field(default=None, description="the unanswered referral this one was reassigned from")
     hmis_event: CodeStr | None = Field(default=None, description="HMIS 4.20 Coordinated Entry Event code")
     living_situation: CodeStr | None = Field(default=None, description="HMIS 4.12 Current Living Situation code")
 
@@ -288,6 +333,43 @@ class ReferralResultRecordedV1(EventPayload):
     result: CodeStr
     result_date: datetime
     status: TaskStatus
+
+
+class ReferralEscalatedV1(EventPayload):
+    """Every reminder went unanswered: a supervisor must resolve the referral (reassign, close, or keep it open)."""
+
+    referral_id: UUID
+    to_party: str = Code
+    reason: CodeStr
+    reminders: int = Field(ge=0)
+    waited_hours: int = Field(ge=0)
+
+
+class ReferralClosedV1(EventPayload):
+    """A referral ended without a result from the partner: cancelled at closure, reassigned, or closed by a human."""
+
+    referral_id: UUID
+    reason: CodeStr
+    status: TaskStatus = TaskStatus.CANCELLED
+    replaced_by: UUID | None = Field(default=None, description="the referral sent instead, when it was reassigned")
+    closed_by: CodeStr | None = Field(default=None, description="the supervisor, when a human closed it")
+
+
+class ReferralHandedOnV1(EventPayload):
+    """The episode closed with the referral still open: a named owner carries it on."""
+
+    referral_id: UUID
+    owner: str = Code
+    reason: CodeStr
+
+
+class ReferralKeptOpenV1(EventPayload):
+    """A supervisor chose to keep an unanswered referral open, until a review time."""
+
+    referral_id: UUID
+    kept_by: str = Code
+    reason: CodeStr
+    review_at: datetime
 
 
 class ReferralReminderSentV1(EventPayload):
@@ -322,6 +404,14 @@ class FollowupAttemptedV1(EventPayload):
     new_needs: list[Need] = []
 
 
+class FollowupCancelledV1(EventPayload):
+    """A scheduled check-in that will not happen, with the reason (the episode reopened, or it closed)."""
+
+    followup_id: UUID
+    sequence: int = Field(ge=1)
+    reason: CodeStr
+
+
 class ReengagementRequestedV1(EventPayload):
     """Every attempt to reach the person failed: outreach should try in person. The episode stays open."""
 
@@ -336,6 +426,24 @@ class FollowupRiskFoundV1(EventPayload):
     followup_id: UUID
     safety_flags: list[SafetyFlag] = []
     needs: list[Need] = []
+
+
+class EscalationAcknowledgedV1(EventPayload):
+    """A supervisor took an item of the "needs a human" queue in hand."""
+
+    escalation_id: str = Field(max_length=64, pattern=CODE_PATTERN, description="the escalating event's id")
+    kind: EscalationKind
+    by: str = Code
+
+
+class EscalationResolvedV1(EventPayload):
+    """A supervisor resolved an item of the "needs a human" queue, with how."""
+
+    escalation_id: str = Field(max_length=64, pattern=CODE_PATTERN, description="the escalating event's id")
+    kind: EscalationKind
+    by: str = Code
+    resolution: CodeStr = Field(description="e.g. reassigned, closed, kept_open, backup_arrived, handled")
+    to_party: CodeStr | None = Field(default=None, description="the partner a referral is reassigned to")
 
 
 class EpisodeClosedV1(EventPayload):

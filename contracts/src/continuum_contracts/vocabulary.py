@@ -109,6 +109,19 @@ class FollowupChannel(StrEnum):
     VIDEO = "video"
 
 
+class EscalationKind(StrEnum):
+    """What a supervisor's "needs a human" queue holds: every way an obligation can fall short."""
+
+    NO_TEAM = "no_team"  # no responder can go, or none can be there within the target
+    TARGET_MISSED = "target_missed"
+    TEAM_DROPPED_OUT = "team_dropped_out"  # offline or silent after acknowledging
+    SAFETY_BACKUP_REQUESTED = "safety_backup_requested"
+    HANDOFF_NOT_ACCEPTED = "handoff_not_accepted"
+    HANDOFF_STALLED = "handoff_stalled"  # accepted, then the receiving partner stopped answering
+    REFERRAL_UNANSWERED = "referral_unanswered"
+    CHECKINS_EXHAUSTED = "checkins_exhausted"
+
+
 class ClosureReason(StrEnum):
     PLAN_COMPLETE = "plan_complete"
     DECLINED_FURTHER_CONTACT = "declined_further_contact"
