@@ -82,12 +82,26 @@ class RequestKeys:
         return keys + ([f"{self.route} key {self.header}"] if self.header is not None else [])
 
 
+def sha256_fingerprint(payload: str) -> str:
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
 def request_keys(
-    caller: str, route: str, body: BaseModel | dict | None, header: str | None, natural: str | None = None
+    caller: str,
+    route: str,
+    body: BaseModel | None,
+    header: str | None,
+    natural: str | None = None,
+    *,
+    fingerprint: Callable[[str], str] = sha256_fingerprint,
 ) -> RequestKeys:
-    """The request's keys, with a fingerprint of what it asked (so that a reused key is told apart)."""
-    payload = body.model_dump_json() if isinstance(body, BaseModel) else repr(sorted((body or {}).items()))
-    return RequestKeys(caller, route, hashlib.sha256(payload.encode()).hexdigest(), natural, header)
+    """The request's keys, with a fingerprint of what it asked (so that a reused key is told apart).
+
+    A body that carries personal details is fingerprinted with a keyed HMAC (``fingerprint``), so that the
+    stored digest cannot be matched against guessed details.
+    """
+    payload = "" if body is None else body.model_dump_json()
+    return RequestKeys(caller, route, fingerprint(payload), natural, header)
 
 
 def _earlier(session: Session, request: RequestKeys) -> AnsweredRequest | None:

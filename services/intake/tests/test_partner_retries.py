@@ -1,8 +1,12 @@
 """A partner's retry never makes a second contact: the same incident, request id or Idempotency-Key gets the
 first answer (200) and publishes nothing new, also when the two requests arrive at the same moment."""
 
+import hashlib
+
 import pytest
+from continuum_intake.api.channel_bodies import CrisisLineContact
 from continuum_kit.delivery import OutboxMessage
+from continuum_kit.idempotency import AnsweredRequest
 from continuum_kit.testing import at_once
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
@@ -97,3 +101,16 @@ def test_two_identical_requests_at_the_same_moment_make_one_contact(client, engi
         assert after["intake_contact"] == before["intake_contact"] + 1
         assert after["intake_person"] == before["intake_person"] + 1
         assert after["outbox"] == before["outbox"] + 3  # received, opened, triaged: once
+
+
+def test_the_kept_fingerprint_of_a_contact_cannot_be_matched_against_guessed_details(client, engine, partner):
+    """A contact's body holds personal details: what is kept to recognise a retry is a keyed digest, so that
+    hashing a guessed name and phone the same way finds nothing."""
+    body = {**CRISIS_TEXT, "caller": {"name": "Dana Example", "phone": "+1 555 0100"}}
+    key = {"Idempotency-Key": "fp-check"}
+    assert client.post("/v1/contacts/crisis-line", json=body, auth=partner, headers=key).status_code == 201
+    with Session(engine) as session:
+        [kept] = session.exec(select(AnsweredRequest)).all()
+    guessed = CrisisLineContact.model_validate(body).model_dump_json()
+    assert kept.fingerprint != hashlib.sha256(guessed.encode()).hexdigest()
+    assert "Dana" not in repr(kept.body) and "0100" not in repr(kept.body)

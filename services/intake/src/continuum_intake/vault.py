@@ -39,6 +39,10 @@ class Vault:
             return None
         return hmac.new(self._index_key, f"{kind}:{normalized}".encode(), hashlib.sha256).hexdigest()
 
+    def request_fingerprint(self, payload: str) -> str:
+        """A keyed digest of a partner's request body, to tell a retry from a reused Idempotency-Key."""
+        return hmac.new(self._index_key, f"request:{payload}".encode(), hashlib.sha256).hexdigest()
+
     def phone_index(self, phone: str | None) -> str | None:
         return self._index("phone", normalized_phone(phone))
 

@@ -69,7 +69,10 @@ def _take(
 ) -> ContactAccepted:
     """Refusals first (they change nothing); then the contact, once per request key."""
     check_contact(posting.partner, posting.parts, new, call_type_at=call_type_at)
-    keys = request_keys(posting.partner.partner_id, posting.route, body, posting.idempotency_key, natural_id)
+    fingerprint = posting.parts.vault.request_fingerprint
+    keys = request_keys(
+        posting.partner.partner_id, posting.route, body, posting.idempotency_key, natural_id, fingerprint=fingerprint
+    )
 
     def receive() -> ContactAccepted:
         return ContactAccepted.of(receive_contact(posting.uow, posting.parts, new))
