@@ -62,10 +62,21 @@ def database_reachable(engine: Engine) -> bool:
         return False
 
 
+# Any fixed number: instances of a service upgrading one database at once take turns on it.
+MIGRATION_LOCK = 0x636F6E74  # "cont"
+
+
 def migrate(engine: Engine, migrations_package: str) -> None:
-    """Bring the service's schema to the newest revision (alembic, scripts inside the service package)."""
+    """Bring the service's schema to the newest revision (alembic, scripts inside the service package).
+
+    On PostgreSQL the upgrade holds a transaction-level advisory lock, so that two instances starting at once
+    on a fresh database take turns: the second waits, then finds the schema at head and has nothing to do.
+    (SQLite is the single-instance embedded default.)
+    """
     config = Config()
     config.set_main_option("script_location", f"{migrations_package}:migrations")
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

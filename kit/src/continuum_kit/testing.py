@@ -7,12 +7,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 from continuum_contracts import Envelope, from_kafka
 from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, col, select
 
 from continuum_kit.clock import Clock
@@ -56,19 +58,39 @@ class StandInRuntime:
 
 
 def at_once(*calls: Callable[[], object]) -> list[object]:
-    """Runs the calls in threads released together by a barrier (two requests racing); their results in order."""
+    """Runs the calls in threads released together by a barrier (two requests racing); their results in order.
+
+    A call that raised raises here, after every thread has finished.
+    """
     start, results = threading.Barrier(len(calls)), [None] * len(calls)
+    failures: list[BaseException] = []
 
     def run(i: int) -> None:
         start.wait()
-        results[i] = calls[i]()
+        try:
+            results[i] = calls[i]()
+        except BaseException as failure:  # noqa: BLE001 - handed to the caller below
+            failures.append(failure)
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    if failures:
+        raise failures[0]
     return results
+
+
+def migrate_when_released(barrier: Any, url: str, migrations_package: str) -> None:
+    """One service instance's start-up migration, in a process of its own, begun when ``barrier`` lets go
+    (alembic's context is global to a process, so instances racing must be processes, as in production)."""
+    engine = create_engine(url, poolclass=NullPool)
+    try:
+        barrier.wait()
+        migrate(engine, migrations_package)
+    finally:
+        engine.dispose()
 
 
 def api_client(router: APIRouter, engine: Engine, clock: Clock, settings: ServiceSettings) -> TestClient:
