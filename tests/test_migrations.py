@@ -40,7 +40,6 @@ def test_migrated_schema_matches_the_models(service, database_url):
     assert differences == []
 
 
-
 @pytest.mark.parametrize("service", SERVICES)
 def test_two_instances_starting_at_once_on_a_fresh_database_both_come_up(service, new_postgres_database):
     """County IT scales a service to two instances: both migrate one fresh PostgreSQL database at the same
