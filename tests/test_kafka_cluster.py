@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from continuum_sim.partners import Partners
+from continuum_sim.scenarios import sample, warmline_call
+from continuum_sim.stack import Stack
 
 pytestmark = pytest.mark.kafka
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,3 +67,29 @@ async def test_replicated_topic_survives_losing_one_of_three_nodes(cluster):
     finally:
         await consumer.stop()
     assert received == set(range(200))
+
+
+async def test_the_four_services_given_every_address_keep_closing_episodes_while_a_node_is_down(cluster, tmp_path):
+    """County IT lists all three brokers in CONTINUUM_KAFKA_BOOTSTRAP: every service starts on that list, and
+    episodes posted before and while one node is down all close, on topics replicated three times."""
+    topic = f"test.cluster.county.{uuid.uuid4().hex[:8]}"
+    stack = Stack(
+        cluster,
+        tmp_path / "county",
+        topic=topic,
+        group_prefix=topic,
+        extra_env={"CONTINUUM_TOPIC_REPLICATION": "3", "CONTINUUM_TOPIC_PARTITIONS": "3"},
+    )
+    await asyncio.to_thread(stack.start)
+    try:
+        async with Partners(cluster, topic, stack.urls, admin_token=stack.admin_token) as sim:
+            before = await sim.post_all(sample(3, seed=91, kinds=[warmline_call]))
+            await asyncio.to_thread(kafka, "cluster-kill", "1")
+            try:
+                during = await sim.post_all(sample(3, seed=92, kinds=[warmline_call]))
+                still_open = await sim.wait_closed([j.episode_id for j in before + during], timeout=120)
+            finally:
+                await asyncio.to_thread(kafka, "cluster-restart-node", "1")
+    finally:
+        await asyncio.to_thread(stack.stop)
+    assert still_open == []

@@ -17,7 +17,7 @@ async def ensure_topics(settings: ServiceSettings, *, wait_seconds: float = 60.0
     """Create the episode and dead-letter topics if missing, waiting for the broker to come up."""
     deadline = asyncio.get_running_loop().time() + wait_seconds
     while True:
-        admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, request_timeout_ms=10000)
+        admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_servers, request_timeout_ms=10000)
         try:
             await admin.start()
             topics = [
@@ -41,7 +41,7 @@ async def ensure_topics(settings: ServiceSettings, *, wait_seconds: float = 60.0
 def make_producer(settings: ServiceSettings) -> AIOKafkaProducer:
     """Idempotent producer (acks=all): a retried send never writes a record twice."""
     return AIOKafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap,
+        bootstrap_servers=settings.kafka_servers,
         enable_idempotence=True,
         acks="all",
         linger_ms=2,

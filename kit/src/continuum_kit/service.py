@@ -72,7 +72,7 @@ class Runtime:
         # No FastStream telemetry middleware: the consumer makes the ``process`` span itself, a child
         # of the record's trace context, with the CloudEvents id as the message id.
         self.broker = KafkaBroker(
-            settings.kafka_bootstrap,
+            settings.kafka_servers,
             client_id=f"continuum-{settings.service_name}",
             log_level=logging.DEBUG,  # a line per record is noise at INFO; the consumer logs what matters
         )

@@ -15,7 +15,10 @@ class ServiceSettings(BaseSettings):
     service_name: str = "continuum"
     http_host: str = "127.0.0.1"
     http_port: int = 8000
-    kafka_bootstrap: str = "127.0.0.1:19092"
+    kafka_bootstrap: str = Field(
+        default="127.0.0.1:19092",
+        description="host:port of one or more brokers, comma-separated (any of a cluster's addresses will do)",
+    )
     episode_topic: str = EPISODE_TOPIC
     dead_letter_topic: str = DEAD_LETTER_TOPIC
     topic_partitions: int = Field(default=6, ge=1)
@@ -38,6 +41,21 @@ class ServiceSettings(BaseSettings):
         default=None, description="county IT's bearer token for a service's admin API; unset disables that API"
     )
     group_prefix: str = Field(default="continuum", description="consumer groups are {group_prefix}-{service}")
+
+    @field_validator("kafka_bootstrap")
+    @classmethod
+    def _broker_addresses(cls, value: str) -> str:
+        addresses = [address.strip() for address in value.split(",")]
+        for address in addresses:
+            host, _, port = address.rpartition(":")
+            if not host or not port.isdigit():
+                raise ValueError(f"each broker address must be host:port, got {address!r}")
+        return ",".join(addresses)
+
+    @property
+    def kafka_servers(self) -> list[str]:
+        """The broker addresses as a list: what the Kafka clients take (a comma-joined string is one host to some)."""
+        return self.kafka_bootstrap.split(",")
 
     @field_validator("admin_token")
     @classmethod
