@@ -18,6 +18,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from continuum_kit import http_errors
 from continuum_kit.clock import Clock, configured_clock
 from continuum_kit.consumer import EventConsumer, Handlers, Record
 from continuum_kit.db import database_reachable, make_engine, migrate
@@ -149,6 +150,7 @@ class Runtime:
     def create_app(self, *, title: str, routers: list[APIRouter]) -> FastAPI:
         app = FastAPI(title=title, lifespan=self.lifespan)
         app.state.runtime = self
+        http_errors.install(app)
         app.add_api_route(
             "/health", self.health, methods=["GET"], tags=["operations"], summary="Database and broker reachability"
         )

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, col, select
 
+from continuum_kit import http_errors
 from continuum_kit.clock import Clock
 from continuum_kit.db import make_engine, migrate
 from continuum_kit.delivery import OutboxMessage, UnitOfWork
@@ -98,6 +99,7 @@ def api_client(router: APIRouter, engine: Engine, clock: Clock, settings: Servic
     app = FastAPI()
     app.include_router(router)
     app.state.runtime = StandInRuntime(engine, clock, settings)
+    http_errors.install(app)
     return TestClient(app)
 
 
