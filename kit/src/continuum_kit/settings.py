@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from continuum_contracts import DEAD_LETTER_TOPIC, EPISODE_TOPIC
+from limits import parse
 from pydantic import AwareDatetime, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -41,6 +42,12 @@ class ServiceSettings(BaseSettings):
         default=None, description="county IT's bearer token for a service's admin API; unset disables that API"
     )
     group_prefix: str = Field(default="continuum", description="consumer groups are {group_prefix}-{service}")
+    failed_credentials_per_client: str = Field(
+        default="10/minute", description="failed credential checks one client address may make (limits notation)"
+    )
+    failed_credentials_per_partner: str = Field(
+        default="20/minute", description="failed credential checks one partner id may have (limits notation)"
+    )
 
     @field_validator("kafka_bootstrap")
     @classmethod
@@ -51,6 +58,15 @@ class ServiceSettings(BaseSettings):
             if not host or not port.isdigit():
                 raise ValueError(f"each broker address must be host:port, got {address!r}")
         return ",".join(addresses)
+
+    @field_validator("failed_credentials_per_client", "failed_credentials_per_partner")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate limit such as 10/minute") from None
+        return value
 
     @property
     def kafka_servers(self) -> list[str]:
