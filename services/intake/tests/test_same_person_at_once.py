@@ -48,13 +48,14 @@ def two_partners(register):
     return crisis_line, warmline
 
 
-def _first_contacts_at_once(clients, partners, person: dict) -> list:
+def _first_contacts_at_once(clients, partners, person: dict, other: dict | None = None) -> list:
+    """The crisis line and the warmline post a first contact at the same moment: of one person, or of two."""
     (crisis_client, warm_client), (crisis_line, warmline) = clients, partners
+    crisis = {"medium": "call", "caller": person}
+    warm = {"medium": "text", "caller": other or person}
     return at_once(
-        lambda: crisis_client.post(
-            "/v1/contacts/crisis-line", json={"medium": "call", "caller": person}, auth=crisis_line
-        ),
-        lambda: warm_client.post("/v1/contacts/warmline", json={"medium": "text", "caller": person}, auth=warmline),
+        lambda: crisis_client.post("/v1/contacts/crisis-line", json=crisis, auth=crisis_line),
+        lambda: warm_client.post("/v1/contacts/warmline", json=warm, auth=warmline),
     )
 
 
@@ -147,6 +148,26 @@ def test_a_contact_racing_the_closure_opens_a_new_episode_or_came_before_it_neve
             assert closed["contacts"] == 1
             fresh = _episode(client, accepted["episode_id"])
             assert (fresh["status"], fresh["stage"], fresh["contacts"]) == ("open", "acute", 1)
+
+
+def test_two_look_alikes_at_once_are_two_people_put_to_review_once(client, two_partners, row_counts):
+    """The same name with another date of birth is weak: two people, and a supervisor reviews the pair, as when
+    they come one after the other."""
+    clients = (client, TestClient(client.app))
+    for round_ in range(ROUNDS):
+        name = f"Kim Lookalike {round_:03d}"
+        before = row_counts()
+        answers = _first_contacts_at_once(
+            clients,
+            two_partners,
+            {"name": name, "date_of_birth": "1971-01-02"},
+            {"name": name, "date_of_birth": "1984-05-06"},
+        )
+        assert [a.status_code for a in answers] == [201, 201], [a.text for a in answers]
+        assert len({a.json()["person_id"] for a in answers}) == 2
+        after = row_counts()
+        assert after["intake_person"] == before["intake_person"] + 2
+        assert after["intake_match_review"] == before["intake_match_review"] + 1
 
 
 def _stage_and_closure_at_once(engine, clock, episode_id: str) -> None:
