@@ -61,10 +61,14 @@ def _preferences_of(session: Session, person_id: UUID) -> CrisisPreferences | No
 
 
 def _open_episode_of(session: Session, person_id: UUID) -> Episode | None:
+    """The person's open episode, locked until the contact commits, so that a closure recorded at the same
+    moment (``stage_records.py`` locks the row too) comes wholly before the join or wholly after it. On
+    PostgreSQL a row closed while we waited no longer matches ``closed_at IS NULL``: the contact opens a new one."""
     query = (
         select(Episode)
         .where(Episode.person_id == person_id, col(Episode.closed_at).is_(None))
         .order_by(col(Episode.opened_at).desc())
+        .with_for_update()
     )
     return session.exec(query).first()
 
@@ -138,7 +142,7 @@ def receive_renewed_risk(
     uow: UnitOfWork, parts: IntakeParts, episode_id: UUID, safety_flags: list[SafetyFlag], needs: list[Need]
 ) -> None:
     """A peer's check-in found renewed risk: a new contact on the same open episode, triaged like any other."""
-    episode = uow.session.get(Episode, episode_id)
+    episode = uow.session.get(Episode, episode_id, with_for_update=True)
     if episode is None or episode.closed_at is not None:
         return
     person = uow.session.get(Person, episode.person_id)

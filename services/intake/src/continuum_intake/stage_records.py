@@ -15,7 +15,9 @@ from continuum_intake.store import Episode
 
 
 def _open_episode(uow: UnitOfWork, episode_id: UUID) -> Episode | None:
-    episode = uow.session.get(Episode, episode_id)
+    """The episode if still open, its row locked until this change commits: a stage or a closure recorded at
+    the same moment, or a contact joining it (``reception.py``), waits for this one and then sees it."""
+    episode = uow.session.get(Episode, episode_id, with_for_update=True)
     return episode if episode is not None and episode.closed_at is None else None
 
 
