@@ -59,7 +59,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 
 def _invalid(field: str, message: str) -> NoReturn:
     detail = [{"loc": ["body", field], "msg": message, "type": "value_error"}]
-    raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=detail) from None
+    raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=detail) from None
 
 
 def _decision(body: Reassign | Close | KeepOpen, settings: HandoffSettings) -> Decision:
