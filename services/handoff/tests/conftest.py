@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 TEAM, RESPITE, NAVIGATION, HOUSING = "mobile-team-m3", "peer-respite-east", "care-navigation", "coordinated-entry"
+ADMIN_TOKEN = "county-it-token-for-handoff-tests"
 
 
 class Hub:
@@ -94,6 +95,21 @@ class Hub:
     def referrals(self) -> list[dict]:
         return self.client.get(f"/v1/episodes/{self.episode}/referrals").json()
 
+    def referral(self, referral_id) -> dict:
+        return self.client.get(f"/v1/referrals/{referral_id}").json()
+
+    def admin(self) -> dict[str, str]:
+        """County IT's bearer token, as a supervisor's tools send it."""
+        assert self.settings.admin_token is not None
+        return {"Authorization": f"Bearer {self.settings.admin_token.get_secret_value()}"}
+
+    def resolve_referral(self, referral_id, headers: dict[str, str] | None = None, **body):
+        headers = self.admin() if headers is None else headers
+        return self.client.post(f"/v1/referrals/{referral_id}/resolution", json=body, headers=headers)
+
+    def escalations(self) -> dict:
+        return self.client.get("/v1/escalations", headers=self.admin()).json()
+
     def report(self, referral_id, result: str, partner_id: str = HOUSING, result_date: str | None = None):
         body = {"result": result, "result_date": result_date or self.clock.now().isoformat()}
         return self.client.post(f"/v1/referrals/{referral_id}/result", json=body, auth=self.credentials(partner_id))
@@ -111,7 +127,7 @@ def clock():
 
 @pytest.fixture
 def settings():
-    return HandoffSettings()
+    return HandoffSettings(admin_token=ADMIN_TOKEN)
 
 
 @pytest.fixture

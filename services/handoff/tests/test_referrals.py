@@ -45,6 +45,7 @@ def test_referral_reminders_go_out_on_schedule_until_result(hub, clock):
     [second] = hub.sweep()
     assert second.data.reminder == 2 and hub.referrals()[0]["reminders_sent"] == 2
     clock.advance(timedelta(days=30))
+    assert [event.type for event in hub.sweep()] == ["continuum.referral.escalated.v1"], "no third reminder"
     assert hub.sweep() == []
 
 
@@ -62,7 +63,7 @@ def test_reminder_schedule_comes_from_settings(hub, clock, settings):
     sent_referral(hub)
     clock.advance(timedelta(minutes=30))
     assert [event.data.reminder for event in hub.sweep()] == [1]
-    clock.advance(timedelta(days=3))
+    clock.advance(timedelta(hours=20))
     assert hub.sweep() == []
 
 

@@ -13,8 +13,9 @@ REFERRAL_FOR_NEED = {Need.HOUSING: ReferralKind.HOUSING_COORDINATED_ENTRY}
 PRE_ARREST_DIVERSION = "pre_arrest_diversion"
 POLICE = "police"
 AWAITING_ACCEPTANCE = (TaskStatus.REQUESTED, TaskStatus.RECEIVED)
+AWAITING_COMPLETION = (TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS)
 # A handoff that has not ended yet; cancelled when its episode closes or its bed is released.
-CANCELLABLE = (*AWAITING_ACCEPTANCE, TaskStatus.ACCEPTED, TaskStatus.IN_PROGRESS)
+CANCELLABLE = (*AWAITING_ACCEPTANCE, *AWAITING_COMPLETION)
 EPISODE_CLOSED = "episode_closed"
 PLACEMENT_RELEASED = "placement_released"
 
@@ -122,7 +123,11 @@ def result_status(result: ReferralResult) -> TaskStatus:
 
 
 def result_needed(current: str | None, result: ReferralResult, status: TaskStatus) -> bool:
-    """True if the result closes the referral; False for the same result again; a different one conflicts."""
+    """True if the result closes the referral; False for the same result again; a different one conflicts.
+
+    A referral that ended without a result (closed, reassigned, cancelled at closure) takes none any more."""
+    if current is None and status is TaskStatus.CANCELLED:
+        raise StatusConflict("the referral was closed; it takes no result", status)
     if current is None:
         return True
     if current == result:

@@ -5,6 +5,7 @@ from functools import partial
 from continuum_contracts.events import (
     EpisodeClosedV1,
     EpisodeTriagedV1,
+    EscalationResolvedV1,
     PlacementReleasedV1,
     PlacementReservedV1,
     ResponseResolvedV1,
@@ -12,9 +13,10 @@ from continuum_contracts.events import (
 from continuum_kit.consumer import Handlers
 
 from continuum_handoff.config import HandoffSettings
+from continuum_handoff.episode_closure import on_episode_closed
 from continuum_handoff.partner_referrals import send_referrals
+from continuum_handoff.referral_resolution import on_escalation_resolved
 from continuum_handoff.warm_handoffs import (
-    on_episode_closed,
     on_placement_released,
     on_triaged,
     request_placement_handoff,
@@ -32,6 +34,10 @@ PUBLISHES = (
     "continuum.referral.sent.v1",
     "continuum.referral.result.v1",
     "continuum.referral.reminded.v1",
+    "continuum.referral.escalated.v1",
+    "continuum.referral.closed.v1",
+    "continuum.referral.kept_open.v1",
+    "continuum.referral.handed_on.v1",
 )
 
 
@@ -41,5 +47,6 @@ def build_handlers(settings: HandoffSettings) -> Handlers:
         PlacementReservedV1: partial(request_placement_handoff, settings=settings),
         ResponseResolvedV1: partial(send_referrals, settings=settings),
         PlacementReleasedV1: on_placement_released,
-        EpisodeClosedV1: on_episode_closed,
+        EpisodeClosedV1: partial(on_episode_closed, settings=settings),
+        EscalationResolvedV1: partial(on_escalation_resolved, settings=settings),
     }

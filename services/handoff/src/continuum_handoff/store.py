@@ -29,6 +29,8 @@ class Handoff(SQLModel, table=True):
     escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     cancel_reason: str | None = Field(default=None, max_length=64)
+    complete_by: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    stalled_at: datetime | None = Field(default=None, sa_type=UTCDateTime, description="escalated: not completed")
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
@@ -48,6 +50,18 @@ class Referral(SQLModel, table=True):
     result_date: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reminders_sent: int = 0
     next_reminder_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    escalate_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    escalated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    escalation_id: str | None = Field(default=None, max_length=100, index=True, description="its CloudEvents id")
+    resolution: str | None = Field(default=None, max_length=32, description="reassigned, closed or kept_open")
+    resolved_by: str | None = Field(default=None, max_length=64)
+    review_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    close_reason: str | None = Field(default=None, max_length=64)
+    replaces: UUID | None = Field(default=None)
+    replaced_by: UUID | None = Field(default=None)
+    owner: str | None = Field(default=None, max_length=64, description="who carries it on after its episode closed")
+    handed_on_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class HandoffEpisode(SQLModel, table=True):

@@ -22,6 +22,7 @@ from continuum_kit.delivery import UnitOfWork
 from sqlmodel import col, select
 
 from continuum_handoff.acceptance_window import accept_by
+from continuum_handoff.completion_window import complete_by
 from continuum_handoff.config import HandoffSettings
 from continuum_handoff.domain import (
     ACCEPT,
@@ -138,11 +139,13 @@ def receive_handoff(uow: UnitOfWork, handoff_id: UUID, partner_id: str) -> Hando
     return handoff
 
 
-def accept_handoff(uow: UnitOfWork, handoff_id: UUID, partner_id: str) -> Handoff:
-    """The addressed partner accepts; a diversion's acceptance tells the officer no booking was needed."""
+def accept_handoff(uow: UnitOfWork, handoff_id: UUID, partner_id: str, settings: HandoffSettings) -> Handoff:
+    """The addressed partner accepts, and must complete in time; a diversion's acceptance tells the officer
+    no booking was needed."""
     handoff, now = _moved(uow, handoff_id, partner_id, ACCEPT)
     if now is not None:
         handoff.accepted_at = now
+        handoff.complete_by = complete_by(now, settings.complete_within_minutes)
         no_booking = handoff.kind == PRE_ARREST_DIVERSION
         uow.emit(
             HandoffAcceptedV1(handoff_id=handoff_id, accepted_by=partner_id, no_booking=no_booking),

@@ -1,9 +1,10 @@
-"""Handoff's HTTP API for receiving partners: move a handoff, report a referral's result, ask for a disclosure."""
+"""Handoff's HTTP API: receiving partners move a handoff, report a referral's result and ask for a disclosure;
+a supervisor resolves an escalated referral and reads the queue of escalations."""
 
 from fastapi import APIRouter
 
-from continuum_handoff.api import disclosures, handoffs, referrals
+from continuum_handoff.api import disclosures, handoffs, referral_resolution, referrals, supervisor_queue
 
 router = APIRouter(prefix="/v1", tags=["handoff"])
-for part in (handoffs, referrals, disclosures):
+for part in (handoffs, referrals, referral_resolution, supervisor_queue, disclosures):
     router.include_router(part.router)

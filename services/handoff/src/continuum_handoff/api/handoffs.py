@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
-from continuum_handoff.api.deps import conflict, refuse
+from continuum_handoff.api.deps import SettingsDep, conflict, refuse
 from continuum_handoff.domain import DeclineReason, NotAddressed, StatusConflict
 from continuum_handoff.store import Handoff
 from continuum_handoff.warm_handoffs import (
@@ -52,6 +52,8 @@ class HandoffOut(BaseModel):
     escalated_at: datetime | None
     cancelled_at: datetime | None
     cancel_reason: str | None
+    complete_by: datetime | None
+    stalled_at: datetime | None
     updated_at: datetime
 
 
@@ -81,8 +83,8 @@ def post_receive(handoff_id: UUID, partner_id: PartnerDep, uow: UnitOfWorkDep) -
 
 
 @router.post("/handoffs/{handoff_id}/accept", response_model=HandoffOut)
-def post_accept(handoff_id: UUID, partner_id: PartnerDep, uow: UnitOfWorkDep) -> HandoffOut:
-    return _move(uow, handoff_id, partner_id, accept_handoff)
+def post_accept(handoff_id: UUID, partner_id: PartnerDep, uow: UnitOfWorkDep, settings: SettingsDep) -> HandoffOut:
+    return _move(uow, handoff_id, partner_id, partial(accept_handoff, settings=settings))
 
 
 @router.post("/handoffs/{handoff_id}/start", response_model=HandoffOut)
