@@ -3,6 +3,8 @@ a deflection that no longer holds is corrected; refusals change nothing."""
 
 import pytest
 from continuum_contracts.vocabulary import Channel
+from continuum_kit.testing import at_once
+from fastapi.testclient import TestClient
 
 WEAPON = {"change": "weapon", "reason": "knife_seen"}
 
@@ -186,3 +188,26 @@ def test_a_report_before_the_team_is_on_its_way_or_after_the_response_ended_is_4
     answer = report(client, response_id, register("mobile-team-1"))
     assert answer.status_code == 409 and answer.json()["detail"]["current_status"] == status
     assert len(desk.events()) == before
+
+
+def test_the_same_change_reported_twice_at_once_sends_one_backup(desk, client, register):
+    """On SQLite and PostgreSQL: the team's app and its retry race; the response's row lock settles it."""
+    team = register("mobile-team-1")
+    clients = [client, TestClient(client.app)]
+    for _ in range(3):
+        response_id = welfare_check_on_scene(desk)
+        before = len(desk.events())
+        answers = at_once(*(lambda c=c, r=response_id: report(c, r, team) for c in clients))
+        assert sorted(a.status_code for a in answers) == [200, 201], [a.text for a in answers]
+        assert answers[0].json() == answers[1].json()
+        assert desk.kinds(desk.events()[before:]).count("response.assigned") == 1
+        desk.update(response_id, "resolved", disposition="resolved_in_place")
+
+
+def test_openapi_declares_every_answer_of_the_routes_on_scene(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    safety = paths["/v1/responses/{response_id}/safety"]["post"]
+    asked = paths["/v1/episodes/{episode_id}/response-requests"]["post"]
+    assert {"200", "201", "401", "403", "404", "409", "422"} <= set(safety["responses"])
+    assert {"200", "201", "401", "403", "404", "422"} <= set(asked["responses"])
+    assert safety["security"] == asked["security"] == [{"partner": []}]
