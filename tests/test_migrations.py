@@ -15,7 +15,7 @@ SERVICES = ["intake", "dispatch", "handoff", "followup", "board"]
 DELIVERY = {"outbox", "processed_event"}
 KIT_TABLES = {
     "intake": DELIVERY | {"answered_request"},
-    "dispatch": DELIVERY | {"answered_request"},
+    "dispatch": DELIVERY | {"partner_account", "answered_request"},
     "handoff": DELIVERY | {"partner_account"},
     "followup": DELIVERY | {"partner_account", "answered_request"},
     "board": DELIVERY,

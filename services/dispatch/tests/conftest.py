@@ -13,6 +13,7 @@ from continuum_dispatch.config import DispatchSettings
 from continuum_dispatch.handlers import build_handlers
 from continuum_dispatch.timers import build_sweeps
 from continuum_kit.clock import ManualClock
+from continuum_kit.partners import partner_admin_router
 from continuum_kit.testing import api_client, migrated_engine, outbox, run_sweeps, unit_of_work
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -153,3 +154,17 @@ def client(engine, clock, settings) -> TestClient:
 @pytest.fixture
 def desk(engine, clock, client, settings) -> Desk:
     return Desk(engine, clock, client, settings)
+
+
+@pytest.fixture
+def register(engine, clock, settings):
+    """Register a partner account with dispatch as county IT does; gives its HTTP Basic credentials."""
+    county_it = api_client(partner_admin_router(), engine, clock, settings)
+
+    def register(partner_id: str) -> tuple[str, str]:
+        secret = f"{partner_id}-secret-0123456789abcdef"
+        answer = county_it.post("/v1/admin/partners", json={"partner_id": partner_id, "secret": secret}, headers=ADMIN)
+        assert answer.status_code == 201, answer.text
+        return partner_id, secret
+
+    return register

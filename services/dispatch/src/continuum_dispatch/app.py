@@ -1,6 +1,7 @@
 """Dispatch's composition root: the only place that builds dispatch's parts."""
 
 from continuum_kit.clock import Clock
+from continuum_kit.partners import partner_admin_router
 from continuum_kit.service import Runtime
 from fastapi import FastAPI
 
@@ -19,4 +20,6 @@ def create_app(settings: DispatchSettings | None = None, clock: Clock | None = N
         clock=clock,
         sweeps=build_sweeps(settings),
     )
-    return runtime.create_app(title="Continuum dispatch: someone to respond, a safe place to go", routers=[api.router])
+    return runtime.create_app(
+        title="Continuum dispatch: someone to respond, a safe place to go", routers=[api.router, partner_admin_router()]
+    )

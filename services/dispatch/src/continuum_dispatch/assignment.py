@@ -40,6 +40,8 @@ class Request:
     area: str | None = None
     grid: str | None = None
     peer_preferred: bool = False
+    backs_up: UUID | None = None  # the response on scene this backup is for
+    requested_by: str | None = None  # the partner on scene who asked for this response
 
     @classmethod
     def again(cls, response: Response) -> "Request":
@@ -50,6 +52,8 @@ class Request:
             response.area,
             response.grid,
             response.peer_preferred,
+            response.backs_up,
+            response.requested_by,
         )
 
 
@@ -100,7 +104,7 @@ def send(
     if choice is None:
         unanswered = Escalation.NOT_ACKNOWLEDGED if replacing else Escalation.NO_RESPONDER_AVAILABLE
         log.warning("no %s responder can go for episode %s", kind, request.episode_id)
-        escalate(uow, request, unanswered, target, replacing.response_id if replacing else None)
+        escalate(uow, request, unanswered, target, replacing.response_id if replacing else request.backs_up)
         return None
     response = _record(uow, request, choice, settings, target, reason, replacing)
     shortfall = _shortfall(choice, target)
@@ -170,6 +174,8 @@ def _record(
         target_due=_target_due(now, target, replacing),
         replaces=replacing.response_id if replacing else None,
         reason=reason,
+        backs_up=request.backs_up,
+        requested_by=request.requested_by,
     )
     uow.session.add(response)
     uow.emit(
@@ -182,6 +188,8 @@ def _record(
             target_minutes=target,
             replaces=response.replaces,
             reason=reason,
+            backs_up=response.backs_up,
+            requested_by=response.requested_by,
         ),
         episode_id=request.episode_id,
     )

@@ -23,6 +23,8 @@ PUBLISHES = (
     "continuum.response.updated.v1",
     "continuum.response.escalated.v1",
     "continuum.lawenforcement.deflected.v1",
+    "continuum.response.safety_changed.v1",
+    "continuum.lawenforcement.deflection_corrected.v1",
     "continuum.response.resolved.v1",
     "continuum.placement.reserved.v1",
     "continuum.placement.admitted.v1",

@@ -1,4 +1,5 @@
-"""Dispatch's tables: the roster, places, responses (with their timers), bed reservations, deflections, tasks, audit.
+"""Dispatch's tables: the roster, places, responses (with their timers), bed reservations, deflections, tasks,
+audit, and the safety changes teams report.
 
 Timers are columns: a response's acknowledgement and target due times, a reservation's hold; a sweep
 clears or acts on each once it is due.
@@ -61,6 +62,8 @@ class Response(SQLModel, table=True):
     target_due: datetime | None = Field(default=None, index=True, sa_type=UTCDateTime)
     replaces: UUID | None = None
     reason: str | None = Field(default=None, max_length=64)
+    backs_up: UUID | None = None  # the response on scene this one backs up after a safety change
+    requested_by: str | None = Field(default=None, max_length=64)  # the partner on scene who asked for it
 
 
 class Reservation(SQLModel, table=True):
@@ -93,6 +96,7 @@ class Deflection(SQLModel, table=True):
     deflected: bool
     reason: str = Field(max_length=64)
     at: datetime = Field(index=True, sa_type=UTCDateTime)
+    corrected_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # police were needed after all
 
 
 class Task(SQLModel, table=True):
@@ -117,3 +121,18 @@ class AuditEntry(SQLModel, table=True):
     action: str = Field(max_length=64)
     outcome: str = Field(max_length=64)
     response_id: UUID | None = Field(default=None, index=True)
+
+
+class SafetyChange(SQLModel, table=True):
+    """A change of safety a team reported on its response, once per kind of change, and what dispatch did."""
+
+    __tablename__ = "dispatch_safety_change"
+    response_id: UUID = Field(primary_key=True, foreign_key="dispatch_response.response_id")
+    change: str = Field(primary_key=True, max_length=32)
+    reason: str = Field(max_length=64)
+    reported_by: str = Field(max_length=64)
+    backup_type: str = Field(max_length=32)
+    backup_response_id: UUID | None = None
+    peer_stepped_back: bool
+    deflection_corrected: bool
+    at: datetime = Field(sa_type=UTCDateTime)

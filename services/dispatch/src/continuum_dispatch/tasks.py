@@ -7,12 +7,15 @@ from uuid import UUID
 
 from continuum_kit.delivery import UnitOfWork
 
+from continuum_dispatch.backup_rules import peer_task_allowed_after_step_back
 from continuum_dispatch.domain import FINAL, ResponseStatus, task_allowed
 from continuum_dispatch.progress import StatusConflict, UnknownResponse
+from continuum_dispatch.safety import peer_stepped_back
 from continuum_dispatch.store import AuditEntry, Responder, Response, Task
 
 ASSIGN_TASK = "assign_task"
 REFUSED_OUTSIDE_PEER_ROLE = "refused:outside_peer_role"
+REFUSED_PEER_STEPPED_BACK = "refused:peer_stepped_back"
 ASSIGNED = "assigned"
 
 
@@ -22,8 +25,8 @@ class NotOnTeam(LookupError):
 
 
 class OutsidePeerRole(Exception):
-    def __init__(self, task: str) -> None:
-        super().__init__(f"a peer cannot be assigned {task}: outside the peer role")
+    def __init__(self, task: str, why: str = "outside the peer role") -> None:
+        super().__init__(f"a peer cannot be assigned {task}: {why}")
 
 
 def assign_task(uow: UnitOfWork, response_id: UUID, task: str, assignee: str, actor: str) -> Task:
@@ -38,6 +41,9 @@ def assign_task(uow: UnitOfWork, response_id: UUID, task: str, assignee: str, ac
     if not task_allowed(role, task):
         audit(uow, actor, f"{ASSIGN_TASK}:{task}", REFUSED_OUTSIDE_PEER_ROLE, response_id)
         raise OutsidePeerRole(task)
+    if not peer_task_allowed_after_step_back(role, task) and peer_stepped_back(uow.session, response_id):
+        audit(uow, actor, f"{ASSIGN_TASK}:{task}", REFUSED_PEER_STEPPED_BACK, response_id)
+        raise OutsidePeerRole(task, "the peer stepped back after a safety change")
     record = Task(
         response_id=response_id, task=task, assignee_member_id=assignee, assigned_by=actor, at=uow.clock.now()
     )

@@ -72,6 +72,8 @@ class ResponseOut(BaseModel):
     target_due: datetime | None
     replaces: UUID | None
     reason: str | None
+    backs_up: UUID | None
+    requested_by: str | None
     disposition: Disposition | None
     needs: list[Need]
     resolved_at: datetime | None
