@@ -168,7 +168,7 @@ def test_attempt_finding_renewed_risk_is_reported(engine, clock, client, setting
     [risk] = of_type(engine, "continuum.followup.risk_found.v1")
     assert str(risk.data.followup_id) == first and risk.subject == str(EPISODE)
     assert (risk.data.safety_flags, risk.data.needs) == (["imminent_risk_with_means"], ["substance_use"])
-    assert plan(client)["plan_status"] == "open"
+    assert plan(client)["plan_status"] == "suspended"  # the person comes back: a new round follows the response
 
 
 def test_every_attempt_is_published_without_phi(engine, clock, client, settings):

@@ -211,3 +211,16 @@ def test_declining_or_adding_family_for_an_episode_followup_does_not_know_is_404
     assert (declined.status_code, family.status_code) == (404, 404)
     assert str(unknown) in declined.json()["detail"]
     assert outbox(engine) == [] and client.get(f"/v1/episodes/{unknown}/followups").status_code == 404
+
+
+def test_renewed_risk_at_the_last_checkin_suspends_the_plan_instead_of_closing_it(engine, clock, client, settings):
+    in_follow_up(engine, clock, settings)
+    first, second = (c["followup_id"] for c in plan(client)["checkins"])
+    attempt(client, first)
+    risk = {"reached": True, "renewed_risk": True, "safety_flags": ["imminent_risk_with_means"]}
+    assert client.post(f"/v1/followups/{second}/attempts", json=risk).json()["plan_status"] == "suspended"
+    assert of_type(engine, CLOSED) == [] and len(of_type(engine, "continuum.followup.risk_found.v1")) == 1
+    response = uuid4()
+    deliver(engine, clock, settings, assigned(response))
+    deliver(engine, clock, settings, resolved(response))
+    assert plan(client)["round"] == 2 and len(of_type(engine, SCHEDULED)) == 4

@@ -20,6 +20,7 @@ from continuum_followup.domain import (
 )
 from continuum_followup.plans import arm_quiet, person_checkins
 from continuum_followup.reengagement import answer_reengagement, request_reengagement
+from continuum_followup.rounds import suspend
 from continuum_followup.store import Attempt, Checkin, Plan
 
 
@@ -101,9 +102,11 @@ def record_attempt(
         risk = FollowupRiskFoundV1(followup_id=followup_id, safety_flags=finding.safety_flags, needs=finding.new_needs)
         uow.emit(risk, episode_id=checkin.episode_id)
     if finding.reached:
-        _complete(uow, checkin, plan)
+        _complete(uow, checkin, plan, close_when_done=not finding.renewed_risk)
     else:
         _missed(uow, checkin, plan, settings.max_attempts)
+    if finding.renewed_risk and checkin.recipient == Recipient.PERSON:
+        suspend(uow, plan)  # the person comes back through intake: the round gives way, as on a new contact
     if checkin.recipient == Recipient.PERSON:  # an attempt on the person restarts the quiet period
         arm_quiet(uow.session, plan, settings.quiet_period_days, uow.clock.now())
     return AttemptRecorded(attempt, checkin, plan)
@@ -122,7 +125,7 @@ def _publish_attempt(uow: UnitOfWork, checkin: Checkin, finding: Finding) -> Non
     uow.emit(attempted, episode_id=checkin.episode_id)
 
 
-def _complete(uow: UnitOfWork, checkin: Checkin, plan: Plan) -> None:
+def _complete(uow: UnitOfWork, checkin: Checkin, plan: Plan, *, close_when_done: bool) -> None:
     checkin.status, checkin.completed_at = CheckinStatus.COMPLETED, uow.clock.now()
     answer_reengagement(uow, checkin)  # the person was reached: any outreach asked for is answered
     completed = FollowupCompletedV1(
@@ -131,7 +134,7 @@ def _complete(uow: UnitOfWork, checkin: Checkin, plan: Plan) -> None:
     uow.emit(completed, episode_id=checkin.episode_id)
     uow.session.flush()
     current = person_checkins(uow.session, plan.plan_id, plan.round)
-    if plan.status == PlanStatus.OPEN and plan_complete([c.status for c in current]):
+    if close_when_done and plan.status == PlanStatus.OPEN and plan_complete([c.status for c in current]):
         close(uow, plan, ClosureReason.PLAN_COMPLETE)
 
 
