@@ -107,7 +107,7 @@ def test_person_who_comes_back_gets_a_fresh_round_and_no_closure_while_the_new_r
     assert late.status_code == 409 and late.json()["detail"]["current_status"] == "cancelled"
 
     clock.advance(timedelta(days=10))  # long past the old round's last due check-in and its quiet period
-    assert [e.type for e in run_sweeps(engine, clock, build_sweeps())] == []
+    assert [e.type for e in run_sweeps(engine, clock, build_sweeps(settings))] == []
     assert plan(client)["plan_status"] == "suspended" and of_type(engine, CLOSED) == []
 
     deliver(engine, clock, settings, resolved(second))
@@ -139,7 +139,7 @@ def test_quiet_period_while_a_response_is_live_waits_and_closes_when_it_ends(eng
     deliver(engine, clock, settings, assigned(backup, backs_up=first))
     deliver(engine, clock, settings, resolved(first))  # follow-up planned; the backup is still live
     clock.advance(timedelta(hours=72) + timedelta(days=2))
-    assert run_sweeps(engine, clock, build_sweeps()) == []
+    assert run_sweeps(engine, clock, build_sweeps(settings)) == []
     shown = plan(client)
     assert (shown["plan_status"], shown["closure_waiting"], shown["live_responses"]) == (
         "open",

@@ -4,7 +4,8 @@ Each obligation falling short reaches a human as ``continuum.reengagement.reques
 - owner disappears: the person cannot be reached, every allowed attempt failed (``attempts_exhausted``,
   the board's "check-ins exhausted");
 - deadline passes: the check-in fell due and its peer team made no attempt within the grace (``checkin_overdue``).
-Until it is answered (the person reached, or a supervisor's ``escalation.resolved``) the quiet period holds.
+A request restarts the quiet period (a supervisor's ``escalation.resolved`` again); a closure after it is never
+silent: the check-in asked about is cancelled with an event.
 """
 
 from datetime import timedelta
@@ -50,8 +51,8 @@ def in_follow_up(engine, clock, settings, client):
     return [c["followup_id"] for c in client.get(f"/v1/episodes/{EPISODE}/followups").json()["checkins"]]
 
 
-def sweep(engine, clock):
-    return [e.type for e in run_sweeps(engine, clock, build_sweeps())]
+def sweep(engine, clock, settings):
+    return [e.type for e in run_sweeps(engine, clock, build_sweeps(settings))]
 
 
 def attempt(client, followup_id, reached):
@@ -82,35 +83,38 @@ def test_owner_disappears_person_unreachable_escalates_with_attempts_exhausted(e
     )
 
 
-def test_unanswered_reengagement_holds_the_quiet_period_until_a_supervisor_resolves_it(engine, clock, client, settings):
+def test_a_reengagement_request_gives_a_human_a_whole_quiet_period_and_closure_cancels_its_checkin_with_an_event(
+    engine, clock, client, settings
+):
     first, last = in_follow_up(engine, clock, settings, client)
     attempt(client, first, reached=True)
     clock.advance(timedelta(hours=73))
     for _ in range(3):
         attempt(client, last, reached=False)
     [request] = of_type(engine, REENGAGE)
-    clock.advance(timedelta(days=30))
-    assert CLOSED not in sweep(engine, clock)
-    assert client.get(f"/v1/episodes/{EPISODE}/followups").json()["plan_status"] == "open"
-    supervisor_resolves(engine, clock, settings, request)
+    clock.advance(timedelta(days=1))
+    supervisor_resolves(engine, clock, settings, request)  # the quiet period counts again from the answer
     clock.advance(timedelta(days=2) - timedelta(seconds=1))
-    assert CLOSED not in sweep(engine, clock)
+    assert CLOSED not in sweep(engine, clock, settings)
+    assert client.get(f"/v1/episodes/{EPISODE}/followups").json()["plan_status"] == "open"
     clock.advance(timedelta(seconds=1))
-    assert sweep(engine, clock) == ["continuum.followup.cancelled.v1", CLOSED]
+    assert sweep(engine, clock, settings) == ["continuum.followup.cancelled.v1", CLOSED]
+    [cancelled] = of_type(engine, "continuum.followup.cancelled.v1")
+    assert (str(cancelled.data.followup_id), cancelled.data.reason) == (last, "episode_closed")
     assert of_type(engine, CLOSED)[0].data.reason == "quiet_period_elapsed"
 
 
 def test_deadline_passes_an_unattempted_checkin_escalates_once_with_checkin_overdue(engine, clock, client, settings):
     first, second = in_follow_up(engine, clock, settings, client)
     clock.advance(timedelta(hours=24 + 12) - timedelta(seconds=1))
-    assert sweep(engine, clock) == []
+    assert sweep(engine, clock, settings) == []
     clock.advance(timedelta(seconds=1))
-    assert sweep(engine, clock) == [REENGAGE] and sweep(engine, clock) == []
+    assert sweep(engine, clock, settings) == [REENGAGE] and sweep(engine, clock, settings) == []
     [request] = of_type(engine, REENGAGE)
     assert (str(request.data.followup_id), request.data.attempts, request.data.reason) == (first, 0, "checkin_overdue")
     assert attempt(client, second, reached=False).status_code == 201  # the second check-in is attempted early
     clock.advance(timedelta(hours=72))
-    assert sweep(engine, clock) == []  # an attempted check-in is not overdue
+    assert sweep(engine, clock, settings) == []  # an attempted check-in is not overdue
     assert len(of_type(engine, REENGAGE)) == 1
 
 
@@ -120,10 +124,10 @@ def test_an_overdue_request_is_answered_by_the_peers_attempt_and_the_quiet_perio
     first, second = in_follow_up(engine, clock, settings, client)
     attempt(client, second, reached=True)
     clock.advance(timedelta(hours=36))
-    assert sweep(engine, clock) == [REENGAGE]
-    clock.advance(timedelta(days=10))
-    assert sweep(engine, clock) == []  # held: a human was asked and has not answered
+    assert sweep(engine, clock, settings) == [REENGAGE]
+    clock.advance(timedelta(days=2) - timedelta(seconds=1))
+    assert sweep(engine, clock, settings) == []  # the request restarted the quiet period
     assert attempt(client, first, reached=False).status_code == 201
     clock.advance(timedelta(days=2))
-    assert sweep(engine, clock)[-1] == CLOSED
+    assert sweep(engine, clock, settings)[-1] == CLOSED
     assert of_type(engine, CLOSED)[0].data.reason == "quiet_period_elapsed"

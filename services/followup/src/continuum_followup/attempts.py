@@ -104,7 +104,7 @@ def record_attempt(
     if finding.reached:
         _complete(uow, checkin, plan, close_when_done=not finding.renewed_risk)
     else:
-        _missed(uow, checkin, plan, settings.max_attempts)
+        _missed(uow, checkin, plan, settings)
     if finding.renewed_risk and checkin.recipient == Recipient.PERSON:
         suspend(uow, plan)  # the person comes back through intake: the round gives way, as on a new contact
     if checkin.recipient == Recipient.PERSON:  # an attempt on the person restarts the quiet period
@@ -138,11 +138,11 @@ def _complete(uow: UnitOfWork, checkin: Checkin, plan: Plan, *, close_when_done:
         close(uow, plan, ClosureReason.PLAN_COMPLETE)
 
 
-def _missed(uow: UnitOfWork, checkin: Checkin, plan: Plan, max_attempts: int) -> None:
+def _missed(uow: UnitOfWork, checkin: Checkin, plan: Plan, settings: FollowupSettings) -> None:
     """Once every allowed attempt failed the check-in is unreachable; for the person, outreach is asked once."""
-    if checkin.status != CheckinStatus.SCHEDULED or not attempts_exhausted(checkin.attempts, max_attempts):
+    if checkin.status != CheckinStatus.SCHEDULED or not attempts_exhausted(checkin.attempts, settings.max_attempts):
         return
     checkin.status = CheckinStatus.UNREACHABLE
     uow.session.add(checkin)
     if checkin.recipient == Recipient.PERSON:
-        request_reengagement(uow, plan, checkin, ReengagementReason.ATTEMPTS_EXHAUSTED)
+        request_reengagement(uow, plan, checkin, ReengagementReason.ATTEMPTS_EXHAUSTED, settings.quiet_period_days)

@@ -65,11 +65,10 @@ def new_plan(uow: UnitOfWork, episode_id: UUID) -> Plan:
 
 
 def arm_quiet(session: Session, plan: Plan, quiet_period_days: float, activity: datetime | None) -> None:
-    """The quiet-period timer runs only for an open round with no re-engagement request left unanswered: a
-    person nobody could reach is a human's to settle, never closed by silence. A deferred closure needs no timer."""
+    """The quiet-period timer runs for an open round, from the later of its last due check-in and the last
+    activity (an attempt, a re-engagement request, a supervisor's answer). A deferred closure needs no timer."""
     current = person_checkins(session, plan.plan_id, plan.round)
-    waiting = any(c.reengagement_id for c in current)
-    if plan.status != PlanStatus.OPEN or plan.close_pending or not current or waiting:
+    if plan.status != PlanStatus.OPEN or plan.close_pending or not current:
         plan.quiet_due = None
     else:
         plan.quiet_due = quiet_until(max(c.due_at for c in current), activity, quiet_period_days)

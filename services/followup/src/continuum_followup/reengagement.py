@@ -2,8 +2,10 @@
 
 Two escalations, each one ``reengagement.requested`` with its reason: every attempt failed (``attempts_exhausted``,
 what the board shows as check-ins exhausted), or the assigned peer team made no attempt within the grace after
-the check-in fell due (``checkin_overdue``). Until it is answered (the person reached on that check-in, or a
-supervisor's ``escalation.resolved`` naming the request) the plan is not closed by the quiet period.
+the check-in fell due (``checkin_overdue``). A request restarts the quiet period, so a human has a whole one to
+act; a supervisor's ``escalation.resolved`` naming it restarts it again. If it still elapses, the closure is not
+silent: the check-in asked about is cancelled with ``followup.cancelled`` (``episode_closed``) before
+``episode.closed``.
 """
 
 import logging
@@ -21,14 +23,16 @@ from continuum_followup.store import Checkin, Plan
 log = logging.getLogger(__name__)
 
 
-def request_reengagement(uow: UnitOfWork, plan: Plan, checkin: Checkin, reason: ReengagementReason) -> None:
-    """Ask for outreach once per check-in while a request is outstanding; the quiet period waits for its answer."""
+def request_reengagement(
+    uow: UnitOfWork, plan: Plan, checkin: Checkin, reason: ReengagementReason, quiet_period_days: float
+) -> None:
+    """Ask for outreach once per check-in while a request is outstanding; the quiet period counts from it."""
     if checkin.reengagement_id is not None:
         return
     request = ReengagementRequestedV1(followup_id=checkin.followup_id, attempts=checkin.attempts, reason=reason)
     checkin.reengagement_id = uow.emit(request, episode_id=checkin.episode_id).id
-    plan.quiet_due = None  # an unanswered request holds the quiet period until it is answered
-    uow.session.add_all([checkin, plan])
+    uow.session.add(checkin)
+    arm_quiet(uow.session, plan, quiet_period_days, uow.clock.now())
 
 
 def answer_reengagement(uow: UnitOfWork, checkin: Checkin) -> None:
@@ -36,7 +40,7 @@ def answer_reengagement(uow: UnitOfWork, checkin: Checkin) -> None:
     uow.session.add(checkin)
 
 
-def escalate_overdue(uow: UnitOfWork) -> None:
+def escalate_overdue(uow: UnitOfWork, settings: FollowupSettings) -> None:
     """Each person check-in past due by the grace with no attempt by its peer team goes to a human."""
     now = uow.clock.now()
     due = select(Checkin.plan_id).where(col(Checkin.overdue_at) <= now)
@@ -50,7 +54,7 @@ def escalate_overdue(uow: UnitOfWork) -> None:
             uow.session.add(checkin)
             unattempted = checkin.status == CheckinStatus.SCHEDULED and checkin.attempts == 0
             if plan.status == PlanStatus.OPEN and unattempted and checkin.recipient == Recipient.PERSON:
-                request_reengagement(uow, plan, checkin, ReengagementReason.CHECKIN_OVERDUE)
+                request_reengagement(uow, plan, checkin, ReengagementReason.CHECKIN_OVERDUE, settings.quiet_period_days)
                 log.info("check-in %s overdue: re-engagement requested", checkin.followup_id)
 
 

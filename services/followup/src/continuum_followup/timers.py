@@ -13,6 +13,7 @@ from continuum_kit.timers import Sweep
 from sqlmodel import col, select
 
 from continuum_followup.closure import close
+from continuum_followup.config import FollowupSettings
 from continuum_followup.domain import PlanStatus
 from continuum_followup.reengagement import escalate_overdue
 from continuum_followup.store import Plan
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 def close_quiet_plans(uow: UnitOfWork) -> int:
-    """Close each open plan whose quiet period has passed with no attempt or unanswered re-engagement."""
+    """Close each open plan whose quiet period has passed with no attempt, re-engagement request or answer."""
     query = (
         select(Plan)
         .where(Plan.status == PlanStatus.OPEN, col(Plan.quiet_due) <= uow.clock.now())
@@ -35,8 +36,11 @@ def close_quiet_plans(uow: UnitOfWork) -> int:
     return len(quiet)
 
 
-def build_sweeps() -> list[Sweep]:
+def build_sweeps(settings: FollowupSettings) -> list[Sweep]:
     def close_silent_plans(uow: UnitOfWork) -> None:
         close_quiet_plans(uow)
 
-    return [close_silent_plans, escalate_overdue]
+    def escalate_overdue_checkins(uow: UnitOfWork) -> None:
+        escalate_overdue(uow, settings)
+
+    return [close_silent_plans, escalate_overdue_checkins]
