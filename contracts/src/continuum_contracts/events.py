@@ -413,10 +413,11 @@ class FollowupCancelledV1(EventPayload):
 
 
 class ReengagementRequestedV1(EventPayload):
-    """Every attempt to reach the person failed: outreach should try in person. The episode stays open."""
+    """Every attempt to reach the person failed (attempts_exhausted), or the peer made none in time
+    (checkin_overdue, attempts 0): outreach should try in person. The episode stays open."""
 
     followup_id: UUID
-    attempts: int = Field(ge=1)
+    attempts: int = Field(ge=0)
     reason: CodeStr
 
 

@@ -168,7 +168,7 @@ def test_attempt_finding_renewed_risk_is_reported(engine, clock, client, setting
     [risk] = of_type(engine, "continuum.followup.risk_found.v1")
     assert str(risk.data.followup_id) == first and risk.subject == str(EPISODE)
     assert (risk.data.safety_flags, risk.data.needs) == (["imminent_risk_with_means"], ["substance_use"])
-    assert plan(client)["plan_status"] == "open"
+    assert plan(client)["plan_status"] == "suspended"  # the person comes back: a new round follows the response
 
 
 def test_every_attempt_is_published_without_phi(engine, clock, client, settings):
@@ -240,6 +240,7 @@ def test_person_declining_further_contact_closes_the_episode_once(engine, clock,
 
 
 def test_declining_before_any_trigger_prevents_a_plan(engine, clock, client, settings):
+    deliver(engine, clock, settings, triaged("988"))
     assert client.post(f"/v1/episodes/{EPISODE}/decline", json={}).json()["plan_status"] == "closed"
     deliver(engine, clock, settings, HandoffCompletedV1(handoff_id=uuid4()))
     assert [e.type for e in outbox(engine)] == [CLOSED]
@@ -254,19 +255,6 @@ def test_quiet_period_closes_a_silent_plan(engine, clock, client, settings):
     [closed] = of_type(engine, CLOSED)
     assert closed.data.reason == "quiet_period_elapsed"
     assert [c["status"] for c in plan(client)["checkins"]] == ["cancelled", "cancelled"]
-
-
-def test_reengagement_pending_plan_waits_a_quiet_period_after_the_request(engine, clock, client, settings):
-    deliver(engine, clock, settings, resolved())
-    clock.advance(timedelta(hours=72) + timedelta(days=1))
-    last = checkin_ids(client)[1]
-    for _ in range(3):
-        attempt(client, last)
-    assert len(of_type(engine, REENGAGE)) == 1
-    clock.advance(timedelta(days=2) - timedelta(seconds=1))
-    assert sweep(engine, clock) == 0
-    clock.advance(timedelta(seconds=1))
-    assert sweep(engine, clock) == 1 and of_type(engine, CLOSED)[0].data.reason == "quiet_period_elapsed"
 
 
 def test_family_contacts_and_declines_need_a_registered_partner(engine, clock, settings, client):

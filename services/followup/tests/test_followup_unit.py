@@ -76,6 +76,9 @@ def test_declined_services_forces_no_followup_and_closes_the_episode(engine, clo
         "episode_id": str(EPISODE),
         "plan_status": "closed",
         "closure_reason": "declined_further_contact",
+        "round": 1,
+        "live_responses": 0,
+        "closure_waiting": None,
         "checkins": [],
     }
 

@@ -18,7 +18,7 @@ def create_app(settings: FollowupSettings | None = None, clock: Clock | None = N
         handlers=build_handlers(settings),
         migrations_package="continuum_followup",
         clock=clock,
-        sweeps=build_sweeps(),
+        sweeps=build_sweeps(settings),
     )
     return runtime.create_app(
         title="Continuum followup: post-crisis follow-along", routers=[api.router, partner_admin_router()]

@@ -3,15 +3,11 @@
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from continuum_contracts.events import (
-    FollowupAttemptedV1,
-    FollowupCompletedV1,
-    FollowupRiskFoundV1,
-    ReengagementRequestedV1,
-)
+from continuum_contracts.events import FollowupAttemptedV1, FollowupCompletedV1, FollowupRiskFoundV1
 from continuum_contracts.vocabulary import ClosureReason, FollowupChannel, Need, SafetyFlag
 from continuum_kit.delivery import UnitOfWork
 
+from continuum_followup.closure import close
 from continuum_followup.config import FollowupSettings
 from continuum_followup.domain import (
     FINISHED,
@@ -21,9 +17,10 @@ from continuum_followup.domain import (
     ReengagementReason,
     attempts_exhausted,
     plan_complete,
-    quiet_until,
 )
-from continuum_followup.plans import close, person_checkins
+from continuum_followup.plans import arm_quiet, person_checkins
+from continuum_followup.reengagement import answer_reengagement, request_reengagement
+from continuum_followup.rounds import suspend
 from continuum_followup.store import Attempt, Checkin, Plan
 
 
@@ -32,7 +29,7 @@ class CheckinNotFound(LookupError):
 
 
 class CheckinAlreadyCompleted(Exception):
-    """The check-in is completed or cancelled: nothing more to attempt."""
+    """The check-in is completed or cancelled (the episode reopened or closed): nothing more to attempt."""
 
     def __init__(self, current_status: str) -> None:
         super().__init__(f"the check-in is {current_status}")
@@ -96,17 +93,22 @@ def record_attempt(
         wellbeing=finding.wellbeing,
         renewed_risk=finding.renewed_risk,
     )
-    checkin.attempts += 1
+    checkin.attempts, checkin.overdue_at = checkin.attempts + 1, None
+    if checkin.status == CheckinStatus.SCHEDULED:
+        answer_reengagement(uow, checkin)  # a request still outstanding here was for an overdue check-in
     uow.session.add_all([attempt, checkin])
     _publish_attempt(uow, checkin, finding)
     if finding.renewed_risk:
         risk = FollowupRiskFoundV1(followup_id=followup_id, safety_flags=finding.safety_flags, needs=finding.new_needs)
         uow.emit(risk, episode_id=checkin.episode_id)
     if finding.reached:
-        _complete(uow, checkin, plan)
+        _complete(uow, checkin, plan, close_when_done=not finding.renewed_risk)
     else:
-        _missed(uow, checkin, settings.max_attempts)
-    _keep_awake(uow, checkin, plan, settings.quiet_period_days)
+        _missed(uow, checkin, plan, settings)
+    if finding.renewed_risk and checkin.recipient == Recipient.PERSON:
+        suspend(uow, plan)  # the person comes back through intake: the round gives way, as on a new contact
+    if checkin.recipient == Recipient.PERSON:  # an attempt on the person restarts the quiet period
+        arm_quiet(uow.session, plan, settings.quiet_period_days, uow.clock.now())
     return AttemptRecorded(attempt, checkin, plan)
 
 
@@ -123,34 +125,24 @@ def _publish_attempt(uow: UnitOfWork, checkin: Checkin, finding: Finding) -> Non
     uow.emit(attempted, episode_id=checkin.episode_id)
 
 
-def _complete(uow: UnitOfWork, checkin: Checkin, plan: Plan) -> None:
+def _complete(uow: UnitOfWork, checkin: Checkin, plan: Plan, *, close_when_done: bool) -> None:
     checkin.status, checkin.completed_at = CheckinStatus.COMPLETED, uow.clock.now()
+    answer_reengagement(uow, checkin)  # the person was reached: any outreach asked for is answered
     completed = FollowupCompletedV1(
         followup_id=checkin.followup_id, sequence=checkin.sequence, reached=True, attempts=checkin.attempts
     )
     uow.emit(completed, episode_id=checkin.episode_id)
     uow.session.flush()
-    if plan.status == PlanStatus.OPEN and plan_complete([c.status for c in person_checkins(uow.session, plan.plan_id)]):
+    current = person_checkins(uow.session, plan.plan_id, plan.round)
+    if close_when_done and plan.status == PlanStatus.OPEN and plan_complete([c.status for c in current]):
         close(uow, plan, ClosureReason.PLAN_COMPLETE)
 
 
-def _missed(uow: UnitOfWork, checkin: Checkin, max_attempts: int) -> None:
+def _missed(uow: UnitOfWork, checkin: Checkin, plan: Plan, settings: FollowupSettings) -> None:
     """Once every allowed attempt failed the check-in is unreachable; for the person, outreach is asked once."""
-    if checkin.status != CheckinStatus.SCHEDULED or not attempts_exhausted(checkin.attempts, max_attempts):
+    if checkin.status != CheckinStatus.SCHEDULED or not attempts_exhausted(checkin.attempts, settings.max_attempts):
         return
     checkin.status = CheckinStatus.UNREACHABLE
     uow.session.add(checkin)
     if checkin.recipient == Recipient.PERSON:
-        request = ReengagementRequestedV1(
-            followup_id=checkin.followup_id, attempts=checkin.attempts, reason=ReengagementReason.ATTEMPTS_EXHAUSTED
-        )
-        uow.emit(request, episode_id=checkin.episode_id)
-
-
-def _keep_awake(uow: UnitOfWork, checkin: Checkin, plan: Plan, quiet_period_days: float) -> None:
-    """An attempt on the person (or the re-engagement it asked for) restarts the quiet period."""
-    if plan.status != PlanStatus.OPEN or checkin.recipient != Recipient.PERSON:
-        return
-    last_due = max(c.due_at for c in person_checkins(uow.session, plan.plan_id))
-    plan.quiet_due = quiet_until(last_due, uow.clock.now(), quiet_period_days)
-    uow.session.add(plan)
+        request_reengagement(uow, plan, checkin, ReengagementReason.ATTEMPTS_EXHAUSTED, settings.quiet_period_days)

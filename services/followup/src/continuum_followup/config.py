@@ -21,6 +21,9 @@ class FollowupSettings(ServiceSettings):
         description="per-program check-in hours (pre-arrest diversion checks in at 48 h); others use checkin_hours",
     )
     family_checkin_hours: Hours = Field(default=24, description="hours after consent at which a peer calls the family")
+    checkin_grace_hours: Hours = Field(
+        default=12, description="hours after a check-in falls due with no attempt before it is escalated as overdue"
+    )
     max_attempts: int = Field(default=3, ge=3, le=5, description="failed attempts before a check-in is unreachable")
     quiet_period_days: float = Field(default=30, gt=0, description="silence after the last due check-in that closes")
     peer_pool_id: str = Field(

@@ -1,14 +1,15 @@
 """Follow-up rules: who is followed up, the statuses of plans and check-ins, when a plan is done or quiet.
 
 Pure functions, no I/O. Care is voluntary: a person who declined services is not followed up,
-and the refusal closes the episode. Family check-ins support caregivers and never hold a plan open.
+and the refusal closes the episode, even while a response is live; any other closure waits for the last live
+response to end (a deferred close). Family check-ins support caregivers and never hold a plan open.
 When check-ins fall due is the follow-up schedule (schedule.py).
 """
 
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from continuum_contracts.vocabulary import Disposition
+from continuum_contracts.vocabulary import ClosureReason, Disposition
 
 
 class CheckinStatus(StrEnum):
@@ -19,7 +20,11 @@ class CheckinStatus(StrEnum):
 
 
 class PlanStatus(StrEnum):
+    """Open: the current round's check-ins run. Suspended: the person came back and a new response is live, so
+    nothing of the old round may close the episode; a new round starts when that response is resolved."""
+
     OPEN = "open"
+    SUSPENDED = "suspended"
     CLOSED = "closed"
 
 
@@ -31,7 +36,18 @@ class Recipient(StrEnum):
 
 
 class ReengagementReason(StrEnum):
+    """Why a human is asked to reach the person: every attempt failed (the board's ``checkins_exhausted``), or
+    the assigned peer team made no attempt within the grace after the check-in fell due."""
+
     ATTEMPTS_EXHAUSTED = "attempts_exhausted"
+    CHECKIN_OVERDUE = "checkin_overdue"
+
+
+class CancelReason(StrEnum):
+    """Why a check-in will not happen: the person came back (a fresh round replaces it), or the episode closed."""
+
+    EPISODE_REOPENED = "episode_reopened"
+    EPISODE_CLOSED = "episode_closed"
 
 
 FINISHED = frozenset({CheckinStatus.COMPLETED, CheckinStatus.CANCELLED})
@@ -43,6 +59,11 @@ def follow_up_wanted(disposition: Disposition) -> bool:
 
 def plan_complete(person_statuses: list[str]) -> bool:
     return bool(person_statuses) and all(status == CheckinStatus.COMPLETED for status in person_statuses)
+
+
+def closure_waits(reason: ClosureReason, live_responses: int) -> bool:
+    """The episode never closes while a response is live, except on the person's own refusal."""
+    return live_responses > 0 and reason != ClosureReason.DECLINED_FURTHER_CONTACT
 
 
 def attempts_exhausted(failed_attempts: int, max_attempts: int) -> bool:

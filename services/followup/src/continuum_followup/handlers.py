@@ -1,26 +1,37 @@
-"""Followup's event handlers: remember the episode's program, and plan peer check-ins after care ends."""
+"""Followup's event handlers: remember the episode's program and live responses, plan peer check-ins after care
+ends, start a fresh round when the person comes back, and close no episode while a response is live."""
 
 from functools import partial
 
 from continuum_contracts import Envelope
 from continuum_contracts.events import (
+    EpisodeReopenedV1,
     EpisodeTriagedV1,
+    EscalationResolvedV1,
     HandoffCompletedV1,
     PlacementDischargedV1,
+    ResponseAssignedV1,
+    ResponseCancelledV1,
+    ResponseReplacedV1,
     ResponseResolvedV1,
 )
 from continuum_contracts.vocabulary import ClosureReason
 from continuum_kit.consumer import Handlers
 from continuum_kit.delivery import UnitOfWork
 
+from continuum_followup.closure import close, close_if_pending
 from continuum_followup.config import FollowupSettings
-from continuum_followup.domain import follow_up_wanted
-from continuum_followup.plans import close, new_plan, plan_for, remember_episode, schedule_person
+from continuum_followup.domain import PlanStatus, follow_up_wanted
+from continuum_followup.live_responses import ResponseEnd, response_assigned, response_ended
+from continuum_followup.plans import new_plan, plan_for, remember_episode, schedule_person
+from continuum_followup.reengagement import supervisor_answered
+from continuum_followup.rounds import resume, suspend
 
 PUBLISHES = (
     "continuum.followup.scheduled.v1",
     "continuum.followup.attempted.v1",
     "continuum.followup.completed.v1",
+    "continuum.followup.cancelled.v1",
     "continuum.followup.risk_found.v1",
     "continuum.reengagement.requested.v1",
     "continuum.episode.closed.v1",
@@ -30,6 +41,35 @@ PUBLISHES = (
 def remember_triage(uow: UnitOfWork, envelope: Envelope[EpisodeTriagedV1]) -> None:
     """Keep the episode's program, which decides the follow-up schedule."""
     remember_episode(uow.session, envelope.episode_id, envelope.data.program)
+
+
+def reopened(uow: UnitOfWork, envelope: Envelope[EpisodeReopenedV1]) -> None:
+    """The person came back: the open round's check-ins give way to what the new contact brings."""
+    plan = plan_for(uow.session, envelope.episode_id, lock=True)
+    if plan is not None:
+        suspend(uow, plan)
+
+
+def assigned(uow: UnitOfWork, envelope: Envelope[ResponseAssignedV1]) -> None:
+    """A response is live; on an episode in follow-up it is a new obligation, so the open round is suspended."""
+    plan = plan_for(uow.session, envelope.episode_id, lock=True)
+    response_assigned(uow.session, envelope.episode_id, envelope.data.response_id, uow.clock.now())
+    if plan is not None:
+        suspend(uow, plan)
+
+
+def replaced(uow: UnitOfWork, envelope: Envelope[ResponseReplacedV1]) -> None:
+    """A team dropped out: its response ended, and the one replacing it (if any) is live from now."""
+    episode_id, now = envelope.episode_id, uow.clock.now()
+    if envelope.data.replaced_by is not None:
+        response_assigned(uow.session, episode_id, envelope.data.replaced_by, now)
+    response_ended(uow.session, episode_id, envelope.data.response_id, ResponseEnd.REPLACED, now)
+    close_if_pending(uow, episode_id)
+
+
+def cancelled(uow: UnitOfWork, envelope: Envelope[ResponseCancelledV1]) -> None:
+    response_ended(uow.session, envelope.episode_id, envelope.data.response_id, ResponseEnd.CANCELLED, uow.clock.now())
+    close_if_pending(uow, envelope.episode_id)
 
 
 def plan_followup(
@@ -42,21 +82,33 @@ def plan_followup(
 
 
 def plan_after_resolution(uow: UnitOfWork, envelope: Envelope[ResponseResolvedV1], settings: FollowupSettings) -> None:
-    """A resolved response: one plan per episode, of peer check-ins, or a recorded refusal if services were declined."""
-    if plan_for(uow.session, envelope.episode_id) is not None:
-        return
-    plan = new_plan(uow, envelope.episode_id)
-    if follow_up_wanted(envelope.data.disposition):
-        schedule_person(uow, plan, settings)
+    """A resolved response: the episode's first plan, a new round after the person came back, or a closure that
+    waited for it; a refusal (services declined) closes the episode instead."""
+    episode_id, resolution = envelope.episode_id, envelope.data
+    response_ended(uow.session, episode_id, resolution.response_id, ResponseEnd.RESOLVED, uow.clock.now())
+    plan = plan_for(uow.session, episode_id, lock=True)
+    if plan is None:
+        plan = new_plan(uow, episode_id)
+        if follow_up_wanted(resolution.disposition):
+            schedule_person(uow, plan, settings)
+        else:
+            close(uow, plan, ClosureReason.DECLINED_FURTHER_CONTACT)
+    elif plan.status == PlanStatus.SUSPENDED:
+        resume(uow, plan, resolution.disposition, settings)
     else:
-        close(uow, plan, ClosureReason.DECLINED_FURTHER_CONTACT)
+        close_if_pending(uow, episode_id)
 
 
 def build_handlers(settings: FollowupSettings) -> Handlers:
     on_ended = partial(plan_followup, settings=settings)
     return {
         EpisodeTriagedV1: remember_triage,
+        EpisodeReopenedV1: reopened,
+        ResponseAssignedV1: assigned,
+        ResponseReplacedV1: replaced,
+        ResponseCancelledV1: cancelled,
         ResponseResolvedV1: partial(plan_after_resolution, settings=settings),
         HandoffCompletedV1: on_ended,
         PlacementDischargedV1: on_ended,
+        EscalationResolvedV1: partial(supervisor_answered, settings=settings),
     }

@@ -1,17 +1,17 @@
-"""Followup's plans: one per episode, its person and family check-ins, and closing it exactly once."""
+"""Followup's plans: one per episode, in rounds; its person and family check-ins, and the quiet-period timer."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
-from continuum_contracts.events import EpisodeClosedV1, FollowupScheduledV1
-from continuum_contracts.vocabulary import ClosureReason, FollowupChannel
+from continuum_contracts.events import FollowupScheduledV1
+from continuum_contracts.vocabulary import FollowupChannel
 from continuum_kit.delivery import UnitOfWork
 from sqlmodel import Session, col, func, select
 
 from continuum_followup.config import FollowupSettings
-from continuum_followup.domain import FINISHED, CheckinStatus, PlanStatus, Recipient, quiet_until
+from continuum_followup.domain import CheckinStatus, PlanStatus, Recipient, quiet_until
 from continuum_followup.schedule import checkin_schedule, hours_for
-from continuum_followup.store import Checkin, EpisodeProgram, FamilyContact, Plan
+from continuum_followup.store import Checkin, EpisodeProgram, FamilyContact, LiveResponse, Plan
 
 
 class PlanNotFound(LookupError):
@@ -31,12 +31,24 @@ def plan_for(session: Session, episode_id: UUID, *, lock: bool = False) -> Plan 
     return session.exec(query).first()
 
 
-def checkins_of(session: Session, plan_id: UUID) -> list[Checkin]:
-    return list(session.exec(select(Checkin).where(Checkin.plan_id == plan_id).order_by(col(Checkin.sequence))))
+def episode_known(session: Session, episode_id: UUID) -> bool:
+    """Followup knows an episode it was told of: triaged, a response of it, or a plan."""
+    return any(
+        session.exec(select(table).where(table.episode_id == episode_id).limit(1)).first() is not None
+        for table in (Plan, EpisodeProgram, LiveResponse)
+    )
 
 
-def person_checkins(session: Session, plan_id: UUID) -> list[Checkin]:
-    return [c for c in checkins_of(session, plan_id) if c.recipient == Recipient.PERSON]
+def checkins_of(session: Session, plan_id: UUID, round_: int | None = None) -> list[Checkin]:
+    """The plan's check-ins in sequence order: of one round, or of every round."""
+    query = select(Checkin).where(Checkin.plan_id == plan_id)
+    if round_ is not None:
+        query = query.where(Checkin.round == round_)
+    return list(session.exec(query.order_by(col(Checkin.sequence))))
+
+
+def person_checkins(session: Session, plan_id: UUID, round_: int | None = None) -> list[Checkin]:
+    return [c for c in checkins_of(session, plan_id, round_) if c.recipient == Recipient.PERSON]
 
 
 def remember_episode(session: Session, episode_id: UUID, program: str | None) -> None:
@@ -52,33 +64,34 @@ def new_plan(uow: UnitOfWork, episode_id: UUID) -> Plan:
     return plan
 
 
-def close(uow: UnitOfWork, plan: Plan, reason: ClosureReason) -> None:
-    """Close the plan once: what the person still had scheduled is cancelled (family support carries on)."""
-    plan.status, plan.closed_at, plan.closure_reason, plan.quiet_due = PlanStatus.CLOSED, uow.clock.now(), reason, None
-    uow.session.add(plan)
-    for checkin in person_checkins(uow.session, plan.plan_id):
-        _cancel(uow.session, checkin)
-    uow.emit(EpisodeClosedV1(reason=reason), episode_id=plan.episode_id)
+def arm_quiet(session: Session, plan: Plan, quiet_period_days: float, activity: datetime | None) -> None:
+    """The quiet-period timer runs for an open round, from the later of its last due check-in and the last
+    activity (an attempt, a re-engagement request, a supervisor's answer). A deferred closure needs no timer."""
+    current = person_checkins(session, plan.plan_id, plan.round)
+    if plan.status != PlanStatus.OPEN or plan.close_pending or not current:
+        plan.quiet_due = None
+    else:
+        plan.quiet_due = quiet_until(max(c.due_at for c in current), activity, quiet_period_days)
+    session.add(plan)
 
 
-def _cancel(session: Session, checkin: Checkin) -> None:
-    if checkin.status not in FINISHED:
-        checkin.status = CheckinStatus.CANCELLED
-        session.add(checkin)
-
-
-def _add_checkin(uow: UnitOfWork, plan: Plan, due_at: datetime, recipient: Recipient, peer: str) -> Checkin:
+def _add_checkin(
+    uow: UnitOfWork, plan: Plan, due_at: datetime, recipient: Recipient, settings: FollowupSettings
+) -> Checkin:
     # By phone: the contracts carry no preferred channel, so there is nothing else to go by yet.
     last = uow.session.exec(select(func.max(Checkin.sequence)).where(Checkin.plan_id == plan.plan_id)).one()
+    grace = timedelta(hours=settings.checkin_grace_hours)
     checkin = Checkin(
         episode_id=plan.episode_id,
         plan_id=plan.plan_id,
         sequence=(last or 0) + 1,
+        round=plan.round,
         due_at=due_at,
         channel=FollowupChannel.PHONE,
-        assigned_peer=peer,
+        assigned_peer=settings.peer_pool_id,
         recipient=recipient,
         status=CheckinStatus.SCHEDULED,
+        overdue_at=due_at + grace if recipient == Recipient.PERSON else None,
     )
     uow.session.add(checkin)
     uow.session.flush()
@@ -89,7 +102,7 @@ def _add_checkin(uow: UnitOfWork, plan: Plan, due_at: datetime, recipient: Recip
             due_at=due_at,
             channel=FollowupChannel.PHONE,
             recipient=recipient,
-            assigned_peer=peer,
+            assigned_peer=settings.peer_pool_id,
         ),
         episode_id=plan.episode_id,
     )
@@ -97,15 +110,13 @@ def _add_checkin(uow: UnitOfWork, plan: Plan, due_at: datetime, recipient: Recip
 
 
 def schedule_person(uow: UnitOfWork, plan: Plan, settings: FollowupSettings) -> None:
-    """The episode's program decides when peers check in."""
+    """The episode's program decides when peers check in, for the plan's current round."""
     known = uow.session.get(EpisodeProgram, plan.episode_id)
     program = known.program if known else None
     hours = hours_for(program, settings.program_checkin_hours, settings.checkin_hours)
-    due = [due_at for _, due_at in checkin_schedule(uow.clock.now(), hours)]
-    for due_at in due:
-        _add_checkin(uow, plan, due_at, Recipient.PERSON, settings.peer_pool_id)
-    plan.quiet_due = quiet_until(max(due), None, settings.quiet_period_days)
-    uow.session.add(plan)
+    for _, due_at in checkin_schedule(uow.clock.now(), hours):
+        _add_checkin(uow, plan, due_at, Recipient.PERSON, settings)
+    arm_quiet(uow.session, plan, settings.quiet_period_days, None)
 
 
 def add_family_contact(uow: UnitOfWork, episode_id: UUID, relationship: str, settings: FollowupSettings) -> Checkin:
@@ -113,25 +124,12 @@ def add_family_contact(uow: UnitOfWork, episode_id: UUID, relationship: str, set
     plan = plan_for(uow.session, episode_id, lock=True)
     if plan is None:
         raise PlanNotFound(episode_id)
-    if plan.status != PlanStatus.OPEN:
+    if plan.status == PlanStatus.CLOSED:
         raise PlanClosed(plan.closure_reason)
     due_at = checkin_schedule(uow.clock.now(), [settings.family_checkin_hours])[0][1]
-    checkin = _add_checkin(uow, plan, due_at, Recipient.FAMILY, settings.peer_pool_id)
+    checkin = _add_checkin(uow, plan, due_at, Recipient.FAMILY, settings)
     contact = FamilyContact(
         episode_id=episode_id, followup_id=checkin.followup_id, relationship=relationship, consented_at=uow.clock.now()
     )
     uow.session.add(contact)
     return checkin
-
-
-def decline(uow: UnitOfWork, episode_id: UUID) -> Plan:
-    """The person declines further contact: recorded, every remaining check-in cancelled, the episode closed once."""
-    plan = plan_for(uow.session, episode_id, lock=True) or new_plan(uow, episode_id)
-    if plan.declined_at is None:
-        plan.declined_at = uow.clock.now()
-        uow.session.add(plan)
-    for checkin in checkins_of(uow.session, plan.plan_id):
-        _cancel(uow.session, checkin)
-    if plan.status == PlanStatus.OPEN:
-        close(uow, plan, ClosureReason.DECLINED_FURTHER_CONTACT)
-    return plan

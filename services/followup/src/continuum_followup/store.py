@@ -1,4 +1,8 @@
-"""Followup's tables: an episode's program, one plan per episode, its check-ins, attempts and family consents."""
+"""Followup's tables: an episode's program and live responses, one plan per episode in rounds, its check-ins,
+attempts and family consents.
+
+A person who comes back starts a new round on the same plan (``Plan.round``; each check-in keeps the round it
+belongs to): one row per episode keeps "the episode closes once" a property of one locked row."""
 
 from datetime import datetime
 from uuid import UUID, uuid4
@@ -16,6 +20,17 @@ class EpisodeProgram(SQLModel, table=True):
     program: str | None = Field(default=None, max_length=64)
 
 
+class LiveResponse(SQLModel, table=True):
+    """A response of the episode as followup learnt it from dispatch: live until resolved, replaced or cancelled."""
+
+    __tablename__ = "followup_live_response"
+    response_id: UUID = Field(primary_key=True)
+    episode_id: UUID = Field(index=True)
+    assigned_at: datetime = Field(sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    end: str | None = Field(default=None, max_length=16, description="resolved, replaced or cancelled")
+
+
 class Plan(SQLModel, table=True):
     """An episode's follow-up plan; closed when every person check-in is done, the person declined, or it went quiet."""
 
@@ -28,6 +43,10 @@ class Plan(SQLModel, table=True):
     closure_reason: str | None = Field(default=None, max_length=64)
     declined_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     quiet_due: datetime | None = Field(default=None, sa_type=UTCDateTime, description="timer: closes a silent plan")
+    round: int = Field(default=1, ge=1, sa_column_kwargs={"server_default": "1"})
+    close_pending: str | None = Field(
+        default=None, max_length=64, description="a closure deferred until the last live response ends, its reason"
+    )
 
 
 class Checkin(SQLModel, table=True):
@@ -45,6 +64,13 @@ class Checkin(SQLModel, table=True):
     status: str = Field(max_length=16, description="scheduled, completed, unreachable or cancelled")
     attempts: int = 0
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    round: int = Field(default=1, ge=1, sa_column_kwargs={"server_default": "1"})
+    overdue_at: datetime | None = Field(
+        default=None, sa_type=UTCDateTime, description="timer: escalates a check-in its peer has not attempted"
+    )
+    reengagement_id: str | None = Field(
+        default=None, max_length=64, description="the outstanding re-engagement request's event id, until answered"
+    )
 
 
 class Attempt(SQLModel, table=True):

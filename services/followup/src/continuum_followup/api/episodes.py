@@ -12,7 +12,9 @@ from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict
 
 from continuum_followup.api.deps import CheckinOut, SettingsDep, checkin_out
-from continuum_followup.plans import PlanClosed, PlanNotFound, add_family_contact, checkins_of, decline, plan_for
+from continuum_followup.closure import EpisodeUnknown, decline
+from continuum_followup.live_responses import live_count
+from continuum_followup.plans import PlanClosed, PlanNotFound, add_family_contact, checkins_of, plan_for
 from continuum_followup.store import Plan
 
 router = APIRouter()
@@ -29,9 +31,15 @@ class DeclineIn(BaseModel):
 
 
 class PlanOut(BaseModel):
+    """The plan as a peer sees it: its status (open, suspended while the person's new response is live, or
+    closed), and the check-ins of its current round (a person who came back starts a new round)."""
+
     episode_id: UUID
     plan_status: str
     closure_reason: ClosureReason | None
+    round: int
+    live_responses: int
+    closure_waiting: ClosureReason | None = None  # a closure deferred until the last live response ends
     checkins: list[CheckinOut]
 
 
@@ -40,15 +48,21 @@ def _plan_out(session, plan: Plan) -> PlanOut:
         episode_id=plan.episode_id,
         plan_status=plan.status,
         closure_reason=plan.closure_reason,
-        checkins=[checkin_out(c) for c in checkins_of(session, plan.plan_id)],
+        round=plan.round,
+        live_responses=live_count(session, plan.episode_id),
+        closure_waiting=plan.close_pending,
+        checkins=[checkin_out(c) for c in checkins_of(session, plan.plan_id, plan.round)],
     )
+
+
+UNKNOWN = {404: {"description": "followup knows no such episode (or it has no plan); nothing was recorded"}}
 
 
 @router.post(
     "/episodes/{episode_id}/family-contacts",
     status_code=status.HTTP_201_CREATED,
     response_model=CheckinOut,
-    responses=REPLAYED,
+    responses={**REPLAYED, **UNKNOWN, 401: {"description": "not a registered partner"}, 409: {"description": "closed"}},
     summary="Add a consenting family member's check-in (a retry with the same Idempotency-Key gets the first answer)",
 )
 def post_family_contact(
@@ -77,14 +91,22 @@ def post_family_contact(
     return answer_once(uow, keys, response, add, status_code=status.HTTP_201_CREATED)
 
 
-@router.post("/episodes/{episode_id}/decline", response_model=PlanOut)
+@router.post(
+    "/episodes/{episode_id}/decline",
+    response_model=PlanOut,
+    responses={**UNKNOWN, 401: {"description": "not a registered partner"}},
+    summary="Record the person's refusal of further contact: the episode closes at once (a repeat changes nothing)",
+)
 def post_decline(episode_id: UUID, body: DeclineIn, peer: PartnerDep, uow: UnitOfWorkDep) -> PlanOut:
-    plan = decline(uow, episode_id)
+    try:
+        plan = decline(uow, episode_id)
+    except EpisodeUnknown:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no episode {episode_id} known to followup") from None
     uow.commit()
     return _plan_out(uow.session, plan)
 
 
-@router.get("/episodes/{episode_id}/followups", response_model=PlanOut)
+@router.get("/episodes/{episode_id}/followups", response_model=PlanOut, responses=UNKNOWN)
 def get_episode_followups(episode_id: UUID, session: SessionDep) -> PlanOut:
     plan = plan_for(session, episode_id)
     if plan is None:

@@ -44,7 +44,13 @@ class AttemptOut(BaseModel):
     "/followups/{followup_id}/attempts",
     status_code=status.HTTP_201_CREATED,
     response_model=AttemptOut,
-    responses=REPLAYED,
+    responses={
+        **REPLAYED,
+        401: {"description": "not a registered partner"},
+        403: {"description": "the check-in is assigned to another peer team"},
+        404: {"description": "no such check-in"},
+        409: {"description": "the check-in is completed or cancelled: its current status"},
+    },
     summary="Record an attempt to reach the person (a retry with the same Idempotency-Key gets the first answer)",
 )
 def post_attempt(
