@@ -1,5 +1,6 @@
-"""What the board shows, read from the read model: open episodes, response timers, teams, beds, handoffs
-waiting for acceptance, follow-ups due, and the KPIs. Codes, times and pseudonymous ids only."""
+"""What the board shows, read from the read model: the "needs a human" queue, open episodes, response timers,
+teams, beds, handoffs waiting for acceptance, open referrals, follow-ups due, and the KPIs. Codes, times and
+pseudonymous ids only."""
 
 import threading
 from collections import Counter, defaultdict
@@ -9,13 +10,15 @@ from uuid import UUID
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from continuum_board import queue
 from continuum_board.config import BoardSettings
 from continuum_board.kpis import KpiSource, dimensions
-from continuum_board.store import EpisodeRow, EventRow, FollowupRow, HandoffRow, ReservationRow, TeamRow
+from continuum_board.store import EpisodeRow, EventRow, FollowupRow, HandoffRow, ReferralRow, ReservationRow, TeamRow
 
 ACUITY_ORDER = {"emergent": 0, "urgent": 1, "routine": 2}
 STAGES = ("pre_crisis", "sub_acute", "acute", "stabilization", "post_crisis")
 WAITING_HANDOFF = ("requested", "received")
+ENDED_REFERRAL = ("answered", "closed", "handed_on")
 MAX_OPEN = 500
 
 
@@ -150,6 +153,31 @@ def followups_due(session: Session, now: datetime) -> list[dict]:
     ]
 
 
+def referrals(session: Session) -> list[dict]:
+    """Referrals whose loop is still open (sent, reminded, escalated, kept open), oldest first."""
+    rows = session.exec(
+        select(ReferralRow).where(col(ReferralRow.state).not_in(ENDED_REFERRAL)).order_by(col(ReferralRow.sent_at))
+    ).all()
+    return [
+        {
+            "referral_id": str(r.referral_id),
+            "episode_id": str(r.episode_id),
+            "kind": r.kind,
+            "to_party": r.to_party,
+            "status": r.status,
+            "state": r.state,
+            "sent_at": _iso(r.sent_at),
+            "reminders": r.reminders,
+            "replaces": str(r.replaces) if r.replaces else None,
+            "owner": r.owner,
+            "review_at": _iso(r.review_at),
+            "reason": r.reason,
+            "updated_at": _iso(r.updated_at),
+        }
+        for r in rows
+    ]
+
+
 def kpi_table(source: KpiSource, by: str, session: Session | None = None) -> dict:
     total, groups = source.load([by], session)
     return {
@@ -164,6 +192,7 @@ def snapshot(session: Session, now: datetime, settings: BoardSettings, source: K
     return {
         "now": now.isoformat(),
         "version": version(session),
+        "queue": queue.needs_a_human(session, now),
         "episodes": episodes,
         "stages": by_stage(episodes),
         "late": sum(1 for e in episodes if e["late"]),
@@ -171,6 +200,7 @@ def snapshot(session: Session, now: datetime, settings: BoardSettings, source: K
         "places": places(session, settings),
         "handoffs_waiting": handoffs_waiting(session, now),
         "followups_due": followups_due(session, now),
+        "referrals": referrals(session),
         "kpis": kpi_table(source, kpi_by, session),
         "kpi_dimensions": list(dimensions(settings)),
     }
