@@ -10,7 +10,7 @@ from uuid import UUID
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from continuum_board import queue
+from continuum_board import queue, roster
 from continuum_board.config import BoardSettings
 from continuum_board.kpis import KpiSource, dimensions
 from continuum_board.store import EpisodeRow, EventRow, FollowupRow, HandoffRow, ReferralRow, ReservationRow, TeamRow
@@ -77,37 +77,52 @@ def by_stage(episodes: list[dict]) -> dict[str, dict[str, int]]:
 
 
 def teams(session: Session) -> list[dict]:
-    rows = session.exec(select(TeamRow).order_by(col(TeamRow.responder_id))).all()
-    return [
-        {
-            "responder_id": t.responder_id,
-            "status": t.status,
-            "response_type": t.response_type,
-            "episode_id": str(t.episode_id) if t.episode_id else None,
-            "updated_at": _iso(t.updated_at),
-        }
-        for t in rows
-    ]
+    """Every team the events or dispatch's roster know: what it is doing (events), and its roster status."""
+    rows = {t.responder_id: t for t in session.exec(select(TeamRow)).all()}
+    listed = roster.teams(session)
+    result = []
+    for responder_id in sorted(set(rows) | set(listed)):
+        t, r = rows.get(responder_id), listed.get(responder_id)
+        status = t.status if t else "available"
+        if r is not None and r.status == "offline":
+            status = "offline"  # dispatch's roster says so, even of a team no event has named
+        result.append(
+            {
+                "responder_id": responder_id,
+                "status": status,
+                "response_type": t.response_type if t else None,
+                "episode_id": str(t.episode_id) if t and t.episode_id else None,
+                "updated_at": _iso(t.updated_at if t else r.fetched_at if r else None),
+                "roster_status": r.status if r else None,
+                "on_duty": r.on_duty if r else None,
+            }
+        )
+    return result
 
 
 def places(session: Session, settings: BoardSettings) -> list[dict]:
+    """Holds and admissions from the events; capacity from dispatch's roster, else the county's settings."""
     counts: dict[str, Counter] = defaultdict(Counter)
     kinds: dict[str, str] = {}
     for row in session.exec(select(ReservationRow)).all():
         counts[row.place_id][row.state] += 1
         kinds[row.place_id] = row.place_type
+    listed = roster.places(session)
     result = []
-    for place_id in sorted(set(counts) | set(settings.place_capacity)):
+    for place_id in sorted(set(counts) | set(settings.place_capacity) | set(listed)):
         held, occupied = counts[place_id]["held"], counts[place_id]["admitted"]
-        capacity = settings.place_capacity.get(place_id)
+        known = listed.get(place_id)
+        capacity = known.capacity if known else settings.place_capacity.get(place_id)
+        accepting = known.accepting if known else True
         result.append(
             {
                 "place_id": place_id,
-                "place_type": kinds.get(place_id),
+                "place_type": kinds.get(place_id) or (known.place_type if known else None),
                 "held": held,
                 "occupied": occupied,
                 "capacity": capacity,
-                "available": None if capacity is None else max(capacity - held - occupied, 0),
+                "available": None if capacity is None else max(capacity - held - occupied, 0) if accepting else 0,
+                "accepting": accepting,
             }
         )
     return result
