@@ -15,6 +15,7 @@ from continuum_kit.delivery import UnitOfWork
 from continuum_board import queue
 from continuum_board.store import AuditRow, EscalationRow
 
+PUBLISHES = ("continuum.escalation.acknowledged.v1", "continuum.escalation.resolved.v1")  # all the board publishes
 REFERRAL_RESOLUTIONS = ("reassigned", "closed", "kept_open")  # what the handoff service does with each
 
 
