@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVICES = ["intake", "dispatch", "handoff", "followup"]
+SERVICES = ["intake", "dispatch", "handoff", "followup", "board"]
 
 
 def test_committed_documents_match_the_models_and_handlers():

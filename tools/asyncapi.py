@@ -5,6 +5,9 @@ import json
 import sys
 from pathlib import Path
 
+from continuum_board.config import BoardSettings
+from continuum_board.projection import Projection
+from continuum_board.supervision import PUBLISHES as BOARD_SENDS
 from continuum_contracts.asyncapi import document
 from continuum_dispatch.config import DispatchSettings
 from continuum_dispatch.handlers import PUBLISHES as DISPATCH_SENDS
@@ -30,8 +33,15 @@ def documents() -> dict[str, dict]:
         "dispatch": dispatch_handlers(DispatchSettings()),
         "handoff": handoff_handlers(HandoffSettings()),
         "followup": followup_handlers(FollowupSettings()),
+        "board": Projection(BoardSettings()).handlers(),
     }
-    sends = {"intake": INTAKE_SENDS, "dispatch": DISPATCH_SENDS, "handoff": HANDOFF_SENDS, "followup": FOLLOWUP_SENDS}
+    sends = {
+        "intake": INTAKE_SENDS,
+        "dispatch": DISPATCH_SENDS,
+        "handoff": HANDOFF_SENDS,
+        "followup": FOLLOWUP_SENDS,
+        "board": BOARD_SENDS,
+    }
     return {service: document(service, handled_types(receives[service]), sends[service]) for service in receives}
 
 

@@ -35,17 +35,16 @@ def board_settings(tmp_path, **overrides) -> BoardSettings:
 def board(kafka_bootstrap, topic, tmp_path, clock, metric_reader) -> Callable:
     """Builds the board on the test's topic; its own consumer group, like a deployment's fifth process."""
 
-    def build(database_url: str | None = None, **overrides) -> tuple[FastAPI, Topic]:
-        settings = board_settings(
-            tmp_path,
+    def build(database_url: str | None = None, metric_readers=None, **overrides) -> tuple[FastAPI, Topic]:
+        defaults = dict(
             kafka_bootstrap=kafka_bootstrap,
             episode_topic=topic,
             dead_letter_topic=f"{topic}.dlq",
             group_prefix=topic,
             database_url=database_url,
-            **overrides,
         )
-        app = create_app(settings, clock, metric_readers=[metric_reader])
+        settings = board_settings(tmp_path, **{**defaults, **overrides})
+        app = create_app(settings, clock, metric_readers=metric_readers or [metric_reader])
         return app, Topic(kafka_bootstrap, topic)
 
     return build

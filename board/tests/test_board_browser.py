@@ -1,12 +1,17 @@
 """A supervisor in a real browser (Debian's Chromium, driven by Playwright): signs in, sees the board, and a
-contact posted to the real services appears on it without a reload, with its timeline a click away."""
+contact posted to the real services appears on it without a reload, with its timeline a click away; an escalation
+appears in the "needs a human" queue and is acknowledged by a click; dispatch's roster shows beds and teams offline."""
 
 import random
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
-from continuum_board.testing import ADMIN, ADMIN_TOKEN, PASSWORD
+from continuum_board.testing import ADMIN, ADMIN_TOKEN, DISPATCH, PASSWORD, Topic
+from continuum_contracts.events import ResponseEscalatedV1
+from continuum_contracts.vocabulary import ResponseType
 from continuum_sim.scenarios import homeless_911_call
 from continuum_sim.stack import ServiceProcess, Stack, free_port
 
@@ -22,6 +27,8 @@ def county(kafka_bootstrap, topic, tmp_path):
         **stack.services["intake"].env,
         "CONTINUUM_HTTP_PORT": str(free_port()),
         "CONTINUUM_BOARD_REFRESH_SECONDS": "0.3",
+        "CONTINUUM_DISPATCH_URL": stack.urls["dispatch"],
+        "CONTINUUM_ROSTER_POLL_SECONDS": "0.5",
     }
     env.pop("CONTINUUM_DATABASE_URL", None)
     board = ServiceProcess("board", int(env["CONTINUUM_HTTP_PORT"]), env, tmp_path / "board.log")
@@ -57,6 +64,26 @@ async def post_911_call(stack: Stack) -> str:
         posted = await intake.post(scenario.path, json=scenario.contact, auth=(scenario.partner_id, secret))
         assert posted.status_code == 201, posted.text
     return posted.json()["episode_id"]
+
+
+async def roster_changes(stack: Stack) -> None:
+    """County IT tells dispatch of a respite with six beds and a team that has gone offline."""
+    async with httpx.AsyncClient(base_url=stack.urls["dispatch"], timeout=10, headers=ADMIN) as dispatch:
+        place = await dispatch.put("/v1/places/respite-9", json={"place_type": "peer_respite", "capacity": 6})
+        assert place.status_code in (200, 201), place.text
+        team = await dispatch.post(
+            "/v1/responders", json={"responder_id": "team-off-1", "kind": "mobile_team", "status": "offline"}
+        )
+        assert team.status_code == 201, team.text
+
+
+async def escalate(stack: Stack, episode_id: str) -> str:
+    """Dispatch's word that no team can go, as it publishes it; the item's id is the event's id."""
+    payload = ResponseEscalatedV1(reason="no_responder_available", response_type=ResponseType.MOBILE_TEAM)
+    async with Topic(stack.kafka_bootstrap, stack.topic) as topic:
+        envelope = topic.event(uuid.UUID(episode_id), payload, source=DISPATCH, at=datetime.now(UTC))
+        await topic.publish(envelope)
+    return envelope.id
 
 
 async def test_supervisor_signs_in_and_a_new_contact_appears_without_reload(county):
@@ -106,7 +133,21 @@ async def test_supervisor_signs_in_and_a_new_contact_appears_without_reload(coun
             await expect(row).to_contain_text("to target")
             assert await page.evaluate("window.notReloaded") is True
             await expect(page.locator("#open-count")).to_have_text("1")
-            await expect(page.locator("#teams tr[data-team]")).to_contain_text("assigned")
+            await expect(page.locator('#teams tr[data-status="assigned"]')).to_contain_text("mobile_team")
+
+            item_id = await escalate(stack, episode_id)
+            item = page.locator(f'#queue tr[data-escalation-id="{item_id}"]')
+            await expect(item).to_contain_text("no_team", timeout=30000)
+            await expect(item).to_contain_text("no_responder_available")
+            await expect(page.locator("#queue-count")).to_have_text("1")
+            await item.locator("button.ack").click()
+            await expect(item).to_contain_text("supervisor-1")
+            await expect(item).to_have_attribute("data-state", "acknowledged")
+            await expect(item.locator("button.ack")).to_have_count(0)
+
+            await roster_changes(stack)
+            await expect(page.locator('#beds tr[data-place="respite-9"]')).to_contain_text("6", timeout=30000)
+            await expect(page.locator('#teams tr[data-team="team-off-1"]')).to_contain_text("offline", timeout=30000)
 
             await row.locator("a.episode").click()
             timeline = page.locator("#timeline")
@@ -114,6 +155,8 @@ async def test_supervisor_signs_in_and_a_new_contact_appears_without_reload(coun
             await expect(timeline).to_contain_text("/continuum/intake")
             await expect(timeline).to_contain_text("continuum.response.assigned.v1")
             await expect(timeline).to_contain_text("/continuum/dispatch")
+            await expect(timeline).to_contain_text("continuum.escalation.acknowledged.v1")
+            await expect(timeline).to_contain_text("/continuum/board")
 
             assert errors == [], "the page's script failed"
             await page.click("#signout")

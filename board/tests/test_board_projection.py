@@ -228,6 +228,7 @@ async def test_the_board_shows_open_episodes_timers_teams_beds_handoffs_and_foll
             "occupied": 0,
             "capacity": None,
             "available": None,
+            "accepting": True,
         }
     ]
     [waiting] = seen["handoffs_waiting"]

@@ -12,46 +12,20 @@ from uuid import UUID
 from continuum_contracts.events import CODE_PATTERN
 from continuum_kit.partners import AdminOnly
 from continuum_kit.service import SessionDep
-from fastapi import APIRouter, Cookie, Depends, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
 from continuum_board import accounts, views
 from continuum_board.accounts import SignedIn
+from continuum_board.deps import COOKIE, BoardDep, OperatorDep, TokenCookie, signed_in
 from continuum_board.kpis import dimensions
 from continuum_board.runtime import BoardRuntime
 
-COOKIE = "continuum_board_session"
 _PAGES = resources.files("continuum_board") / "static"
 
 router = APIRouter()
-
-
-def _runtime(request: Request) -> BoardRuntime:
-    return request.app.state.runtime
-
-
-BoardDep = Annotated[BoardRuntime, Depends(_runtime)]
-TokenCookie = Annotated[str | None, Cookie(alias=COOKIE)]
-
-
-def _signed_in(board: BoardDep, token: TokenCookie = None) -> SignedIn | None:
-    # A session of its own, closed at once: on SQLite an open transaction would hold the database for the
-    # whole of a long response such as the live stream.
-    with Session(board.engine) as session:
-        return accounts.signed_in(session, token, board.clock.now())
-
-
-def require_operator(operator: Annotated[SignedIn | None, Depends(_signed_in)]) -> SignedIn:
-    if operator is None:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, detail="sign in first", headers={"WWW-Authenticate": "Cookie"}
-        )
-    return operator
-
-
-OperatorDep = Annotated[SignedIn, Depends(require_operator)]
 
 
 # pages
@@ -71,7 +45,7 @@ def _page(name: str) -> HTMLResponse:
 
 
 @router.get("/", include_in_schema=False, response_model=None)
-def board_page(operator: Annotated[SignedIn | None, Depends(_signed_in)]) -> Response:
+def board_page(operator: Annotated[SignedIn | None, Depends(signed_in)]) -> Response:
     if operator is None:
         return RedirectResponse("/signin", status_code=status.HTTP_303_SEE_OTHER)
     return _page("board.html")

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from opentelemetry.sdk.metrics.export import MetricReader
 from sqlalchemy import Engine
 
-from continuum_board import api
+from continuum_board import api, queue_api
 from continuum_board.config import BoardSettings
 from continuum_board.runtime import BoardRuntime
 
@@ -30,7 +30,8 @@ def create_app(
     settings = settings or BoardSettings()
     runtime = BoardRuntime(settings, clock=clock, engine=engine, metric_readers=metric_readers)
     app = runtime.create_app(
-        title="Continuum board: operations board, episode timelines, crisis KPIs", routers=[api.router]
+        title="Continuum board: operations board, episode timelines, crisis KPIs",
+        routers=[api.router, queue_api.router],
     )
     # FastAPI's decorator takes a handler typed with its exception's class; Starlette's add_exception_handler wants
     # one that takes any Exception.

@@ -42,6 +42,13 @@ class BoardSettings(ServiceSettings):
         default=DEFAULT_DEMOGRAPHIC_FIELDS,
         description="the demographic codes (from triage) that KPIs are broken down by; never PHI",
     )
+    dispatch_url: str | None = Field(
+        default=None,
+        description="dispatch's base URL, e.g. http://dispatch:8002: the board reads its roster of teams and places "
+        "(GET /v1/responders, /v1/places) for bed capacity and teams offline; unset, only events fill the board",
+    )
+    roster_poll_seconds: float = Field(default=15, gt=0, le=3600, description="how often dispatch's roster is read")
     place_capacity: dict[Code, Annotated[int, Field(ge=0)]] = Field(
-        default={}, description="beds per place id; events carry holds and admissions, not capacity"
+        default={},
+        description="beds per place id when dispatch's roster does not say; events carry holds, not capacity",
     )

@@ -1,6 +1,7 @@
 """The board's process: the kit's runtime (migrations, consumer with inbox and dead letters, offsets, FastAPI)
-with the board's projection, its KPI source and its metric provider."""
+with the board's projection, its KPI source and its metric provider, and the reader of dispatch's roster."""
 
+import asyncio
 import threading
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -15,6 +16,7 @@ from continuum_board.config import BoardSettings
 from continuum_board.kpis import KpiSource
 from continuum_board.metrics import BoardMetrics
 from continuum_board.projection import Projection
+from continuum_board.roster import RosterReader
 from continuum_board.views import Snapshots
 
 
@@ -46,7 +48,16 @@ class BoardRuntime(Runtime):
     @asynccontextmanager
     async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
         async with super().lifespan(app):
+            roster = None
+            if self.settings.dispatch_url:
+                reader = RosterReader(
+                    self.engine, self.clock, self.settings.dispatch_url, self.settings.roster_poll_seconds
+                )
+                roster = asyncio.create_task(reader.run(), name="dispatch-roster")
             try:
                 yield
             finally:
+                if roster is not None:
+                    roster.cancel()
+                    await asyncio.gather(roster, return_exceptions=True)
                 self.metrics.shutdown()

@@ -138,3 +138,89 @@ class SessionRow(SQLModel, table=True):
     username: str = Field(index=True, max_length=64, foreign_key="board_operator.username")
     created_at: datetime = Field(sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class EscalationRow(SQLModel, table=True):
+    """An item of the "needs a human" queue: the escalating event (its CloudEvents id is the item's id), what it is
+    about, and who took it in hand. ``state`` is open, acknowledged or resolved."""
+
+    __tablename__ = "board_escalation"
+    escalation_id: str = Field(primary_key=True, max_length=100)
+    episode_id: UUID = Field(index=True)
+    kind: str = Field(max_length=32)
+    reason: str = Field(max_length=64)
+    subject_id: str | None = Field(
+        default=None, max_length=64, description="the response, handoff, referral or check-in"
+    )
+    party: str | None = Field(default=None, max_length=64, description="the team or partner it is about")
+    raised_at: datetime = Field(sa_type=UTCDateTime, description="the escalating event's time")
+    state: str = Field(index=True, max_length=16)
+    acknowledged_by: str | None = Field(default=None, max_length=64)
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_by: str | None = Field(
+        default=None, max_length=64, description="an operator, or the service that finished it"
+    )
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolution: str | None = Field(default=None, max_length=64)
+    to_party: str | None = Field(default=None, max_length=64, description="a referral's new partner, when reassigned")
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class AuditRow(SQLModel, table=True):
+    """What an operator did to the queue, refusals included: who, what, when, the outcome, the event published."""
+
+    __tablename__ = "board_audit"
+    seq: int | None = Field(default=None, primary_key=True)
+    operator: str = Field(index=True, max_length=64)
+    action: str = Field(max_length=16, description="acknowledge or resolve")
+    escalation_id: str = Field(index=True, max_length=100)
+    outcome: str = Field(max_length=32, description="e.g. acknowledged, repeat, refused_resolved, not_found")
+    resolution: str | None = Field(default=None, max_length=64)
+    event_id: str | None = Field(default=None, max_length=100)
+    at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ReferralRow(SQLModel, table=True):
+    """A referral (housing, treatment, peer support) and where its closed loop stands."""
+
+    __tablename__ = "board_referral"
+    referral_id: UUID = Field(primary_key=True)
+    episode_id: UUID = Field(index=True)
+    kind: str | None = Field(default=None, max_length=32)
+    to_party: str | None = Field(default=None, max_length=64)
+    status: str = Field(max_length=16, description="FHIR Task.status, as the last event gave it")
+    state: str = Field(max_length=16, description="sent, answered, reminded, escalated, kept_open, closed, handed_on")
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    replaces: UUID | None = None
+    result: str | None = Field(default=None, max_length=64)
+    reminders: int = 0
+    owner: str | None = Field(default=None, max_length=64, description="who carries it on, or kept it open")
+    review_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reason: str | None = Field(default=None, max_length=64)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class RosterTeamRow(SQLModel, table=True):
+    """A responder as dispatch's roster (``GET /v1/responders``) last gave it: status, on duty, load. No members."""
+
+    __tablename__ = "board_roster_team"
+    responder_id: str = Field(primary_key=True, max_length=64)
+    kind: str | None = Field(default=None, max_length=32)
+    status: str = Field(max_length=32, description="available, en_route, on_scene or offline")
+    on_duty: bool = True
+    active_responses: int = 0
+    fetched_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class RosterPlaceRow(SQLModel, table=True):
+    """A place to go as dispatch's ``GET /v1/places`` last gave it: its beds, and whether it takes people now."""
+
+    __tablename__ = "board_roster_place"
+    place_id: str = Field(primary_key=True, max_length=64)
+    place_type: str = Field(max_length=32)
+    capacity: int
+    accepting: bool = True
+    reserved: int = 0
+    occupied: int = 0
+    available: int = 0
+    fetched_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,5 +1,6 @@
-"""What the board shows, read from the read model: open episodes, response timers, teams, beds, handoffs
-waiting for acceptance, follow-ups due, and the KPIs. Codes, times and pseudonymous ids only."""
+"""What the board shows, read from the read model: the "needs a human" queue, open episodes, response timers,
+teams, beds, handoffs waiting for acceptance, open referrals, follow-ups due, and the KPIs. Codes, times and
+pseudonymous ids only."""
 
 import threading
 from collections import Counter, defaultdict
@@ -9,13 +10,15 @@ from uuid import UUID
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from continuum_board import queue, roster
 from continuum_board.config import BoardSettings
 from continuum_board.kpis import KpiSource, dimensions
-from continuum_board.store import EpisodeRow, EventRow, FollowupRow, HandoffRow, ReservationRow, TeamRow
+from continuum_board.store import EpisodeRow, EventRow, FollowupRow, HandoffRow, ReferralRow, ReservationRow, TeamRow
 
 ACUITY_ORDER = {"emergent": 0, "urgent": 1, "routine": 2}
 STAGES = ("pre_crisis", "sub_acute", "acute", "stabilization", "post_crisis")
 WAITING_HANDOFF = ("requested", "received")
+ENDED_REFERRAL = ("answered", "closed", "handed_on")
 MAX_OPEN = 500
 
 
@@ -74,37 +77,52 @@ def by_stage(episodes: list[dict]) -> dict[str, dict[str, int]]:
 
 
 def teams(session: Session) -> list[dict]:
-    rows = session.exec(select(TeamRow).order_by(col(TeamRow.responder_id))).all()
-    return [
-        {
-            "responder_id": t.responder_id,
-            "status": t.status,
-            "response_type": t.response_type,
-            "episode_id": str(t.episode_id) if t.episode_id else None,
-            "updated_at": _iso(t.updated_at),
-        }
-        for t in rows
-    ]
+    """Every team the events or dispatch's roster know: what it is doing (events), and its roster status."""
+    rows = {t.responder_id: t for t in session.exec(select(TeamRow)).all()}
+    listed = roster.teams(session)
+    result = []
+    for responder_id in sorted(set(rows) | set(listed)):
+        t, r = rows.get(responder_id), listed.get(responder_id)
+        status = t.status if t else "available"
+        if r is not None and r.status == "offline":
+            status = "offline"  # dispatch's roster says so, even of a team no event has named
+        result.append(
+            {
+                "responder_id": responder_id,
+                "status": status,
+                "response_type": t.response_type if t else None,
+                "episode_id": str(t.episode_id) if t and t.episode_id else None,
+                "updated_at": _iso(t.updated_at if t else r.fetched_at if r else None),
+                "roster_status": r.status if r else None,
+                "on_duty": r.on_duty if r else None,
+            }
+        )
+    return result
 
 
 def places(session: Session, settings: BoardSettings) -> list[dict]:
+    """Holds and admissions from the events; capacity from dispatch's roster, else the county's settings."""
     counts: dict[str, Counter] = defaultdict(Counter)
     kinds: dict[str, str] = {}
     for row in session.exec(select(ReservationRow)).all():
         counts[row.place_id][row.state] += 1
         kinds[row.place_id] = row.place_type
+    listed = roster.places(session)
     result = []
-    for place_id in sorted(set(counts) | set(settings.place_capacity)):
+    for place_id in sorted(set(counts) | set(settings.place_capacity) | set(listed)):
         held, occupied = counts[place_id]["held"], counts[place_id]["admitted"]
-        capacity = settings.place_capacity.get(place_id)
+        known = listed.get(place_id)
+        capacity = known.capacity if known else settings.place_capacity.get(place_id)
+        accepting = known.accepting if known else True
         result.append(
             {
                 "place_id": place_id,
-                "place_type": kinds.get(place_id),
+                "place_type": kinds.get(place_id) or (known.place_type if known else None),
                 "held": held,
                 "occupied": occupied,
                 "capacity": capacity,
-                "available": None if capacity is None else max(capacity - held - occupied, 0),
+                "available": None if capacity is None else max(capacity - held - occupied, 0) if accepting else 0,
+                "accepting": accepting,
             }
         )
     return result
@@ -150,6 +168,31 @@ def followups_due(session: Session, now: datetime) -> list[dict]:
     ]
 
 
+def referrals(session: Session) -> list[dict]:
+    """Referrals whose loop is still open (sent, reminded, escalated, kept open), oldest first."""
+    rows = session.exec(
+        select(ReferralRow).where(col(ReferralRow.state).not_in(ENDED_REFERRAL)).order_by(col(ReferralRow.sent_at))
+    ).all()
+    return [
+        {
+            "referral_id": str(r.referral_id),
+            "episode_id": str(r.episode_id),
+            "kind": r.kind,
+            "to_party": r.to_party,
+            "status": r.status,
+            "state": r.state,
+            "sent_at": _iso(r.sent_at),
+            "reminders": r.reminders,
+            "replaces": str(r.replaces) if r.replaces else None,
+            "owner": r.owner,
+            "review_at": _iso(r.review_at),
+            "reason": r.reason,
+            "updated_at": _iso(r.updated_at),
+        }
+        for r in rows
+    ]
+
+
 def kpi_table(source: KpiSource, by: str, session: Session | None = None) -> dict:
     total, groups = source.load([by], session)
     return {
@@ -164,6 +207,7 @@ def snapshot(session: Session, now: datetime, settings: BoardSettings, source: K
     return {
         "now": now.isoformat(),
         "version": version(session),
+        "queue": queue.needs_a_human(session, now),
         "episodes": episodes,
         "stages": by_stage(episodes),
         "late": sum(1 for e in episodes if e["late"]),
@@ -171,6 +215,7 @@ def snapshot(session: Session, now: datetime, settings: BoardSettings, source: K
         "places": places(session, settings),
         "handoffs_waiting": handoffs_waiting(session, now),
         "followups_due": followups_due(session, now),
+        "referrals": referrals(session),
         "kpis": kpi_table(source, kpi_by, session),
         "kpi_dimensions": list(dimensions(settings)),
     }

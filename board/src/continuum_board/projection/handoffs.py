@@ -1,6 +1,6 @@
 """Projects warm handoffs onto their rows: requested, each step of the receiving partner, escalated.
 
-Referrals (sent, result, reminded) are kept in the timeline only: no projector reads them.
+Referrals have their own projector (``referrals.py``).
 """
 
 from uuid import UUID

@@ -1,7 +1,8 @@
 """Projects every episode event into the board's read model: one handler for the whole catalogue.
 
 Each event is kept for the timeline (with its CloudEvents source and trace id), then handed, typed by its payload
-class, to the projector that applies it to the episode, team, bed, handoff and follow-up rows. Times are the events'
+class, to the projector that applies it to the episode, team, bed, handoff, referral and follow-up rows, and to the
+"needs a human" queue (``escalations.py``). Times are the events'
 own (CloudEvents ``time``, or the contact's ``received_at``), so the board and the KPIs measure what the services
 decided, when they decided it.
 """
@@ -17,7 +18,7 @@ from sqlalchemy import event as sa_event
 from sqlmodel import Session
 
 from continuum_board.config import BoardSettings
-from continuum_board.projection import episodes, followups, handoffs, places, responses
+from continuum_board.projection import episodes, escalations, followups, handoffs, places, referrals, responses
 from continuum_board.projection.change import Change, Projectors
 from continuum_board.store import EpisodeRow, EventRow
 
@@ -29,7 +30,10 @@ PROJECTORS: Projectors = {
     **places.PROJECTORS,
     **handoffs.PROJECTORS,
     **followups.PROJECTORS,
+    **referrals.PROJECTORS,
 }
+# Applied only to an episode the board already knows: a referral's reminder alone opens no episode on the board.
+KNOWN_EPISODE_ONLY = frozenset({ev.ReferralReminderSentV1}) | frozenset(escalations.SUPERVISOR)
 
 
 def trace_id(envelope: Envelope) -> str | None:
@@ -60,15 +64,19 @@ class Projection:
                 data=self._kept_data(envelope),
             )
         )
-        project = PROJECTORS.get(type(envelope.data))
+        kind = type(envelope.data)
+        project = PROJECTORS.get(kind)
+        queued = kind in escalations.QUEUE_TYPES
         episode = session.get(EpisodeRow, envelope.episode_id, with_for_update=True)
-        if episode is None and project is None:
-            return  # only in the timeline (a referral's reminder, a consent): no episode is opened for it
+        if episode is None and (kind in KNOWN_EPISODE_ONLY or (project is None and not queued)):
+            return  # only in the timeline (a referral's reminder alone, a consent): no episode is opened for it
         if episode is None:
             episode = EpisodeRow(episode_id=envelope.episode_id, updated_at=envelope.time)
         change = Change(session, episode, self.settings)
         if project is not None:
             project(change, envelope)
+        if queued:
+            escalations.project(change, envelope)
         episode.updated_at = max(episode.updated_at, envelope.time)
         session.add(episode)
         if change.measured and self.observe is not None:
