@@ -13,7 +13,7 @@ from continuum_board.testing import ADMIN, ADMIN_TOKEN, DISPATCH, PASSWORD, Topi
 from continuum_contracts.events import ResponseEscalatedV1
 from continuum_contracts.vocabulary import ResponseType
 from continuum_sim.scenarios import homeless_911_call
-from continuum_sim.stack import ServiceProcess, Stack, free_port
+from continuum_sim.stack import Stack, board_process
 
 pytestmark = [pytest.mark.kafka, pytest.mark.e2e]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -23,15 +23,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 def county(kafka_bootstrap, topic, tmp_path):
     """The four services and the board, each its own process on the real broker; the board has its own group."""
     stack = Stack(kafka_bootstrap, tmp_path / "county", topic=topic, group_prefix=topic, admin_token=ADMIN_TOKEN)
-    env = {
-        **stack.services["intake"].env,
-        "CONTINUUM_HTTP_PORT": str(free_port()),
-        "CONTINUUM_BOARD_REFRESH_SECONDS": "0.3",
-        "CONTINUUM_DISPATCH_URL": stack.urls["dispatch"],
-        "CONTINUUM_ROSTER_POLL_SECONDS": "0.5",
-    }
-    env.pop("CONTINUUM_DATABASE_URL", None)
-    board = ServiceProcess("board", int(env["CONTINUUM_HTTP_PORT"]), env, tmp_path / "board.log")
+    board = board_process(stack, tmp_path / "board.log", board_refresh_seconds="0.3", roster_poll_seconds="0.5")
     processes = [*stack.services.values(), board]
     try:
         for process in processes:

@@ -142,3 +142,16 @@ class Stack:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def board_process(stack: Stack, log_path: Path, **settings: str) -> ServiceProcess:
+    """The operations board as a process of its own beside ``stack``: its own group on the same topic, its own
+    database, dispatch's roster read over HTTP. ``settings`` are more CONTINUUM_* values (name without prefix)."""
+    env = {
+        **stack.services["intake"].env,
+        "CONTINUUM_HTTP_PORT": str(free_port()),
+        "CONTINUUM_DISPATCH_URL": stack.urls["dispatch"],
+        **{f"CONTINUUM_{name.upper()}": value for name, value in settings.items()},
+    }
+    env.pop("CONTINUUM_DATABASE_URL", None)
+    return ServiceProcess("board", int(env["CONTINUUM_HTTP_PORT"]), env, log_path)
