@@ -61,6 +61,11 @@ class Response(SQLModel, table=True):
     target_due: datetime | None = Field(default=None, index=True, sa_type=UTCDateTime)
     replaces: UUID | None = None
     reason: str | None = Field(default=None, max_length=64)
+    # An acknowledged or en-route team must report its next step by then, or it is replaced.
+    progress_due: datetime | None = Field(default=None, index=True, sa_type=UTCDateTime)
+    # Its team dropped out (the reason) and nobody could take it over yet: tried again at handover_due.
+    dropped_out: str | None = Field(default=None, max_length=64)
+    handover_due: datetime | None = Field(default=None, index=True, sa_type=UTCDateTime)
 
 
 class Reservation(SQLModel, table=True):
