@@ -37,7 +37,8 @@ async def test_911_call_walks_from_contact_to_closure_without_police(
                 loops_closed = [h["status"] for h in view["handoffs"]] == ["completed"] and [
                     r["status"] for r in view["referrals"]
                 ] == ["completed"]  # the facility and the housing partner answer on their own time
-                published = {"handoff.completed", "referral.result"} <= set(journey.order())
+                # Nobody told dispatch the person was admitted: the bed still held is released at closure.
+                published = {"handoff.completed", "referral.result", "placement.released"} <= set(journey.order())
                 return view if view["intake"]["status"] == "closed" and loops_closed and published else None
 
             view = await eventually(closed_everywhere, timeout=20)
@@ -63,7 +64,9 @@ async def test_911_call_walks_from_contact_to_closure_without_police(
         "followup.attempted": 2,
         "followup.completed": 2,
         "episode.closed": 1,
+        "placement.released": 1,
     }
+    assert journey.first("continuum.placement.released.v1").data["reason"] == "episode_closed"
     seq = journey.order()
     causal = [
         "contact.received",

@@ -17,9 +17,15 @@ def test_unacknowledged_team_is_replaced_after_timeout(desk, clock, settings):
     assert desk.sweep() == []
     clock.advance(timedelta(seconds=1))
     emitted = desk.sweep()
-    assert desk.kinds(emitted) == ["response.assigned"]
-    second = emitted[0].data
+    assert desk.kinds(emitted) == ["response.assigned", "response.replaced"]
+    second, replaced = emitted[0].data, emitted[1].data
     assert str(second.replaces) == first["response_id"] and second.reason == "not_acknowledged"
+    assert (str(replaced.response_id), replaced.responder_id, replaced.reason) == (
+        first["response_id"],
+        "mobile-team-1",
+        "not_acknowledged",
+    )
+    assert (replaced.replaced_by, replaced.replacement_responder_id) == (second.response_id, "mobile-team-2")
     assert second.responder_id == "mobile-team-2" and second.target_minutes == 60
     assert desk.response(first["response_id"])["status"] == "replaced"
     team = desk.responder("mobile-team-1")
@@ -79,7 +85,7 @@ def test_response_not_on_scene_by_the_target_escalates_once(desk, clock):
     escalated = emitted[0].data
     assert escalated.reason == "target_missed" and str(escalated.response_id) == first["response_id"]
     assert escalated.target_minutes == 60 and escalated.area == "central"
-    clock.advance(timedelta(minutes=30))
+    clock.advance(timedelta(minutes=5))  # within the progress timeout after the target: not yet replaced
     assert desk.sweep() == []
 
 
@@ -97,7 +103,7 @@ def test_replacement_keeps_the_first_assignments_target_time(desk, clock, settin
     second = desk.sweep()[0].data
     first_sent = datetime.fromisoformat(desk.response(first["response_id"])["assigned_at"])
     assert datetime.fromisoformat(desk.response(str(second.response_id))["target_due"]) == first_sent + HOUR
-    desk.update(str(second.response_id), "acknowledged")
+    desk.update(str(second.response_id), "en_route")
     clock.advance(HOUR - timedelta(seconds=settings.acknowledge_timeout_seconds))
     assert desk.kinds(desk.sweep()) == ["response.escalated"], "the person has waited since the first team was sent"
 

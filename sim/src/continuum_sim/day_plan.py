@@ -36,12 +36,19 @@ class DayOptions:
         compressed; the day gives teams two wall seconds (and never less than the county's 3 minutes)."""
         return max(180, round(2 * self.scale))
 
+    def progress_timeout_seconds(self) -> int:
+        """The day's slow teams drive up to 2.2 times their ETA: late (a missed target), not gone. Their word
+        that they arrived must not be taken for silence, so the day waits four wall seconds past the later
+        of target and ETA (never less than the county's 10 minutes)."""
+        return max(600, round(4 * self.scale))
+
     def county_settings(self) -> dict[str, object]:
         """The settings the day changes from the embedded defaults, for the report's header."""
         return {
             "clock_scale": self.scale,
             "timer_sweep_seconds": self.sweep_seconds(),
             "acknowledge_timeout_seconds": self.acknowledge_timeout_seconds(),
+            "progress_timeout_seconds": self.progress_timeout_seconds(),
             "quiet_period_days": self.quiet_period_days,
             "mobile_teams_added": len(day_roster(self.contacts)),
         }
@@ -62,6 +69,7 @@ def service_env(options: DayOptions, clock: ScaledClock) -> dict[str, str]:
         "CONTINUUM_CLOCK_ANCHOR": clock.anchor.isoformat(),
         "CONTINUUM_TIMER_SWEEP_SECONDS": str(options.sweep_seconds()),
         "CONTINUUM_ACKNOWLEDGE_TIMEOUT_SECONDS": str(options.acknowledge_timeout_seconds()),
+        "CONTINUUM_PROGRESS_TIMEOUT_SECONDS": str(options.progress_timeout_seconds()),
         "CONTINUUM_QUIET_PERIOD_DAYS": str(options.quiet_period_days),
         "CONTINUUM_DEFLECTION_ELIGIBLE_CALL_TYPES": json.dumps(DEFLECTION_ELIGIBLE_CALL_TYPES),
     }

@@ -97,23 +97,56 @@ def send(
     replacing: Response | None = None,
 ) -> Response | None:
     """Assign the best team for the request, or escalate when none can go or none can be there in time."""
-    kind = KIND_FOR_RESPONSE[request.response_type]
-    target = target_minutes(request.area, settings.areas, settings.response_target_minutes)
-    target = target if kind in TIMED_KINDS else None
-    choice = _choose(uow, request, settings, replacing)
+    choice = choose(uow, request, settings, replacing)
     if choice is None:
         unanswered = Escalation.NOT_ACKNOWLEDGED if replacing else Escalation.NO_RESPONDER_AVAILABLE
-        log.warning("no %s responder can go for episode %s", kind, request.episode_id)
-        escalate(uow, request, unanswered, target, replacing.response_id if replacing else request.backs_up)
+        log.warning(
+            "no %s responder can go for episode %s", KIND_FOR_RESPONSE[request.response_type], request.episode_id
+        )
+        failed = replacing.response_id if replacing else request.backs_up
+        escalate(uow, request, unanswered, target_of(request, settings), failed)
         return None
+    return assign(uow, request, choice, settings, reason=reason, replacing=replacing)
+
+
+def target_of(request: Request, settings: DispatchSettings) -> int | None:
+    """The area's response-time target; only the crisis teams answer to one."""
+    kind = KIND_FOR_RESPONSE[request.response_type]
+    target = target_minutes(request.area, settings.areas, settings.response_target_minutes)
+    return target if kind in TIMED_KINDS else None
+
+
+def assign(
+    uow: UnitOfWork,
+    request: Request,
+    choice: Choice,
+    settings: DispatchSettings,
+    *,
+    reason: str | None = None,
+    replacing: Response | None = None,
+) -> Response:
+    """Record the chosen team's response, and escalate at once when it cannot be there within the time left."""
+    target = target_of(request, settings)
     response = _record(uow, request, choice, settings, target, reason, replacing)
-    shortfall = _shortfall(choice, target)
+    budget = _minutes_left(uow.clock.now(), target, replacing)
+    shortfall = _shortfall(choice, target, budget)
     if shortfall is not None:
-        escalate(uow, request, shortfall, target, response.response_id, choice.eta_minutes)
+        escalate(uow, request, shortfall, budget, response.response_id, choice.eta_minutes, target)
     return response
 
 
-def _choose(uow: UnitOfWork, request: Request, settings: DispatchSettings, replacing: Response | None) -> Choice | None:
+def _minutes_left(now: datetime, target: int | None, replacing: Response | None) -> int | None:
+    """A replacement has only what is left of the first team's target: the person has been waiting since then.
+    None when there is no target clock (an untimed kind, a team already on scene, a target already missed)."""
+    if replacing is None or target is None:
+        return target
+    if replacing.target_due is None:
+        return None
+    return max(int((replacing.target_due - now).total_seconds() // 60), 0)
+
+
+def choose(uow: UnitOfWork, request: Request, settings: DispatchSettings, replacing: Response | None) -> Choice | None:
+    """The best team for the request, the team being replaced and the episode's silent teams left out."""
     kind = KIND_FOR_RESPONSE[request.response_type]
     # Locked in a fixed order, so that two assignments at once cannot both take the last free team.
     roster = uow.session.exec(
@@ -135,13 +168,13 @@ def _silent_teams(session: Session, episode_id: UUID) -> set[str]:
     return set(session.exec(query).all())
 
 
-def _shortfall(choice: Choice, target: int | None) -> Escalation | None:
+def _shortfall(choice: Choice, target: int | None, budget: int | None) -> Escalation | None:
     """Only the crisis teams answer to a target: police and EMS desks and warmline peers do not."""
     if target is None:
         return None
     if not choice.free:
         return Escalation.NO_RESPONDER_AVAILABLE  # every team is busy: this one goes when it is done
-    if choice.eta_minutes > target:
+    if budget is not None and choice.eta_minutes > budget:
         return Escalation.NO_TEAM_MEETS_TARGET
     return None
 
@@ -212,18 +245,20 @@ def escalate(
     uow: UnitOfWork,
     request: Request,
     reason: Escalation,
-    target: int | None,
+    budget: int | None,
     response_id: UUID | None = None,
     eta: int | None = None,
+    target: int | None = None,
 ) -> None:
-    gap = None if target is None or eta is None else max(eta - target, 0)
+    """Tell a supervisor; the gap is against the time the person has left (the whole target, unless replacing)."""
+    gap = None if budget is None or eta is None else max(eta - budget, 0)
     uow.emit(
         ResponseEscalatedV1(
             response_id=response_id,
             reason=reason,
             response_type=request.response_type,
             area=request.area,
-            target_minutes=target,
+            target_minutes=budget if target is None else target,
             best_eta_minutes=eta,
             gap_minutes=gap,
         ),

@@ -41,6 +41,12 @@ class DispatchSettings(ServiceSettings):
         default=10, ge=0, description="how much later a team with a peer may arrive and still be preferred"
     )
     acknowledge_timeout_seconds: int = Field(default=180, ge=1, description="a team silent this long is replaced")
+    progress_timeout_seconds: int = Field(
+        default=600,
+        ge=1,
+        description="an acknowledged team not en route this long after (or en route and not on scene this long "
+        "after its ETA) is replaced",
+    )
     response_target_minutes: dict[AreaKind, int] = Field(
         default={"urban": 60, "rural": 120}, description="on scene within this long after assignment"
     )

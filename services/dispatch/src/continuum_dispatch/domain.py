@@ -42,7 +42,7 @@ class ResponseStatus(StrEnum):
     ON_SCENE = "on_scene"
     RESOLVED = "resolved"
     REPLACED = "replaced"
-    CANCELLED = "cancelled"  # final like the others; no route cancels a response yet
+    CANCELLED = "cancelled"  # final like the others: the episode closed while the response was live
 
 
 class Step(StrEnum):
@@ -65,6 +65,7 @@ class Escalation(StrEnum):
     NO_RESPONDER_AVAILABLE = "no_responder_available"
     NOT_ACKNOWLEDGED = "not_acknowledged"
     TARGET_MISSED = "target_missed"
+    TEAM_DROPPED_OUT = "team_dropped_out"  # went offline and no other team can take the response over
 
 
 KIND_FOR_RESPONSE = {

@@ -5,12 +5,13 @@ from functools import partial
 from uuid import UUID
 
 from continuum_contracts import Envelope
-from continuum_contracts.events import EpisodeTriagedV1, LawEnforcementDeflectedV1
+from continuum_contracts.events import EpisodeClosedV1, EpisodeTriagedV1, LawEnforcementDeflectedV1
 from continuum_kit.consumer import Handlers
 from continuum_kit.delivery import UnitOfWork
 from sqlmodel import col, select
 
 from continuum_dispatch.assignment import Request, send
+from continuum_dispatch.closure import end_episode
 from continuum_dispatch.config import DispatchSettings
 from continuum_dispatch.deflection import eligible, kept_demographics, outcome, police_reason
 from continuum_dispatch.domain import FINAL
@@ -22,6 +23,8 @@ PUBLISHES = (
     "continuum.response.assigned.v1",
     "continuum.response.updated.v1",
     "continuum.response.escalated.v1",
+    "continuum.response.replaced.v1",
+    "continuum.response.cancelled.v1",
     "continuum.lawenforcement.deflected.v1",
     "continuum.response.safety_changed.v1",
     "continuum.lawenforcement.deflection_corrected.v1",
@@ -94,4 +97,4 @@ def _count_deflection(
 
 
 def build_handlers(county: DispatchSettings) -> Handlers:
-    return {EpisodeTriagedV1: partial(assign_response, settings=county)}
+    return {EpisodeTriagedV1: partial(assign_response, settings=county), EpisodeClosedV1: end_episode}

@@ -132,22 +132,26 @@ def release_expired_holds(uow: UnitOfWork) -> None:
         .order_by(col(Reservation.hold_until))
         .with_for_update(skip_locked=True)
     )
-    expired = uow.session.exec(query).all()
-    for reservation in expired:
-        place = uow.session.get(Place, reservation.place_id)
-        assert place is not None, "a reservation's place is a foreign key"
-        reservation.state = BedState.RELEASED
-        reservation.closed_at = now
-        uow.session.add(reservation)
-        uow.emit(
-            PlacementReleasedV1(
-                reservation_id=reservation.reservation_id,
-                place_id=reservation.place_id,
-                place_type=place.place_type,
-                reason=HOLD_EXPIRED,
-            ),
-            episode_id=reservation.episode_id,
-        )
+    for reservation in uow.session.exec(query).all():
+        release(uow, reservation, HOLD_EXPIRED)
+
+
+def release(uow: UnitOfWork, reservation: Reservation, reason: str) -> None:
+    """A held bed goes back to the pool, with the reason (the hold ran out, the episode closed)."""
+    place = uow.session.get(Place, reservation.place_id)
+    assert place is not None, "a reservation's place is a foreign key"
+    reservation.state = BedState.RELEASED
+    reservation.closed_at = uow.clock.now()
+    uow.session.add(reservation)
+    uow.emit(
+        PlacementReleasedV1(
+            reservation_id=reservation.reservation_id,
+            place_id=reservation.place_id,
+            place_type=place.place_type,
+            reason=reason,
+        ),
+        episode_id=reservation.episode_id,
+    )
 
 
 def _locked(uow: UnitOfWork, place_id: str, reservation_id: UUID) -> tuple[Reservation, Place]:

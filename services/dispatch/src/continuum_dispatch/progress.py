@@ -19,6 +19,7 @@ from continuum_dispatch.domain import (
 )
 from continuum_dispatch.placement import reserve_place
 from continuum_dispatch.store import Responder, Response
+from continuum_dispatch.team_dropout import progress_due
 
 
 class UnknownResponse(LookupError):
@@ -42,7 +43,9 @@ class ResponseUpdate:
     needs: list[Need] | None = None
 
 
-def update_response(uow: UnitOfWork, response_id: UUID, update: ResponseUpdate, hold: timedelta) -> Response:
+def update_response(
+    uow: UnitOfWork, response_id: UUID, update: ResponseUpdate, hold: timedelta, progress_timeout: timedelta
+) -> Response:
     """Move a response forward as the mobile-team app reports; a repeated report changes nothing."""
     response = uow.session.get(Response, response_id, with_for_update=True)
     if response is None:
@@ -55,7 +58,7 @@ def update_response(uow: UnitOfWork, response_id: UUID, update: ResponseUpdate, 
             raise StatusConflict("the response is already resolved with another disposition or needs", current)
         case Step.REPEAT:
             return response
-    _advance(uow, response, update)
+    _advance(uow, response, update, progress_timeout)
     if update.status == ResponseStatus.RESOLVED:
         _resolve(uow, response, hold)
     else:
@@ -71,11 +74,12 @@ def _same_resolution(response: Response, update: ResponseUpdate) -> bool:
     return update.disposition == response.disposition and same_needs
 
 
-def _advance(uow: UnitOfWork, response: Response, update: ResponseUpdate) -> None:
+def _advance(uow: UnitOfWork, response: Response, update: ResponseUpdate, progress_timeout: timedelta) -> None:
     now = uow.clock.now()
     response.status = update.status
     response.updated_at = now
     response.acknowledge_due = None  # any word from the team is an acknowledgement
+    response.progress_due = progress_due(response, update.status, now, progress_timeout)
     if update.status in ARRIVED:
         response.target_due = None
     if update.needs is not None:

@@ -64,6 +64,11 @@ class Response(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=64)
     backs_up: UUID | None = None  # the response on scene this one backs up after a safety change
     requested_by: str | None = Field(default=None, max_length=64)  # the partner on scene who asked for it
+    # An acknowledged or en-route team must report its next step by then, or it is replaced.
+    progress_due: datetime | None = Field(default=None, index=True, sa_type=UTCDateTime)
+    # Its team dropped out (the reason) and nobody could take it over yet: tried again at handover_due.
+    dropped_out: str | None = Field(default=None, max_length=64)
+    handover_due: datetime | None = Field(default=None, index=True, sa_type=UTCDateTime)
 
 
 class Reservation(SQLModel, table=True):

@@ -31,6 +31,13 @@ def _reservation_hold(settings: SettingsDep) -> timedelta:
 ReservationHoldDep = Annotated[timedelta, Depends(_reservation_hold)]
 
 
+def _progress_timeout(settings: SettingsDep) -> timedelta:
+    return timedelta(seconds=settings.progress_timeout_seconds)
+
+
+ProgressTimeoutDep = Annotated[timedelta, Depends(_progress_timeout)]
+
+
 ADMIN = [AdminOnly]
 
 

@@ -13,7 +13,7 @@ from fastapi import Response as HttpResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from sqlmodel import Session, col, select
 
-from continuum_dispatch.api.deps import ReservationHoldDep
+from continuum_dispatch.api.deps import ProgressTimeoutDep, ReservationHoldDep
 from continuum_dispatch.domain import STATUS_ALIASES, ResponseStatus
 from continuum_dispatch.progress import ResponseUpdate, StatusConflict, UnknownResponse, update_response
 from continuum_dispatch.store import Reservation, Response, Task
@@ -74,6 +74,9 @@ class ResponseOut(BaseModel):
     reason: str | None
     backs_up: UUID | None
     requested_by: str | None
+    progress_due: datetime | None
+    dropped_out: str | None = Field(description="why its team lost it while nobody could take it over yet")
+    handover_due: datetime | None
     disposition: Disposition | None
     needs: list[Need]
     resolved_at: datetime | None
@@ -124,10 +127,10 @@ def list_episode_responses(episode_id: UUID, session: SessionDep) -> list[Respon
 
 @router.post("/responses/{response_id}/updates", response_model=ResponseOut)
 def post_response_update(
-    response_id: UUID, update: UpdateIn, uow: UnitOfWorkDep, hold: ReservationHoldDep
+    response_id: UUID, update: UpdateIn, uow: UnitOfWorkDep, hold: ReservationHoldDep, progress: ProgressTimeoutDep
 ) -> ResponseOut:
     try:
-        response = update_response(uow, response_id, update.change(), hold)
+        response = update_response(uow, response_id, update.change(), hold, progress)
     except UnknownResponse as unknown:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(unknown)) from unknown
     except StatusConflict as conflict:

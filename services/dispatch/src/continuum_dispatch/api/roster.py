@@ -18,6 +18,7 @@ from continuum_dispatch.config import DispatchSettings
 from continuum_dispatch.domain import MemberRole, ResponderKind, ResponderStatus
 from continuum_dispatch.store import Responder
 from continuum_dispatch.team_choice import on_duty
+from continuum_dispatch.team_dropout import lock_before_offline, take_over_from_offline
 
 router = APIRouter(tags=["roster"])
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -110,6 +111,7 @@ def _get(session: Session, responder_id: str) -> Responder:
 def _saved(uow: UnitOfWork, responder: Responder, settings: DispatchSettings) -> ResponderOut:
     uow.session.add(responder)
     uow.session.flush()
+    take_over_from_offline(uow, responder, settings)  # in the same transaction as the status change
     view = _out(responder, active_responses(uow.session).get(responder.responder_id, 0), _local(uow.clock, settings))
     uow.commit()
     return view
@@ -139,21 +141,39 @@ def create_responder(body: ResponderCreate, uow: UnitOfWorkDep, settings: Settin
     return _saved(uow, Responder.model_validate(body.model_dump(mode="json")), settings)
 
 
-@router.put("/responders/{responder_id}", response_model=ResponderOut, dependencies=ADMIN)
+UPDATE_ANSWERS: dict[int | str, dict] = {
+    200: {"description": "saved; a team set offline has had each live response handed to another team"},
+    401: {"description": "no admin token, or a wrong one"},
+    404: {"description": "no such responder; nothing changed"},
+    422: {"description": "a field is invalid (named in the detail)"},
+    503: {"description": "the county configured no admin token: the admin API is off"},
+}
+
+
+@router.put("/responders/{responder_id}", response_model=ResponderOut, dependencies=ADMIN, responses=UPDATE_ANSWERS)
 def replace_responder(
     responder_id: CodePath, body: ResponderIn, uow: UnitOfWorkDep, settings: SettingsDep
 ) -> ResponderOut:
+    """Replace a team's record. Set offline, its live responses go to other teams at once."""
     _known_areas(body, settings)
+    if body.status == ResponderStatus.OFFLINE:
+        lock_before_offline(uow.session, responder_id)
     responder = _get(uow.session, responder_id)
     for field, value in body.model_dump(mode="json").items():
         setattr(responder, field, value)
     return _saved(uow, responder, settings)
 
 
-@router.patch("/responders/{responder_id}/status", response_model=ResponderOut, dependencies=ADMIN)
+@router.patch(
+    "/responders/{responder_id}/status", response_model=ResponderOut, dependencies=ADMIN, responses=UPDATE_ANSWERS
+)
 def set_responder_status(
     responder_id: CodePath, body: StatusIn, uow: UnitOfWorkDep, settings: SettingsDep
 ) -> ResponderOut:
+    """Set a team's status. Offline, each of its live responses goes to the next fitting team at once, in
+    this transaction; setting it offline again changes nothing."""
+    if body.status == ResponderStatus.OFFLINE:
+        lock_before_offline(uow.session, responder_id)
     responder = _get(uow.session, responder_id)
     responder.status = body.status
     return _saved(uow, responder, settings)
