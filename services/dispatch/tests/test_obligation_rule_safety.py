@@ -45,8 +45,10 @@ def test_a_silent_backup_is_replaced_and_the_replacement_still_backs_up_the_team
     assert client.post("/v1/responders", json=SECOND_CO_RESPONDER, headers=admin).status_code == 201
     on_scene, backup = backup_sent(desk, client, register)
     clock.advance(timedelta(seconds=settings.acknowledge_timeout_seconds))
-    [assigned] = desk.sweep()
-    replacement = assigned.data
+    emitted = desk.sweep()
+    assert desk.kinds(emitted) == ["response.assigned", "response.replaced"]
+    replacement, replaced = emitted[0].data, emitted[1].data
+    assert (str(replaced.response_id), replaced.replaced_by) == (backup["response_id"], replacement.response_id)
     assert str(replacement.replaces) == backup["response_id"] and replacement.reason == "not_acknowledged"
     assert str(replacement.backs_up) == on_scene and replacement.responder_id != backup["responder_id"]
     assert desk.response(backup["response_id"])["status"] == "replaced"
@@ -54,7 +56,7 @@ def test_a_silent_backup_is_replaced_and_the_replacement_still_backs_up_the_team
 
 def test_a_backup_past_its_target_is_escalated_once(desk, client, register, clock):
     _, backup = backup_sent(desk, client, register)
-    desk.update(backup["response_id"], "acknowledged")
+    desk.update(backup["response_id"], "en_route")  # on its way: late, not silent
     clock.advance(timedelta(minutes=backup["target_minutes"]))
     emitted = desk.sweep()
     assert desk.kinds(emitted) == ["response.escalated"]
