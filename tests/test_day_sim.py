@@ -76,7 +76,8 @@ async def test_a_compressed_day_reports_what_the_services_recorded(kafka_bootstr
     assert report["handoffs"]["accepted"] == sum(1 for h in every_handoff if h["accepted_at"])
     assert report["handoffs"]["completed"] == sum(1 for h in every_handoff if h["status"] == "completed")
     assert report["handoffs"]["declined"] == sum(1 for h in every_handoff if h["status"] == "rejected")
-    checkins = [c for e in episodes if isinstance(plans[e], dict) for c in plans[e]["checkins"]]
+    rounds = ("checkins", "earlier_checkins")  # a person who came back has a round of check-ins per return
+    checkins = [c for e in episodes if isinstance(plans[e], dict) for r in rounds for c in plans[e][r]]
     person = [c for c in checkins if c["recipient"] == "person"]
     assert report["followups"]["checkins_scheduled"] == len(person)
     assert report["followups"]["checkins_completed"] == sum(1 for c in person if c["status"] == "completed")

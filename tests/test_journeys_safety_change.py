@@ -38,13 +38,6 @@ def assignments(journey) -> list[dict]:
     return [e.data for e in journey.events if e.type == ASSIGNED]
 
 
-def assert_no_phi(journey, scenario: Scenario) -> None:
-    caller = scenario.contact["caller"]
-    carried = repr([event.data for event in journey.events])
-    phi = [caller["name"], caller["phone"], caller["date_of_birth"], scenario.contact["note"]]
-    assert [p for p in phi if p in carried] == []
-
-
 async def deflected(dispatch: httpx.AsyncClient, admin: dict) -> int:
     return (await dispatch.get("/v1/reports/deflections", headers=admin)).json()["deflected"]
 
@@ -80,7 +73,7 @@ async def test_a_team_on_a_deflected_welfare_check_reports_a_weapon_and_gets_bac
     assert corrected["response_id"] == team["response_id"] and corrected["call_type"] == "WELFARE_CHECK"
     assert after == counted - 1, "the deflection report still counts the call"
     assert still_there["status"] == "on_scene", "the team's own response stays live"
-    assert_no_phi(journey, scenario)
+    assert sim.phi_on_topic(scenario) == []
 
 
 async def test_police_on_scene_ask_for_a_mobile_team_and_one_is_sent(county):
@@ -105,4 +98,4 @@ async def test_police_on_scene_ask_for_a_mobile_team_and_one_is_sent(county):
     assert team["response_type"] == "mobile_team" and team["requested_by"] == "police-dispatch"
     assert team["response_id"] == answer.json()["response_id"] and team["responder_id"].startswith("mobile-team")
     assert team["reason"] == "person_in_crisis_on_scene"
-    assert_no_phi(journey, scenario)
+    assert sim.phi_on_topic(scenario) == []

@@ -114,6 +114,10 @@ def test_person_who_comes_back_gets_a_fresh_round_and_no_closure_while_the_new_r
     shown = plan(client)
     assert (shown["plan_status"], shown["round"], shown["live_responses"]) == ("open", 2, 0)
     assert [(c["sequence"], c["status"]) for c in shown["checkins"]] == [(3, "scheduled"), (4, "scheduled")]
+    assert [(c["sequence"], c["round"], c["status"]) for c in shown["earlier_checkins"]] == [
+        (1, 1, "completed"),
+        (2, 1, "cancelled"),
+    ]
     assert [e.data.due_at - clock.now() for e in of_type(engine, SCHEDULED)[2:]] == [
         timedelta(hours=24),
         timedelta(hours=72),

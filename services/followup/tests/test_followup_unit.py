@@ -80,6 +80,7 @@ def test_declined_services_forces_no_followup_and_closes_the_episode(engine, clo
         "live_responses": 0,
         "closure_waiting": None,
         "checkins": [],
+        "earlier_checkins": [],
     }
 
 

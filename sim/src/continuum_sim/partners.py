@@ -195,6 +195,11 @@ class Partners:
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
+    def phi_on_topic(self, *scenarios: Scenario) -> list[str]:
+        """The scenarios' personal details found in any event seen on the topic, of any episode: [] when none."""
+        carried = " ".join(str(seen.data) for events in self.events.values() for seen in events)
+        return [value for scenario in scenarios for value in scenario.personal_details() if value in carried]
+
     async def _journey(self, episode_id: str) -> Journey | None:
         future = self._known.setdefault(episode_id, asyncio.get_running_loop().create_future())
         try:

@@ -20,6 +20,11 @@ class Scenario:
     disposition: str | None = "resolved_in_place"
     needs: list[str] = field(default_factory=list)
 
+    def personal_details(self) -> list[str]:
+        """What of the contact is PHI (the caller's details and the free-text note): none may ride on an event."""
+        caller = self.contact.get("caller") or {}
+        return [value for value in (*caller.values(), self.contact.get("note")) if value]
+
 
 # The partner systems the scenarios speak for, and the channels each is registered for at intake.
 PARTNER_SYSTEMS = {

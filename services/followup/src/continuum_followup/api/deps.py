@@ -7,7 +7,7 @@ from uuid import UUID
 from continuum_contracts.vocabulary import FollowupChannel
 from continuum_kit.service import settings_of
 from fastapi import Depends
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from continuum_followup.config import FollowupSettings
 from continuum_followup.store import Checkin
@@ -26,6 +26,7 @@ class CheckinOut(BaseModel):
     status: str
     attempts: int
     completed_at: datetime | None
+    round: int = Field(description="the plan's round it belongs to: a person who came back starts a new one")
 
 
 def checkin_out(checkin: Checkin) -> CheckinOut:

@@ -9,7 +9,7 @@ from continuum_kit.idempotency import REPLAYED, IdempotencyKeyHeader, answer_onc
 from continuum_kit.partners import PartnerDep
 from continuum_kit.service import SessionDep, UnitOfWorkDep
 from fastapi import APIRouter, HTTPException, Response, status
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from continuum_followup.api.deps import CheckinOut, SettingsDep, checkin_out
 from continuum_followup.closure import EpisodeUnknown, decline
@@ -32,7 +32,8 @@ class DeclineIn(BaseModel):
 
 class PlanOut(BaseModel):
     """The plan as a peer sees it: its status (open, suspended while the person's new response is live, or
-    closed), and the check-ins of its current round (a person who came back starts a new round)."""
+    closed), the check-ins of its current round (a person who came back starts a new round), and those of
+    the rounds before it, as they ended."""
 
     episode_id: UUID
     plan_status: str
@@ -41,9 +42,11 @@ class PlanOut(BaseModel):
     live_responses: int
     closure_waiting: ClosureReason | None = None  # a closure deferred until the last live response ends
     checkins: list[CheckinOut]
+    earlier_checkins: list[CheckinOut] = Field(default=[], description="the check-ins of the rounds before this one")
 
 
 def _plan_out(session, plan: Plan) -> PlanOut:
+    every = checkins_of(session, plan.plan_id)
     return PlanOut(
         episode_id=plan.episode_id,
         plan_status=plan.status,
@@ -51,7 +54,8 @@ def _plan_out(session, plan: Plan) -> PlanOut:
         round=plan.round,
         live_responses=live_count(session, plan.episode_id),
         closure_waiting=plan.close_pending,
-        checkins=[checkin_out(c) for c in checkins_of(session, plan.plan_id, plan.round)],
+        checkins=[checkin_out(c) for c in every if c.round == plan.round],
+        earlier_checkins=[checkin_out(c) for c in every if c.round != plan.round],
     )
 
 
