@@ -4,6 +4,7 @@ from uuid import uuid4
 
 import pytest
 from continuum_contracts.vocabulary import ResponseType, SafetyFlag
+from continuum_kit.testing import at_once
 
 ASK = {"response_type": "mobile_team", "reason": "person_in_crisis_on_scene"}
 
@@ -100,3 +101,18 @@ def test_a_refused_request_changes_nothing(desk, client, register, case, code):
     assert answer.status_code == code, answer.text
     assert len(desk.events()) == before
     assert len(client.get(f"/v1/episodes/{episode_id}/responses").json()) == 1
+
+
+def test_two_requests_for_a_team_at_the_same_moment_send_one_team(desk, client, register):
+    """The officer's app retries while the first request is still being answered: one team goes, and both
+    answers name it."""
+    police_on_scene(desk)
+    episode_id, auth = desk.events()[0].subject, register("police-dispatch")
+    for _ in range(10):
+        before = len(desk.events())
+        answers = at_once(lambda: ask(client, episode_id, auth), lambda: ask(client, episode_id, auth))
+        assert sorted(a.status_code for a in answers) == [200, 201]
+        assert answers[0].json()["response_id"] == answers[1].json()["response_id"]
+        sent = [e for e in desk.events()[before:] if e.type == "continuum.response.assigned.v1"]
+        assert len(sent) == 1
+        desk.update(answers[0].json()["response_id"], "resolved", disposition="resolved_in_place")

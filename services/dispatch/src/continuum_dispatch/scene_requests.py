@@ -54,8 +54,15 @@ def ask_for_response(
     """Send the kind asked for; a live response of that kind on the episode already answers the request."""
     if not is_police(uow.session, partner_id):
         raise NotPolice(partner_id)
+    # The episode's responses are locked first, then read again: two requests at once take turns, and the
+    # second one's fresh read sees the team the first one sent (under READ COMMITTED a locking read keeps
+    # its own start's view of which rows exist).
+    uow.session.exec(select(Response.response_id).where(Response.episode_id == episode_id).with_for_update()).all()
     known = uow.session.exec(
-        select(Response).where(Response.episode_id == episode_id).order_by(col(Response.assigned_at).desc())
+        select(Response)
+        .where(Response.episode_id == episode_id)
+        .order_by(col(Response.assigned_at).desc())
+        .execution_options(populate_existing=True)
     ).all()
     if not known:
         raise UnknownEpisode(episode_id)
