@@ -1,6 +1,7 @@
 """Post-crisis follow-along without a broker: programs, triggers, attempts, family support and closure."""
 
 from datetime import timedelta
+from functools import partial
 from uuid import uuid4
 
 import pytest
@@ -19,6 +20,8 @@ from continuum_followup.timers import close_quiet_plans
 from continuum_kit.testing import api_client, outbox, register_partner, unit_of_work
 from pydantic import ValidationError
 
+from .conftest import deliver_to
+
 EPISODE = uuid4()
 CLOSED = "continuum.episode.closed.v1"
 ATTEMPTED = "continuum.followup.attempted.v1"
@@ -30,18 +33,7 @@ def settings():
     return FollowupSettings(quiet_period_days=2)
 
 
-@pytest.fixture
-def client(engine, clock, settings):
-    client = api_client(api.router, engine, clock, settings)
-    client.auth = register_partner(engine, settings.peer_pool_id)  # the peer team the check-ins go to
-    return client
-
-
-def deliver(engine, clock, settings, payload):
-    envelope = Envelope.new(payload, episode_id=EPISODE, source="/continuum/test", time=clock.now())
-    with unit_of_work(engine, clock, source="/continuum/followup") as uow:
-        build_handlers(settings)[type(envelope.data)](uow, envelope)
-        uow.commit()
+deliver = partial(deliver_to, EPISODE)
 
 
 def triaged(program):

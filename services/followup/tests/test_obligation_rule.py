@@ -9,17 +9,17 @@ silent: the check-in asked about is cancelled with an event.
 """
 
 from datetime import timedelta
+from functools import partial
 from uuid import uuid4
 
 import pytest
-from continuum_contracts import Envelope
 from continuum_contracts.events import EscalationResolvedV1, ResponseResolvedV1
 from continuum_contracts.vocabulary import Disposition, EscalationKind
-from continuum_followup import api
 from continuum_followup.config import FollowupSettings
-from continuum_followup.handlers import build_handlers
 from continuum_followup.timers import build_sweeps
-from continuum_kit.testing import api_client, outbox, register_partner, run_sweeps, unit_of_work
+from continuum_kit.testing import outbox, run_sweeps
+
+from .conftest import deliver_to
 
 EPISODE = uuid4()
 REENGAGE = "continuum.reengagement.requested.v1"
@@ -31,18 +31,7 @@ def settings():
     return FollowupSettings(checkin_hours=[24, 72], quiet_period_days=2, checkin_grace_hours=12)
 
 
-@pytest.fixture
-def client(engine, clock, settings):
-    client = api_client(api.router, engine, clock, settings)
-    client.auth = register_partner(engine, settings.peer_pool_id)
-    return client
-
-
-def deliver(engine, clock, settings, payload):
-    envelope = Envelope.new(payload, episode_id=EPISODE, source="/continuum/test", time=clock.now())
-    with unit_of_work(engine, clock, source="/continuum/followup") as uow:
-        build_handlers(settings)[type(envelope.data)](uow, envelope)
-        uow.commit()
+deliver = partial(deliver_to, EPISODE)
 
 
 def in_follow_up(engine, clock, settings, client):
