@@ -3,13 +3,16 @@
 from collections.abc import Callable
 
 import pytest
+from continuum_contracts import Envelope
+from continuum_contracts.events import EventPayload
 from continuum_intake import api
 from continuum_intake.config import IntakeSettings
+from continuum_intake.handlers import build_handlers
 from continuum_intake.parts import build_parts
 from continuum_intake.store import Contact, CrisisPlan, Episode, MatchReview, Partner, PartnerEvent, Person
 from continuum_kit.clock import ManualClock
 from continuum_kit.delivery import OutboxMessage
-from continuum_kit.testing import api_client, migrated_engine
+from continuum_kit.testing import api_client, migrated_engine, unit_of_work
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
@@ -115,3 +118,14 @@ def _row_counts(engine: Engine) -> dict[str, int]:
 def row_counts(engine) -> Callable[[], dict[str, int]]:
     """How many rows each intake table and the outbox hold: a rejected request must change none."""
     return lambda: _row_counts(engine)
+
+
+HANDLERS = build_handlers(build_parts(IntakeSettings()))
+
+
+def deliver(engine: Engine, clock: ManualClock, payload: EventPayload, episode_id) -> None:
+    """An event from another service, applied as intake's consumer applies it: one transaction."""
+    envelope = Envelope.new(payload, episode_id=episode_id, source="/continuum/test")
+    with unit_of_work(engine, clock) as uow:
+        HANDLERS[type(envelope.data)](uow, envelope)
+        uow.commit()

@@ -2,27 +2,14 @@
 
 from uuid import uuid4
 
-from continuum_contracts import Envelope
 from continuum_contracts.events import EpisodeClosedV1, FollowupRiskFoundV1, ResponseResolvedV1
-from continuum_intake.config import IntakeSettings
-from continuum_intake.handlers import build_handlers
-from continuum_intake.parts import build_parts
-from continuum_kit.testing import outbox, unit_of_work
+from continuum_kit.testing import outbox
+
+from .conftest import deliver
 
 CALLER = {"name": "Emerson Madeup", "phone": "555-0166", "date_of_birth": "1992-07-14"}
 RECEIVED, OPENED = "continuum.contact.received.v1", "continuum.episode.opened.v1"
 REOPENED, TRIAGED = "continuum.episode.reopened.v1", "continuum.episode.triaged.v1"
-
-
-HANDLERS = build_handlers(build_parts(IntakeSettings()))
-
-
-def deliver(engine, clock, payload, episode_id) -> None:
-    """An event from another service, applied as intake's consumer would."""
-    envelope = Envelope.new(payload, episode_id=episode_id, source="/continuum/test")
-    with unit_of_work(engine, clock) as uow:
-        HANDLERS[type(envelope.data)](uow, envelope)
-        uow.commit()
 
 
 def resolved(episode_id: str):

@@ -9,25 +9,15 @@ from uuid import uuid4
 import pytest
 from continuum_contracts import Envelope
 from continuum_contracts.events import EpisodeClosedV1, ResponseResolvedV1
-from continuum_intake.config import IntakeSettings
-from continuum_intake.handlers import build_handlers
-from continuum_intake.parts import build_parts
-from continuum_kit.testing import at_once, outbox, unit_of_work
+from continuum_kit.testing import at_once, outbox
 from fastapi.testclient import TestClient
+
+from .conftest import deliver
 
 ROUNDS = 25
 CLOSURE_ROUNDS = 50  # a contact and a closure overlap in fewer rounds than two contacts do
 RECEIVED, OPENED = "continuum.contact.received.v1", "continuum.episode.opened.v1"
 REOPENED, TRIAGED = "continuum.episode.reopened.v1", "continuum.episode.triaged.v1"
-HANDLERS = build_handlers(build_parts(IntakeSettings()))
-
-
-def deliver(engine, clock, payload, episode_id) -> None:
-    """An event from another service, applied as intake's consumer applies it: one transaction."""
-    envelope = Envelope.new(payload, episode_id=episode_id, source="/continuum/test")
-    with unit_of_work(engine, clock) as uow:
-        HANDLERS[type(envelope.data)](uow, envelope)
-        uow.commit()
 
 
 def caller(round_: int, shape: str) -> dict:
