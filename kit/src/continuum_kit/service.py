@@ -18,7 +18,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from continuum_kit import http_errors, sign_in_limits
+from continuum_kit import http_errors, openapi_answers, sign_in_limits
 from continuum_kit.clock import Clock, configured_clock
 from continuum_kit.consumer import EventConsumer, Handlers, Record
 from continuum_kit.db import database_reachable, make_engine, migrate
@@ -151,6 +151,7 @@ class Runtime:
         app = FastAPI(title=title, lifespan=self.lifespan)
         app.state.runtime = self
         http_errors.install(app)
+        openapi_answers.install(app)
         sign_in_limits.install(
             app, self.settings.failed_credentials_per_client, self.settings.failed_credentials_per_partner
         )

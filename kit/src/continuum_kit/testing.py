@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, col, select
 
-from continuum_kit import http_errors, sign_in_limits
+from continuum_kit import http_errors, openapi_answers, sign_in_limits
 from continuum_kit.clock import Clock
 from continuum_kit.db import make_engine, migrate
 from continuum_kit.delivery import OutboxMessage, UnitOfWork
@@ -100,6 +100,7 @@ def api_client(router: APIRouter, engine: Engine, clock: Clock, settings: Servic
     app.include_router(router)
     app.state.runtime = StandInRuntime(engine, clock, settings)
     http_errors.install(app)
+    openapi_answers.install(app)
     sign_in_limits.install(app, settings.failed_credentials_per_client, settings.failed_credentials_per_partner)
     return TestClient(app)
 

@@ -1,0 +1,50 @@
+"""Every answer a route can give is in its OpenAPI: 503 while the database is away on every route, and 401 and
+429 on every route that takes credentials, each with its body schema. A partner integrator reading the
+document meets no answer it does not describe."""
+
+import importlib
+
+import pytest
+
+SERVICES = ["intake", "dispatch", "handoff", "followup", "board"]
+SETTINGS = {
+    "intake": "IntakeSettings",
+    "dispatch": "DispatchSettings",
+    "handoff": "HandoffSettings",
+    "followup": "FollowupSettings",
+    "board": "BoardSettings",
+}
+
+
+def _document(service: str, tmp_path) -> dict:
+    config = importlib.import_module(f"continuum_{service}.config")
+    settings = getattr(config, SETTINGS[service])(data_dir=tmp_path, admin_token="openapi-admin-token-0123456789")
+    app = importlib.import_module(f"continuum_{service}.app").create_app(settings)
+    return app.openapi()
+
+
+def _operations(document: dict):
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            yield f"{method.upper()} {path}", operation
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_route_declares_the_database_outage_and_every_guarded_one_401_and_429(service, tmp_path):
+    document = _document(service, tmp_path)
+    missing = []
+    for name, operation in _operations(document):
+        expected = {"503"} | ({"401", "429"} if operation.get("security") else set())
+        missing += [f"{name}: {code}" for code in sorted(expected - set(operation["responses"]))]
+        for code in expected & set(operation["responses"]):
+            answer = operation["responses"][code]
+            if "content" not in answer:
+                missing.append(f"{name}: {code} has no body schema")
+    assert missing == []
+    assert any(operation.get("security") for _, operation in _operations(document)), "no route takes credentials"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_outage_answer_says_when_to_try_again(service, tmp_path):
+    for name, operation in _operations(_document(service, tmp_path)):
+        assert "Retry-After" in operation["responses"]["503"]["headers"], name
