@@ -32,3 +32,7 @@ class FollowupSettings(ServiceSettings):
         pattern=CODE_PATTERN,
         description="the peer team that check-ins are assigned to",
     )
+    followup_partners: list[Program] = Field(
+        default=[],
+        description="partner ids that may record a decline or a family contact for any episode, beside its peer team",
+    )

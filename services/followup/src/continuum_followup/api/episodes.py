@@ -5,6 +5,7 @@ from uuid import UUID
 
 from continuum_contracts.events import CodeStr
 from continuum_contracts.vocabulary import ClosureReason
+from continuum_kit.delivery import UnitOfWork
 from continuum_kit.idempotency import REPLAYED, IdempotencyKeyHeader, answer_once, request_keys
 from continuum_kit.partners import PartnerDep
 from continuum_kit.service import SessionDep, UnitOfWorkDep
@@ -12,7 +13,9 @@ from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from continuum_followup.api.deps import CheckinOut, SettingsDep, checkin_out
+from continuum_followup.callers import NotThePlansPeer, require_speaker
 from continuum_followup.closure import EpisodeUnknown, decline
+from continuum_followup.config import FollowupSettings
 from continuum_followup.live_responses import live_count
 from continuum_followup.plans import PlanClosed, PlanNotFound, add_family_contact, checkins_of, plan_for
 from continuum_followup.store import Plan
@@ -60,13 +63,32 @@ def _plan_out(session, plan: Plan) -> PlanOut:
 
 
 UNKNOWN = {404: {"description": "followup knows no such episode (or it has no plan); nothing was recorded"}}
+NOT_ITS_PEER = {
+    403: {
+        "description": "the caller is neither the episode's peer team nor registered for its follow-up; nothing changed"
+    }
+}
+
+
+def _speaker(uow: UnitOfWork, episode_id: UUID, caller: str, settings: FollowupSettings) -> None:
+    try:
+        require_speaker(uow.session, episode_id, caller, settings)
+    except NotThePlansPeer as refused:
+        detail = {"message": str(refused), "allowed": refused.allowed}
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=detail) from None
 
 
 @router.post(
     "/episodes/{episode_id}/family-contacts",
     status_code=status.HTTP_201_CREATED,
     response_model=CheckinOut,
-    responses={**REPLAYED, **UNKNOWN, 401: {"description": "not a registered partner"}, 409: {"description": "closed"}},
+    responses={
+        **REPLAYED,
+        **UNKNOWN,
+        **NOT_ITS_PEER,
+        401: {"description": "not a registered partner"},
+        409: {"description": "closed"},
+    },
     summary="Add a consenting family member's check-in (a retry with the same Idempotency-Key gets the first answer)",
 )
 def post_family_contact(
@@ -78,6 +100,8 @@ def post_family_contact(
     response: Response,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> CheckinOut:
+    _speaker(uow, episode_id, peer, settings)
+
     def add() -> CheckinOut:
         try:
             checkin = add_family_contact(uow, episode_id, body.relationship, settings)
@@ -98,10 +122,13 @@ def post_family_contact(
 @router.post(
     "/episodes/{episode_id}/decline",
     response_model=PlanOut,
-    responses={**UNKNOWN, 401: {"description": "not a registered partner"}},
+    responses={**UNKNOWN, **NOT_ITS_PEER, 401: {"description": "not a registered partner"}},
     summary="Record the person's refusal of further contact: the episode closes at once (a repeat changes nothing)",
 )
-def post_decline(episode_id: UUID, body: DeclineIn, peer: PartnerDep, uow: UnitOfWorkDep) -> PlanOut:
+def post_decline(
+    episode_id: UUID, body: DeclineIn, peer: PartnerDep, uow: UnitOfWorkDep, settings: SettingsDep
+) -> PlanOut:
+    _speaker(uow, episode_id, peer, settings)
     try:
         plan = decline(uow, episode_id)
     except EpisodeUnknown:
