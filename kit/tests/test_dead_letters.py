@@ -7,11 +7,16 @@ import pytest
 from aiokafka.record.default_records import DefaultRecordBatchBuilder
 from continuum_contracts import Envelope, to_kafka
 from continuum_contracts.events import EpisodeClosedV1
+from continuum_kit.clock import ManualClock
 from continuum_kit.consumer import EventConsumer, Outcome, Record
+from continuum_kit.db import make_engine
 from continuum_kit.dead_letters import PRODUCER_MAX_REQUEST_SIZE, DeadLetters
+from continuum_kit.delivery import OutboxMessage, ProcessedEvent, UnitOfWork
 from continuum_kit.kafka import ensure_topics, make_producer
+from continuum_kit.relay import OutboxRelay
 from continuum_kit.settings import ServiceSettings
 from continuum_kit.testing import read_topic
+from sqlmodel import Session, SQLModel, select
 
 pytestmark = pytest.mark.kafka
 
@@ -68,3 +73,31 @@ async def test_a_copy_the_producer_still_refuses_for_size_goes_without_its_value
     assert copy.value is None and headers["dlq_origin"] == f"{topic}/0/7".encode()
     assert headers["dlq_reason"] == f"too big; value truncated ({len(value)} bytes)".encode()
     assert headers["dlq_original_sha256"] == hashlib.sha256(value).hexdigest().encode()
+
+
+async def test_an_outbox_row_too_large_for_the_broker_is_dead_lettered_and_the_rows_after_it_published(
+    kafka_bootstrap, topic, producer, tmp_path
+):
+    engine = make_engine(f"sqlite:///{tmp_path / 'relay.db'}")
+    SQLModel.metadata.create_all(engine, tables=[ProcessedEvent.__table__, OutboxMessage.__table__])
+    clock = ManualClock()
+    with UnitOfWork(engine, source="/continuum/kit-test", topic=topic, clock=clock) as uow:
+        for _ in range(2):
+            uow.emit(EpisodeClosedV1(reason="plan_complete"), episode_id=uuid.uuid4())
+        uow.commit()
+    with Session(engine) as session:
+        first = session.exec(select(OutboxMessage).order_by(OutboxMessage.seq)).first()
+        first.value = b"z" * (2 * PRODUCER_MAX_REQUEST_SIZE)
+        session.add(first)
+        session.commit()
+    dead_letters = DeadLetters(f"{topic}.dlq", "kit-test-relay")
+    dead_letters.producer = producer
+    relay = OutboxRelay(engine, clock, poll_seconds=0.1, dead_letters=dead_letters)
+
+    assert await relay.publish_pending(producer) == 2
+    assert await relay.publish_pending(producer) == 0
+    [published] = await read_topic(kafka_bootstrap, topic, expected=1)
+    [copy] = await read_topic(kafka_bootstrap, f"{topic}.dlq", expected=1)
+    assert dict(published.headers)["ce_type"] == b"continuum.episode.closed.v1"
+    assert dict(copy.headers)["dlq_reason"].startswith(b"continuum.episode.closed.v1 too large for the broker")
+    assert dict(copy.headers)["dlq_truncated"] == b"true"
