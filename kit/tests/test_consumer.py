@@ -3,13 +3,21 @@
 import uuid
 
 import pytest
+from aiokafka.errors import (
+    InvalidTopicError,
+    KafkaConnectionError,
+    MessageSizeTooLargeError,
+    RequestTimedOutError,
+    TopicAuthorizationFailedError,
+)
 from continuum_contracts import Envelope, to_kafka
 from continuum_contracts.events import EpisodeClosedV1, FollowupCompletedV1
 from continuum_kit.clock import ManualClock
 from continuum_kit.consumer import EventConsumer, Outcome, Record
 from continuum_kit.db import make_engine
 from continuum_kit.delivery import OutboxMessage, ProcessedEvent, UnitOfWork
-from sqlalchemy.exc import OperationalError
+from continuum_kit.retries import is_transient
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, SQLModel, select
 
 
@@ -107,3 +115,56 @@ async def test_event_types_the_service_does_not_handle_are_ignored(engine):
     consumer = _consumer(engine, {}, dead)
     assert await consumer.process(_record()) is Outcome.IGNORED
     assert dead.published == [] and _outbox_count(engine) == 0
+
+
+async def test_unreadable_record_of_a_type_the_service_does_not_handle_is_still_dead_lettered(engine):
+    dead = RecordingDeadLetters()
+    consumer = _consumer(engine, {}, dead)
+    assert await consumer.process(_record(value=b"{not json")) is Outcome.DEAD_LETTERED
+    assert "not valid JSON" in dead.published[0]["reason"]
+    assert await consumer.process(_record(offset=1)) is Outcome.IGNORED and len(dead.published) == 1
+
+
+class FlakyDeadLetters(RecordingDeadLetters):
+    def __init__(self, *errors: Exception) -> None:
+        super().__init__()
+        self.errors = list(errors)
+
+    async def publish(self, **kwargs) -> None:
+        if self.errors:
+            raise self.errors.pop(0)
+        await super().publish(**kwargs)
+
+
+async def test_dead_letter_topic_briefly_unavailable_is_waited_for(engine):
+    dead = FlakyDeadLetters(KafkaConnectionError("down"), RequestTimedOutError())
+    consumer = _consumer(engine, {}, dead)
+    assert await consumer.process(_record(value=b"\x00")) is Outcome.DEAD_LETTERED
+    assert len(dead.published) == 1 and dead.errors == []
+
+
+@pytest.mark.parametrize("refusal", [TopicAuthorizationFailedError(), InvalidTopicError(), MessageSizeTooLargeError()])
+async def test_a_dead_letter_refused_for_good_is_not_retried_and_the_stream_goes_on(engine, refusal):
+    dead = FlakyDeadLetters(refusal, refusal)
+    consumer = _consumer(engine, {EpisodeClosedV1: _emit_once}, dead)
+    assert await consumer.process(_record(value=b"\x00")) is Outcome.UNRECORDED
+    assert dead.errors == [refusal], "a refusal that can never succeed was retried"
+    assert await consumer.process(_record(offset=1)) is Outcome.APPLIED
+
+
+@pytest.mark.parametrize(
+    ("error", "transient"),
+    [
+        (OperationalError("stmt", {}, Exception("server closed the connection")), True),
+        (KafkaConnectionError(), True),
+        (RequestTimedOutError(), True),
+        (TimeoutError(), True),
+        (MessageSizeTooLargeError(), False),
+        (InvalidTopicError(), False),
+        (TopicAuthorizationFailedError(), False),
+        (IntegrityError("stmt", {}, Exception("duplicate key")), False),
+        (ValueError("a handler bug"), False),
+    ],
+)
+def test_only_failures_that_waiting_can_cure_are_retried(error, transient):
+    assert is_transient(error) is transient

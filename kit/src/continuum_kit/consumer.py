@@ -3,7 +3,9 @@
 Each record is either applied exactly once (its id in the inbox, in the same transaction as
 the state change and the outbox rows), ignored (a type this service does not handle),
 or dead-lettered with its reason. Transient failures (database or broker briefly gone) are
-retried with backoff until they pass; they are never dead-lettered.
+retried with backoff and jitter until they pass (``retries.py``); they are never dead-lettered.
+A record of a catalogued type this service does not handle is still read: if it is not a valid
+event, this service dead-letters it too, so that a type nobody consumes cannot hide a bad record.
 """
 
 import asyncio
@@ -13,15 +15,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from aiokafka.errors import KafkaError
 from continuum_contracts import CATALOGUE, Envelope, InvalidEvent, from_kafka, type_name_of
 from continuum_contracts.events import EventPayload
 from opentelemetry import trace
 from opentelemetry.trace import Status, StatusCode
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
+from continuum_kit.dead_letters import DeadLetters
 from continuum_kit.delivery import ProcessedEvent, UnitOfWork
-from continuum_kit.kafka import DeadLetters
+from continuum_kit.retries import patiently
 from continuum_kit.telemetry import TRACER_NAME, start_process_span
 
 log = logging.getLogger(__name__)
@@ -37,14 +39,12 @@ def handled_types(handlers: Handlers) -> dict[str, Handler]:
     return {type_name_of(model): handler for model, handler in handlers.items()}
 
 
-TRANSIENT = (OperationalError, KafkaError, OSError, asyncio.TimeoutError)
-
-
 class Outcome(StrEnum):
     APPLIED = "applied"
     DUPLICATE = "duplicate"
     IGNORED = "ignored"
     DEAD_LETTERED = "dead_lettered"
+    UNRECORDED = "unrecorded"  # could not be dead-lettered either (the broker refuses it for good): logged, skipped
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class EventConsumer:
         self._retry_max = retry_max
 
     async def process(self, record: Record) -> Outcome:
-        if self._known_but_unhandled(record):
+        if self._known_but_unhandled(record) and _readable(record):
             return Outcome.IGNORED  # no span: most records on the topic are for other services
         # The handler's statements and the outbox rows it writes happen inside this span, so the
         # events it publishes continue the trace of the record that caused them.
@@ -93,7 +93,7 @@ class EventConsumer:
         ) as span:
             outcome = await self._process(record, span)
             span.set_attribute("continuum.outcome", outcome.value)
-            if outcome is Outcome.DEAD_LETTERED:
+            if outcome in (Outcome.DEAD_LETTERED, Outcome.UNRECORDED):
                 span.set_attribute("error.type", "dead_lettered")
                 span.set_status(Status(StatusCode.ERROR))
             return outcome
@@ -113,41 +113,34 @@ class EventConsumer:
         handler = self._handlers.get(envelope.type)
         if handler is None:
             return Outcome.IGNORED
-        delay = self._retry_initial
-        while True:
-            try:
-                applied = await asyncio.to_thread(self._apply, handler, envelope)
-                return Outcome.APPLIED if applied else Outcome.DUPLICATE
-            except IntegrityError:
-                if await asyncio.to_thread(self._was_processed, envelope.id):
-                    return Outcome.DUPLICATE
-                return await self._dead_letter(record, f"{envelope.type} conflicts with stored state")
-            except TRANSIENT as exc:
-                span.add_event("retry", {"error.type": type(exc).__name__})
-                log.warning(
-                    "%s: transient failure on event %s (%s); retrying in %.1fs",
-                    self.name,
-                    envelope.id,
-                    type(exc).__name__,
-                    delay,
-                )
-            except DBAPIError as exc:
-                if not exc.connection_invalidated:
-                    return await self._dead_letter(record, f"{envelope.type} handler failed: {type(exc).__name__}")
-                span.add_event("retry", {"error.type": type(exc).__name__})
-                log.warning("%s: database connection lost on event %s; retrying", self.name, envelope.id)
-            except Exception as exc:  # noqa: BLE001 - a handler bug must not stop the stream
-                # Only the exception's type: its text could quote stored personal data.
-                log.error(
-                    "%s: handler for %s failed on event %s: %s",
-                    self.name,
-                    envelope.type,
-                    envelope.id,
-                    type(exc).__name__,
-                )
-                return await self._dead_letter(record, f"{envelope.type} handler failed: {type(exc).__name__}")
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, self._retry_max)
+        return await self._handle(record, envelope, handler, span)
+
+    async def _handle(self, record: Record, envelope: Envelope, handler: Handler, span: trace.Span) -> Outcome:
+        def retrying(exc: BaseException, delay: float) -> None:
+            span.add_event("retry", {"error.type": type(exc).__name__})
+            log.warning(
+                "%s: transient failure on event %s (%s); retrying in %.1fs",
+                self.name,
+                envelope.id,
+                type(exc).__name__,
+                delay,
+            )
+
+        try:
+            async for attempt in patiently(self._retry_initial, self._retry_max, on_retry=retrying):
+                with attempt:
+                    applied = await asyncio.to_thread(self._apply, handler, envelope)
+        except IntegrityError:
+            if await asyncio.to_thread(self._was_processed, envelope.id):
+                return Outcome.DUPLICATE
+            return await self._dead_letter(record, f"{envelope.type} conflicts with stored state")
+        except Exception as exc:  # noqa: BLE001 - a handler bug must not stop the stream
+            # Only the exception's type: its text could quote stored personal data.
+            log.error(
+                "%s: handler for %s failed on event %s: %s", self.name, envelope.type, envelope.id, type(exc).__name__
+            )
+            return await self._dead_letter(record, f"{envelope.type} handler failed: {type(exc).__name__}")
+        return Outcome.APPLIED if applied else Outcome.DUPLICATE
 
     def _known_but_unhandled(self, record: Record) -> bool:
         """A catalogued type this service does not handle is skipped unparsed: its consumers validate it."""
@@ -168,18 +161,38 @@ class EventConsumer:
 
     async def _dead_letter(self, record: Record, reason: str) -> Outcome:
         log.warning("%s: dead-lettering %s/%d/%d: %s", self.name, record.topic, record.partition, record.offset, reason)
-        delay = self._retry_initial
-        while True:
-            try:
-                await self._dead_letters.publish(
-                    key=record.key,
-                    value=record.value,
-                    headers=record.headers,
-                    reason=reason,
-                    origin=(record.topic, record.partition, record.offset),
-                )
-                return Outcome.DEAD_LETTERED
-            except TRANSIENT as exc:
-                log.warning("%s: dead-letter topic unavailable (%s); retrying", self.name, type(exc).__name__)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, self._retry_max)
+
+        def retrying(exc: BaseException, delay: float) -> None:
+            error = type(exc).__name__
+            log.warning("%s: dead-letter topic unavailable (%s); retrying in %.1fs", self.name, error, delay)
+
+        try:
+            async for attempt in patiently(self._retry_initial, self._retry_max, on_retry=retrying):
+                with attempt:
+                    await self._dead_letters.publish(
+                        key=record.key,
+                        value=record.value,
+                        headers=record.headers,
+                        reason=reason,
+                        origin=(record.topic, record.partition, record.offset),
+                    )
+        except Exception as exc:  # noqa: BLE001 - refused for good (authorisation, invalid topic): never retried
+            log.error(
+                "%s: cannot dead-letter %s/%d/%d (%s); skipped, it stays on its topic",
+                self.name,
+                record.topic,
+                record.partition,
+                record.offset,
+                type(exc).__name__,
+            )
+            return Outcome.UNRECORDED
+        return Outcome.DEAD_LETTERED
+
+
+def _readable(record: Record) -> bool:
+    """A valid event (envelope, JSON, payload schema), whichever service it is for."""
+    try:
+        from_kafka(record.key, record.value, record.headers)
+    except InvalidEvent:
+        return False
+    return True

@@ -1,16 +1,24 @@
-"""The outbox relay: publishes committed outbox rows in order with the idempotent producer."""
+"""The outbox relay: publishes committed outbox rows in order with the idempotent producer.
+
+Any failure (broker or database gone, even a broker refusing the topic or this client) is retried with
+backoff, jitter and a cap (``retries.py``) and the rows wait in the outbox: giving up would lose the
+county's events, and a refused topic or client is the operator's to fix, for the whole outbox at once.
+The one failure that belongs to a single row, a row larger than the broker takes, is not retried: the
+row goes to the dead-letter topic (truncated, ``dead_letters.py``) and the rows after it flow on.
+"""
 
 import asyncio
 import logging
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaError
 from opentelemetry import trace
 from sqlalchemy import Engine, text, update
 from sqlmodel import Session, col, select
 
 from continuum_kit.clock import Clock
+from continuum_kit.dead_letters import DeadLetters
 from continuum_kit.delivery import OutboxMessage
+from continuum_kit.retries import TOO_LARGE, patiently
 from continuum_kit.telemetry import TRACER_NAME, end_send_span, headers_for, start_send_span
 
 log = logging.getLogger(__name__)
@@ -25,9 +33,11 @@ class OutboxRelay:
         *,
         poll_seconds: float,
         batch_size: int = 500,
+        dead_letters: DeadLetters | None = None,
         tracer: trace.Tracer | None = None,
     ) -> None:
         self._engine = engine
+        self._dead_letters = dead_letters
         self._tracer = tracer or trace.get_tracer(TRACER_NAME)
         self._clock = clock
         self._poll_seconds = poll_seconds
@@ -42,22 +52,16 @@ class OutboxRelay:
 
     async def run(self, producer: AIOKafkaProducer) -> None:
         self._loop = asyncio.get_running_loop()
-        backoff = 0.2
+
+        def retrying(exc: BaseException, delay: float) -> None:
+            # Only the type: a database error's text can carry SQL parameters.
+            log.warning("outbox relay: cannot publish (%s); retrying in %.1fs", type(exc).__name__, delay)
+
         while True:
-            try:
-                while await self.publish_pending(producer) == self._batch_size:
-                    pass
-                backoff = 0.2
-            except (TimeoutError, KafkaError, OSError) as exc:
-                log.warning("outbox relay: broker unavailable (%s); retrying in %.1fs", type(exc).__name__, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
-                continue
-            except Exception as exc:  # noqa: BLE001 - keep relaying; only the type is logged, never SQL parameters
-                log.warning("outbox relay: database error (%s); retrying in %.1fs", type(exc).__name__, backoff)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
-                continue
+            async for attempt in patiently(0.2, 5.0, on_retry=retrying, retry_on=lambda _: True):
+                with attempt:
+                    while await self.publish_pending(producer) == self._batch_size:
+                        pass
             try:
                 await asyncio.wait_for(self._wakeup.wait(), timeout=self._poll_seconds)
             except TimeoutError:
@@ -91,9 +95,13 @@ class OutboxRelay:
                     stored_headers=row.headers,
                 )
                 sent.append((span, None))
-                delivery = await producer.send(
-                    row.topic, value=row.value, key=row.key, headers=headers_for(span, row.kafka_headers())
-                )
+                try:
+                    delivery = await producer.send(
+                        row.topic, value=row.value, key=row.key, headers=headers_for(span, row.kafka_headers())
+                    )
+                except TOO_LARGE as exc:  # refused before sending: this row only
+                    delivery = asyncio.get_running_loop().create_future()
+                    delivery.set_exception(exc)
                 sent[-1] = (span, delivery)
             results = await asyncio.gather(*(delivery for _, delivery in sent), return_exceptions=True)
         except BaseException as exc:  # the outcome of every record still in flight is unknown
@@ -102,9 +110,22 @@ class OutboxRelay:
             raise
         for (span, _), result in zip(sent, results, strict=True):
             end_send_span(span, result)
-        for result in results:
-            if isinstance(result, BaseException):
+        for row, result in zip(rows, results, strict=True):
+            if isinstance(result, TOO_LARGE) and self._dead_letters is not None:
+                await self._dead_letter(row, result)
+            elif isinstance(result, BaseException):
                 raise result
+
+    async def _dead_letter(self, row: OutboxMessage, error: BaseException) -> None:
+        log.error("outbox relay: event %s refused for its size (%s); dead-lettered", row.event_id, type(error).__name__)
+        assert self._dead_letters is not None
+        await self._dead_letters.publish(
+            key=row.key,
+            value=row.value,
+            headers=row.kafka_headers(),
+            reason=f"{row.event_type} too large for the broker",
+            origin=(row.topic, -1, row.seq or -1),
+        )
 
     def _claim(self, session: Session) -> list[OutboxMessage]:
         if self._engine.dialect.name == "postgresql":

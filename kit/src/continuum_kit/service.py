@@ -22,8 +22,9 @@ from continuum_kit import http_errors, openapi_answers, sign_in_limits
 from continuum_kit.clock import Clock, configured_clock
 from continuum_kit.consumer import EventConsumer, Handlers, Record
 from continuum_kit.db import database_reachable, make_engine, migrate
+from continuum_kit.dead_letters import DeadLetters
 from continuum_kit.delivery import UnitOfWork
-from continuum_kit.kafka import DeadLetters, ensure_topics, make_producer
+from continuum_kit.kafka import ensure_topics, make_producer
 from continuum_kit.offsets import OffsetCommitter
 from continuum_kit.relay import OutboxRelay
 from continuum_kit.settings import ServiceSettings
@@ -59,8 +60,14 @@ class Runtime:
         trace_database(self.engine, self.tracer_provider)
         tracer = self.tracer_provider.get_tracer(TRACER_NAME)
         self.producer: AIOKafkaProducer | None = None  # needs a running event loop: made in lifespan
-        self.relay = OutboxRelay(self.engine, self.clock, poll_seconds=settings.relay_poll_seconds, tracer=tracer)
         self.dead_letters = DeadLetters(settings.dead_letter_topic, settings.consumer_group)
+        self.relay = OutboxRelay(
+            self.engine,
+            self.clock,
+            poll_seconds=settings.relay_poll_seconds,
+            dead_letters=self.dead_letters,
+            tracer=tracer,
+        )
         self.consumer = EventConsumer(
             settings.consumer_group,
             handlers,
