@@ -12,6 +12,10 @@ ROOT = Path(__file__).resolve().parent
 KAFKA_PORT = int(os.environ.get("KAFKA_PORT", "19092"))
 PG_PORT = int(os.environ.get("PG_PORT", "15432"))
 
+# Tests build settings with the development vault keys and often no admin token, which production refuses
+# (kit/src/continuum_kit/settings.py); a test of production says so in its own settings or environment.
+os.environ["CONTINUUM_ENVIRONMENT"] = "development"
+
 
 def _script(name: str, *args: str) -> str:
     result = subprocess.run(["bash", str(ROOT / "deploy" / name), *args], capture_output=True, text=True, check=False)

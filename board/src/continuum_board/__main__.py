@@ -4,6 +4,7 @@ import threading
 from types import FrameType
 
 import uvicorn
+from continuum_kit.settings import load_settings
 from continuum_kit.telemetry import setup_logging
 
 from continuum_board.app import create_app
@@ -24,7 +25,7 @@ class BoardServer(uvicorn.Server):
 
 
 def main() -> None:
-    settings = BoardSettings()
+    settings = load_settings(BoardSettings)
     setup_logging()
     app = create_app(settings)
     config = uvicorn.Config(

@@ -1,18 +1,29 @@
 """Settings every service shares; a service subclasses it. Nothing else reads the environment."""
 
+import sys
 from pathlib import Path
+from typing import Literal, Self, TypeVar
 
 from continuum_contracts import DEAD_LETTER_TOPIC, EPISODE_TOPIC
 from limits import parse
-from pydantic import AwareDatetime, Field, SecretStr, field_validator
+from pydantic import AwareDatetime, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
+
+DEVELOPMENT_ESCAPE = "(or CONTINUUM_ENVIRONMENT=development)"
 
 
 class ServiceSettings(BaseSettings):
     """Read from ``CONTINUUM_*`` environment variables (or an env file named by the deployment)."""
 
-    model_config = SettingsConfigDict(env_prefix="CONTINUUM_", extra="ignore")
+    # A bad secret must not be echoed back in the startup error.
+    model_config = SettingsConfigDict(env_prefix="CONTINUUM_", extra="ignore", hide_input_in_errors=True)
 
+    environment: Literal["development", "production"] = Field(
+        default="production",
+        description="production refuses to start with a development secret or none; the demo, the sim's Stack "
+        "and the tests say development",
+    )
     service_name: str = "continuum"
     http_host: str = "127.0.0.1"
     http_port: int = 8000
@@ -80,6 +91,19 @@ class ServiceSettings(BaseSettings):
             raise ValueError("admin_token must be at least 16 characters")
         return token
 
+    def default_secrets(self) -> list[str]:
+        """Each secret still unset or at its public development value, as a sentence naming its variable (never
+        the value). A service with secrets of its own extends this; production refuses to start on any."""
+        if self.admin_token is None:
+            return ["CONTINUUM_ADMIN_TOKEN is unset; set a token of your own, at least 16 characters"]
+        return []
+
+    @model_validator(mode="after")
+    def _no_default_secrets_in_production(self) -> Self:
+        if self.environment == "production" and (problems := self.default_secrets()):
+            raise ValueError("\n".join(f"{problem} {DEVELOPMENT_ESCAPE}" for problem in problems))
+        return self
+
     @property
     def consumer_group(self) -> str:
         return f"{self.group_prefix}-{self.service_name}"
@@ -94,3 +118,32 @@ class ServiceSettings(BaseSettings):
             return self.database_url
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{(self.data_dir / f'{self.service_name}.db').resolve()}"
+
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+def load_settings(settings_class: type[S]) -> S:
+    """A process's settings from its environment. A bad or refused setting stops the process at start-up with
+    exit status 2 and one line per problem naming its variable, never its value (no traceback)."""
+    try:
+        return settings_class()
+    except (ValidationError, SettingsError) as error:
+        service = settings_class.model_fields["service_name"].default
+        for problem in startup_problems(error):
+            print(f"{service}: cannot start: {problem}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def startup_problems(error: ValidationError | SettingsError) -> list[str]:
+    """What is wrong, one line each, each naming the CONTINUUM_* variable; the input is never repeated."""
+    if isinstance(error, SettingsError):
+        return [str(error).splitlines()[0]]
+    problems = []
+    for detail in error.errors(include_input=False, include_url=False):
+        cause = detail.get("ctx", {}).get("error")
+        message = str(cause) if isinstance(cause, ValueError) else detail["msg"]
+        field, *rest = detail["loc"] or ("",)
+        where = f"CONTINUUM_{str(field).upper()}" + "".join(f"[{part}]" for part in rest) if field else ""
+        problems.extend(f"{where}: {line}" if where else line for line in message.splitlines())
+    return problems

@@ -91,6 +91,9 @@ class Stack:
         for name in SERVICES:
             env = {
                 **os.environ,
+                # The demo's, the day's, the bench's and the tests' county: the public development vault keys
+                # are accepted (production refuses them); extra_env may say otherwise.
+                "CONTINUUM_ENVIRONMENT": "development",
                 "CONTINUUM_HTTP_PORT": str(free_port()),
                 "CONTINUUM_KAFKA_BOOTSTRAP": self.kafka_bootstrap,
                 "CONTINUUM_DATA_DIR": str(self.workdir / "data"),

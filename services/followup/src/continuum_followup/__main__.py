@@ -1,13 +1,14 @@
 """``continuum-followup``: run the followup service (HTTP and Kafka in one process)."""
 
 from continuum_kit.service import serve
+from continuum_kit.settings import load_settings
 
 from continuum_followup.app import create_app
 from continuum_followup.config import FollowupSettings
 
 
 def main() -> None:
-    settings = FollowupSettings()
+    settings = load_settings(FollowupSettings)
     serve(create_app(settings), settings)
 
 

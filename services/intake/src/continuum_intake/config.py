@@ -8,11 +8,11 @@ from continuum_contracts.vocabulary import Channel
 from continuum_kit.settings import ServiceSettings
 from cryptography.fernet import Fernet
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, field_validator, model_validator
-from pydantic_settings import SettingsConfigDict
 
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=CODE_PATTERN)]
 
-# Public on purpose, so that a developer machine works without setup; a warning at startup says so.
+# Public on purpose, so that a developer machine works without setup: development mode only (a warning at
+# startup says so); production refuses to start with either.
 DEVELOPMENT_VAULT_KEY = "C5Adrg_l69jzwV6FRfXknkyfIDAy7YaI3JQdUVpNZVQ="
 DEVELOPMENT_INDEX_KEY = "continuum-development-blind-index-key-not-for-production"
 
@@ -76,9 +76,6 @@ DEFAULT_DEMOGRAPHIC_FIELDS = ["age_band", "gender", "race_ethnicity", "veteran_s
 
 
 class IntakeSettings(ServiceSettings):
-    # A bad secret must not be echoed back in the startup error.
-    model_config = SettingsConfigDict(hide_input_in_errors=True)
-
     service_name: str = "intake"
     http_port: int = 8001
     vault_keys: list[SecretStr] = Field(
@@ -122,3 +119,12 @@ class IntakeSettings(ServiceSettings):
         if self.vault_index_key.get_secret_value() == DEVELOPMENT_INDEX_KEY:
             names.append("vault_index_key")
         return names
+
+    def default_secrets(self) -> list[str]:
+        problems = super().default_secrets()
+        development = self.development_secrets()
+        if "vault_keys" in development:
+            problems.append("CONTINUUM_VAULT_KEYS holds the development key; set keys of your own")
+        if "vault_index_key" in development:
+            problems.append("CONTINUUM_VAULT_INDEX_KEY is the development key; set a key of your own")
+        return problems
