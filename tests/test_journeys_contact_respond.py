@@ -196,7 +196,8 @@ async def _respite(client: httpx.AsyncClient) -> dict:
 
 async def test_refused_partner_input_changes_nothing_anywhere(kafka_bootstrap, topic, tmp_path):
     """Wrong credentials, a channel outside a partner's registration, out-of-range coordinates, an unknown
-    call type, an unknown team and a backwards move of a team are each refused, and no event is published."""
+    call type, an unknown team, a team's update without credentials or from another team, and a backwards
+    move of a team are each refused, and no event is published."""
     # A county of its own: every event on its topic then belongs to this test.
     county = Stack(kafka_bootstrap, tmp_path / "own", topic=topic, group_prefix=topic)
     await asyncio.to_thread(county.start)
@@ -231,14 +232,20 @@ async def test_refused_partner_input_changes_nothing_anywhere(kafka_bootstrap, t
                 )
                 journey = await sim.post(scenario)
                 assert await eventually(lambda: _has(journey, "response.assigned"))
-                response_id = journey.first("continuum.response.assigned.v1").data["response_id"]
+                assigned = journey.first("continuum.response.assigned.v1").data
+                updates = f"/v1/responses/{assigned['response_id']}/updates"
+                team = await sim.credentials("dispatch", assigned["responder_id"])
+                other = "mobile-team-2" if assigned["responder_id"] != "mobile-team-2" else "mobile-team-1"
+                another_team = await sim.credentials("dispatch", other)
+                answers["team app without credentials"] = await dispatch.post(updates, json={"status": "on_scene"})
+                answers["another team's app"] = await dispatch.post(
+                    updates, json={"status": "on_scene"}, auth=another_team
+                )
                 answers["resolved without a disposition"] = await dispatch.post(
-                    f"/v1/responses/{response_id}/updates", json={"status": "resolved"}
+                    updates, json={"status": "resolved"}, auth=team
                 )
-                backwards = await dispatch.post(f"/v1/responses/{response_id}/updates", json={"status": "on_scene"})
-                answers["backwards"] = await dispatch.post(
-                    f"/v1/responses/{response_id}/updates", json={"status": "acknowledged"}
-                )
+                backwards = await dispatch.post(updates, json={"status": "on_scene"}, auth=team)
+                answers["backwards"] = await dispatch.post(updates, json={"status": "acknowledged"}, auth=team)
                 await asyncio.sleep(2)
         codes = {reason: answer.status_code for reason, answer in answers.items()}
         assert codes == {
@@ -248,6 +255,8 @@ async def test_refused_partner_input_changes_nothing_anywhere(kafka_bootstrap, t
             "latitude out of range": 422,
             "unknown call type": 422,
             "unknown team": 404,
+            "team app without credentials": 401,
+            "another team's app": 403,
             "resolved without a disposition": 422,
             "backwards": 409,
         }

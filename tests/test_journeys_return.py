@@ -41,11 +41,12 @@ def of_type(journey, name: str) -> list[dict]:
     return [e.data for e in journey.events if e.type == f"continuum.{name}.v1"]
 
 
-async def app_reports(county, response_id: str, *updates: dict) -> None:
-    """The mobile-team app: on scene, then (when given) the resolution."""
+async def app_reports(sim, county, assigned: dict, *updates: dict) -> None:
+    """The mobile-team app, signed in as the team assigned: on scene, then (when given) the resolution."""
+    team = await sim.credentials("dispatch", assigned["responder_id"])
     async with httpx.AsyncClient(base_url=county.urls["dispatch"]) as dispatch:
         for update in updates:
-            answer = await dispatch.post(f"/v1/responses/{response_id}/updates", json=update)
+            answer = await dispatch.post(f"/v1/responses/{assigned['response_id']}/updates", json=update, auth=team)
             assert answer.status_code == 200, answer.text
 
 
@@ -57,7 +58,7 @@ async def in_follow_up(sim, county, scenario: Scenario):
     """A call answered by a team that resolves it: the episode is in post-crisis follow-up."""
     journey = await sim.post(scenario)
     assert await eventually(lambda: of_type(journey, "response.assigned"))
-    await app_reports(county, of_type(journey, "response.assigned")[0]["response_id"], ON_SCENE, RESOLVED)
+    await app_reports(sim, county, of_type(journey, "response.assigned")[0], ON_SCENE, RESOLVED)
     assert await eventually(lambda: of_type(journey, "followup.scheduled")), "never reached follow-up"
     return journey
 
@@ -81,8 +82,8 @@ async def test_person_who_calls_again_gets_new_checkins_and_the_episode_closes_o
         [old_checkin] = of_type(journey, "followup.scheduled")
         assert (await sim.post(again)).episode_id == journey.episode_id
         assert await eventually(lambda: len(of_type(journey, "response.assigned")) == 2)
-        new_response = of_type(journey, "response.assigned")[1]["response_id"]
-        await app_reports(county, new_response, ON_SCENE)  # the new team is on scene: the response is live
+        new_response = of_type(journey, "response.assigned")[1]
+        await app_reports(sim, county, new_response, ON_SCENE)  # the new team is on scene: the response is live
         assert await eventually(lambda: of_type(journey, "followup.cancelled"))
 
         # Barrier: another person followed up at the same pace, after this one, closes on its quiet period;
@@ -92,7 +93,7 @@ async def test_person_who_calls_again_gets_new_checkins_and_the_episode_closes_o
         assert control.closed.data["reason"] == "quiet_period_elapsed"
         while_live = await sim.service_view(journey.episode_id)
 
-        await app_reports(county, new_response, RESOLVED)
+        await app_reports(sim, county, new_response, RESOLVED)
         assert await eventually(lambda: len(of_type(journey, "followup.scheduled")) == 2)
         new_round = await sim.service_view(journey.episode_id)
         peer = await sim.credentials("followup", old_checkin["assigned_peer"])

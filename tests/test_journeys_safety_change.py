@@ -52,10 +52,11 @@ async def test_a_team_on_a_deflected_welfare_check_reports_a_weapon_and_gets_bac
         assert await eventually(lambda: "lawenforcement.deflected" in journey.order())
         [team] = assignments(journey)
         counted = await deflected(dispatch, admin)
-        for status in ("acknowledged", "on_scene"):
-            answer = await dispatch.post(f"/v1/responses/{team['response_id']}/updates", json={"status": status})
-            assert answer.status_code == 200
         app = await sim.credentials("dispatch", team["responder_id"])  # county IT registers the team's app
+        for status in ("acknowledged", "on_scene"):
+            url = f"/v1/responses/{team['response_id']}/updates"
+            answer = await dispatch.post(url, json={"status": status}, auth=app)
+            assert answer.status_code == 200
         body = {"change": "weapon", "reason": "knife_seen"}
         reported = await dispatch.post(f"/v1/responses/{team['response_id']}/safety", json=body, auth=app)
         assert reported.status_code == 201, reported.text

@@ -46,7 +46,9 @@ async def acknowledged(sim: Partners, dispatch: httpx.AsyncClient, scenario: Sce
     journey = await sim.post(scenario)
     assert await eventually(lambda: journey.first(ASSIGNED) is not None), "no team was sent"
     first = journey.first(ASSIGNED).data
-    answer = await dispatch.post(f"/v1/responses/{first['response_id']}/updates", json={"status": "acknowledged"})
+    team = await sim.credentials("dispatch", first["responder_id"])
+    url = f"/v1/responses/{first['response_id']}/updates"
+    answer = await dispatch.post(url, json={"status": "acknowledged"}, auth=team)
     assert answer.status_code == 200, answer.text
     return journey, first
 

@@ -1,6 +1,6 @@
 """Dispatch's test fixtures: a migrated database, dispatch's routes and handlers on it, a clock to move, a desk."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from uuid import uuid4
 
 import pygeohash
@@ -33,10 +33,19 @@ def grid(point: tuple[float, float]) -> str:
 
 
 class Desk:
-    """What a test drives dispatch with: triaged episodes in, the sweep, and the HTTP API a supervisor reads."""
+    """What a test drives dispatch with: triaged episodes in, the sweep, the HTTP API a supervisor reads, and
+    each team's app (signed in as the team's partner account, registered by county IT the first time)."""
 
-    def __init__(self, engine: Engine, clock: ManualClock, client: TestClient, settings: DispatchSettings) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: ManualClock,
+        client: TestClient,
+        settings: DispatchSettings,
+        register: Callable[[str], tuple[str, str]],
+    ) -> None:
         self.engine, self.clock, self.client, self.settings = engine, clock, client, settings
+        self.register = register
         self.handlers = build_handlers(settings)
 
     def triage(
@@ -90,8 +99,20 @@ class Desk:
         """Run every timer sweep once, as the runtime does on its interval."""
         return run_sweeps(self.engine, self.clock, build_sweeps(self.settings))
 
-    def update(self, response_id: str, status: str, **body):
-        return self.client.post(f"/v1/responses/{response_id}/updates", json={"status": status, **body})
+    def team_app(self, response_id: str) -> tuple[str, str]:
+        """The HTTP Basic credentials of the app of the team the response is assigned to (of a seeded team
+        when dispatch knows no such response: a signed-in team is told 404)."""
+        return self.register(self.response(response_id).get("responder_id", "mobile-team-1"))
+
+    def update(self, response_id: str, status: str, client: TestClient | None = None, **body):
+        """The assigned team's app reports the response's status."""
+        url, auth = f"/v1/responses/{response_id}/updates", self.team_app(response_id)
+        return (client or self.client).post(url, json={"status": status, **body}, auth=auth)
+
+    def task(self, response_id: str, body: dict, client: TestClient | None = None, **kw):
+        """The assigned team's app gives one of its members a task."""
+        url, auth = f"/v1/responses/{response_id}/tasks", self.team_app(response_id)
+        return (client or self.client).post(url, json=body, auth=auth, **kw)
 
     def response(self, response_id: str) -> dict:
         return self.client.get(f"/v1/responses/{response_id}").json()
@@ -152,17 +173,21 @@ def client(engine, clock, settings) -> TestClient:
 
 
 @pytest.fixture
-def desk(engine, clock, client, settings) -> Desk:
-    return Desk(engine, clock, client, settings)
+def desk(engine, clock, client, settings, register) -> Desk:
+    return Desk(engine, clock, client, settings, register)
 
 
 @pytest.fixture
 def register(engine, clock, settings):
-    """Register a partner account with dispatch as county IT does; gives its HTTP Basic credentials."""
+    """Register a partner account with dispatch as county IT does (once); gives its HTTP Basic credentials."""
     county_it = api_client(partner_admin_router(), engine, clock, settings)
+    registered: set[str] = set()
 
     def register(partner_id: str) -> tuple[str, str]:
         secret = f"{partner_id}-secret-0123456789abcdef"
+        if partner_id in registered:
+            return partner_id, secret
+        registered.add(partner_id)
         answer = county_it.post("/v1/admin/partners", json={"partner_id": partner_id, "secret": secret}, headers=ADMIN)
         assert answer.status_code == 201, answer.text
         return partner_id, secret

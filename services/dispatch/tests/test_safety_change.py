@@ -123,15 +123,15 @@ def test_after_stepping_back_a_peer_is_refused_coercive_work_on_that_response_an
 ):
     response_id = welfare_check_on_scene(desk)
     task = {"task": "scene_control", "assignee_member_id": "mt1-peer", "assigned_by": "mt1-clinician"}
-    assert client.post(f"/v1/responses/{response_id}/tasks", json=task).status_code == 201
+    assert desk.task(response_id, task).status_code == 201
     report(client, response_id, register("mobile-team-1"))
-    refused = client.post(f"/v1/responses/{response_id}/tasks", json={**task, "task": "separate_parties"})
+    refused = desk.task(response_id, {**task, "task": "separate_parties"})
     assert refused.status_code == 422 and "stepped back" in refused.json()["detail"]
-    outside = client.post(f"/v1/responses/{response_id}/tasks", json={**task, "task": "involuntary_hold"})
+    outside = desk.task(response_id, {**task, "task": "involuntary_hold"})
     assert outside.status_code == 422
-    in_role = client.post(f"/v1/responses/{response_id}/tasks", json={**task, "task": "safety_planning"})
+    in_role = desk.task(response_id, {**task, "task": "safety_planning"})
     to_clinician = {**task, "task": "scene_control", "assignee_member_id": "mt1-clinician"}
-    clinician = client.post(f"/v1/responses/{response_id}/tasks", json=to_clinician)
+    clinician = desk.task(response_id, to_clinician)
     assert (in_role.status_code, clinician.status_code) == (201, 201)
     outcomes = [(a["action"], a["outcome"]) for a in client.get("/v1/audit", headers=admin).json()]
     assert ("assign_task:separate_parties", "refused:peer_stepped_back") in outcomes

@@ -161,9 +161,11 @@ def test_offline_racing_a_team_update_hands_over_exactly_once(desk, client, admi
         first = send_team(desk)
         assert first["responder_id"] == "mobile-team-1"
         desk.update(first["response_id"], "acknowledged")
+        team = desk.team_app(first["response_id"])
+        url = f"/v1/responses/{first['response_id']}/updates"
         went, moved = at_once(
             lambda: offline(apps[0], admin, "mobile-team-1"),
-            lambda url=f"/v1/responses/{first['response_id']}/updates": apps[1].post(url, json={"status": "en_route"}),
+            lambda url=url, team=team: apps[1].post(url, json={"status": "en_route"}, auth=team),
         )
         assert went.status_code == 200, went.text
         assert moved.status_code in (200, 409), moved.text

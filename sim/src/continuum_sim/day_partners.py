@@ -101,8 +101,9 @@ class DayPartners(Partners):
     async def _answer(
         self, service: str, path: str, body: dict | None, as_partner: str | None = None
     ) -> httpx.Response:
-        """One partner answer over a service's HTTP API (a 409 means someone already moved it on); a receiving
-        partner at handoff or a peer team at followup answers with its own credentials there."""
+        """One partner answer over a service's HTTP API (a 409 means someone already moved it on), with the
+        partner's own credentials there: a team's app at dispatch, a receiving partner at handoff, a peer team
+        at followup."""
         if not self.answering:
             return httpx.Response(409)
         auth = await self.credentials(service, as_partner) if as_partner is not None else None
@@ -112,7 +113,7 @@ class DayPartners(Partners):
         """The team acknowledges, travels, reports arrival, and resolves after its time on scene."""
         data, behaviour = seen.data, arrival.behaviour
         kind = data["response_type"]
-        path = f"/v1/responses/{data['response_id']}/updates"
+        path, team = f"/v1/responses/{data['response_id']}/updates", data["responder_id"]
         departs = self._started(seen)  # travel counts from the assignment, whatever the app's own delay
         if kind in TIMED and behaviour.team_silent and data.get("replaces") is None:
             # The team misses its acknowledgement: dispatch replaces it if another team can go (then this
@@ -120,16 +121,17 @@ class DayPartners(Partners):
             departs += self.silent_for
             await self.until(departs)
         if kind in TIMED:
-            if (await self._answer("dispatch", path, {"status": "en_route"})).status_code != 200:
+            if (await self._answer("dispatch", path, {"status": "en_route"}, as_partner=team)).status_code != 200:
                 return
             await self.until(departs + timedelta(minutes=data["eta_minutes"] * behaviour.travel_factor))
-        if (await self._answer("dispatch", path, {"status": "on_scene"})).status_code != 200:
+        if (await self._answer("dispatch", path, {"status": "on_scene"}, as_partner=team)).status_code != 200:
             return  # replaced meanwhile
         minutes = behaviour.on_scene_minutes if kind != "peer_support" else behaviour.on_scene_minutes / 2
         await self.until(self.clock.now() + timedelta(minutes=minutes))
         disposition = behaviour.dispositions.get(kind, "resolved_in_place")
         needs = behaviour.needs if disposition != "declined_services" else []
-        await self._answer("dispatch", path, {"status": "resolved", "disposition": disposition, "needs": needs})
+        body = {"status": "resolved", "disposition": disposition, "needs": needs}
+        await self._answer("dispatch", path, body, as_partner=team)
 
     async def _facility(self, seen: Seen, arrival: Arrival) -> None:
         """The receiving place (or care navigation) accepts and completes the warm handoff, or declines it."""

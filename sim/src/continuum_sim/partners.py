@@ -216,11 +216,12 @@ class Partners:
             url = f"{self.urls['dispatch']}/v1/responses/{data['response_id']}/updates"
             if journey.scenario.disposition is None:
                 return  # this journey's team does not report back
+            team = await self.credentials("dispatch", data["responder_id"])  # the team's app signs in as the team
             for status in self._app_updates:
                 body = {"status": status}
                 if status == "resolved":
                     body |= {"disposition": journey.scenario.disposition, "needs": journey.scenario.needs}
-                await self._request("POST", url, body)
+                await self._request("POST", url, body, auth=team)
         elif seen.type == "continuum.handoff.requested.v1" and "facility" in self._answers:
             facility = await self.credentials("handoff", data["to_party"])
             handoff = f"{self.urls['handoff']}/v1/handoffs/{data['handoff_id']}"
@@ -244,8 +245,8 @@ class Partners:
         return self._credentials[partner_id]
 
     async def credentials(self, service: str, partner_id: str) -> tuple[str, str]:
-        """A receiving partner's HTTP Basic credentials at handoff or followup, registered there by county IT
-        the first time it is needed (once per stack: a second simulator finds it registered)."""
+        """A partner's HTTP Basic credentials at dispatch (a team's app), handoff or followup, registered there by
+        county IT the first time it is needed (once per stack: a second simulator finds it registered)."""
         key = (service, partner_id)
         if key not in self._registered:
             self._registered[key] = asyncio.ensure_future(self._register_account(service, partner_id))

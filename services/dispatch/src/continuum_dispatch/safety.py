@@ -20,12 +20,6 @@ from continuum_dispatch.store import Deflection, Responder, Response, SafetyChan
 log = logging.getLogger(__name__)
 
 
-class NotAssigned(PermissionError):
-    def __init__(self, partner_id: str, response: Response) -> None:
-        super().__init__(f"response {response.response_id} is not assigned to {partner_id}")
-        self.assigned_to = response.responder_id
-
-
 @dataclass(frozen=True)
 class Reported:
     """A recorded safety change, and whether this request was a repeat of one already recorded."""
@@ -35,14 +29,14 @@ class Reported:
 
 
 def report_safety_change(
-    uow: UnitOfWork, response_id: UUID, partner_id: str, change: SafetyFlag, reason: str, settings: DispatchSettings
+    uow: UnitOfWork, response_id: UUID, change: SafetyFlag, reason: str, settings: DispatchSettings
 ) -> Reported:
-    """Record the change and act on it once; the same change reported again gives the first answer."""
+    """Record the change and act on it once; the same change reported again gives the first answer.
+
+    The caller is the team assigned to the response (``api.team_app`` checked it)."""
     response = uow.session.get(Response, response_id, with_for_update=True)
     if response is None:
         raise UnknownResponse(response_id)
-    if response.responder_id != partner_id:
-        raise NotAssigned(partner_id, response)
     earlier = uow.session.get(SafetyChange, (response_id, change.value))
     if earlier is not None:
         return Reported(earlier, repeated=True)

@@ -13,7 +13,8 @@ from fastapi import Response as HttpResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from sqlmodel import Session, col, select
 
-from continuum_dispatch.api.deps import ProgressTimeoutDep, ReservationHoldDep
+from continuum_dispatch.api.deps import ProgressTimeoutDep, ReservationHoldDep, unprocessable
+from continuum_dispatch.api.team_app import TEAM_APP_REFUSALS, AssignedTeamDep
 from continuum_dispatch.domain import STATUS_ALIASES, ResponseStatus
 from continuum_dispatch.progress import ResponseUpdate, StatusConflict, UnknownResponse, update_response
 from continuum_dispatch.store import Reservation, Response, Task
@@ -21,7 +22,9 @@ from continuum_dispatch.tasks import NotOnTeam, OutsidePeerRole, assign_task
 
 router = APIRouter(tags=["responses"])
 TaskCode = Annotated[str, StringConstraints(min_length=1, max_length=48, pattern=r"^[a-z0-9_]+$")]
-TEAM_APP = "team_app"
+CONFLICT = {409: {"description": "the response's current_status does not allow it"}}
+ACTOR_LENGTH = 64  # the audit's actor column
+INVALID = {422: {"description": "bad input, naming the field"}}
 
 
 class UpdateIn(BaseModel):
@@ -88,7 +91,7 @@ class TaskIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     task: TaskCode = Field(description="e.g. safety_planning, medication, involuntary_hold")
     assignee_member_id: CodeStr
-    assigned_by: CodeStr | None = Field(default=None, description="the member or supervisor giving the task")
+    assigned_by: CodeStr | None = Field(default=None, description="the member giving the task, as a code")
 
 
 class TaskOut(BaseModel):
@@ -96,7 +99,7 @@ class TaskOut(BaseModel):
     response_id: UUID
     task: str
     assignee_member_id: str
-    assigned_by: str | None
+    assigned_by: str | None = Field(description="who gave it: the signed-in team, then '/' and the member if named")
     at: datetime
 
 
@@ -125,10 +128,20 @@ def list_episode_responses(episode_id: UUID, session: SessionDep) -> list[Respon
     return [_response_out(session, response) for response in session.exec(query).all()]
 
 
-@router.post("/responses/{response_id}/updates", response_model=ResponseOut)
+@router.post(
+    "/responses/{response_id}/updates",
+    response_model=ResponseOut,
+    responses={**TEAM_APP_REFUSALS, **CONFLICT, **INVALID},
+)
 def post_response_update(
-    response_id: UUID, update: UpdateIn, uow: UnitOfWorkDep, hold: ReservationHoldDep, progress: ProgressTimeoutDep
+    response_id: UUID,
+    update: UpdateIn,
+    team: AssignedTeamDep,
+    uow: UnitOfWorkDep,
+    hold: ReservationHoldDep,
+    progress: ProgressTimeoutDep,
 ) -> ResponseOut:
+    """The assigned team's app moves its response on; a repeated report gives the same answer and changes nothing."""
     try:
         response = update_response(uow, response_id, update.change(), hold, progress)
     except UnknownResponse as unknown:
@@ -144,20 +157,26 @@ def post_response_update(
     "/responses/{response_id}/tasks",
     response_model=TaskOut,
     status_code=status.HTTP_201_CREATED,
-    responses=REPLAYED,
+    responses={**REPLAYED, **TEAM_APP_REFUSALS, **CONFLICT, **INVALID},
 )
 def post_task(
     response_id: UUID,
     body: TaskIn,
+    team: AssignedTeamDep,
     uow: UnitOfWorkDep,
     response: HttpResponse,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> TaskOut:
-    """A task for one member of the team; clinical and coercive tasks are refused for peers, and audited.
+    """The assigned team's app gives one of its members a task; clinical and coercive tasks are refused for
+    peers, and audited. The actor recorded is the signed-in team and the member giving it: ``team/member``.
 
     A retry with the same Idempotency-Key gets the first answer (200) and gives no second task.
     """
-    actor = body.assigned_by or TEAM_APP
+    actor = f"{team}/{body.assigned_by}" if body.assigned_by else team
+    if len(actor) > ACTOR_LENGTH:
+        raise unprocessable(
+            "assigned_by", message="too long for the audit", kind="string_too_long", value=body.assigned_by
+        )
 
     def assign() -> TaskOut:
         try:
@@ -175,7 +194,7 @@ def post_task(
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(refused)) from refused
         return TaskOut.model_validate(task, from_attributes=True)
 
-    keys = request_keys(actor, f"POST /v1/responses/{response_id}/tasks", body, idempotency_key)
+    keys = request_keys(team, f"POST /v1/responses/{response_id}/tasks", body, idempotency_key)
     return answer_once(uow, keys, response, assign, status_code=status.HTTP_201_CREATED)
 
 

@@ -17,8 +17,9 @@ from fastapi import Response as HttpResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from continuum_dispatch.api.deps import SettingsDep
+from continuum_dispatch.api.team_app import TEAM_APP_REFUSALS, AssignedTeamDep
 from continuum_dispatch.progress import StatusConflict, UnknownResponse
-from continuum_dispatch.safety import NotAssigned, report_safety_change
+from continuum_dispatch.safety import report_safety_change
 from continuum_dispatch.scene_requests import NotPolice, UnknownEpisode, ask_for_response
 from continuum_dispatch.store import SafetyChange
 
@@ -70,9 +71,7 @@ def _safety_out(record: SafetyChange) -> SafetyOut:
     status_code=status.HTTP_201_CREATED,
     responses={
         200: {"description": "a repeat of a change already reported: the first answer, nothing sent again"},
-        **UNAUTHENTICATED,
-        403: {"description": "the caller is not the team assigned to the response"},
-        404: {"description": "no such response"},
+        **TEAM_APP_REFUSALS,
         409: {"description": "the response is not en route or on scene (current_status given)"},
         **INVALID,
     },
@@ -80,7 +79,7 @@ def _safety_out(record: SafetyChange) -> SafetyOut:
 def post_safety_change(
     response_id: UUID,
     body: SafetyIn,
-    partner_id: PartnerDep,
+    team: AssignedTeamDep,
     uow: UnitOfWorkDep,
     settings: SettingsDep,
     answer: HttpResponse,
@@ -89,12 +88,9 @@ def post_safety_change(
     live), the team's peer steps back from any coercive role, and a deflection that no longer holds is
     corrected. A backup nobody can answer is escalated to a supervisor."""
     try:
-        reported = report_safety_change(uow, response_id, partner_id, body.change, body.reason, settings)
+        reported = report_safety_change(uow, response_id, body.change, body.reason, settings)
     except UnknownResponse as unknown:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(unknown)) from None
-    except NotAssigned as refused:
-        detail = {"message": str(refused), "assigned_to": refused.assigned_to}
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=detail) from None
     except StatusConflict as conflict:
         detail = {"error": conflict.error, "current_status": conflict.current_status}
         raise HTTPException(status.HTTP_409_CONFLICT, detail=detail) from None
