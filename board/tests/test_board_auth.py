@@ -143,3 +143,20 @@ def test_bad_input_is_422_naming_the_field_and_never_echoing_a_password(client):
     client.post("/v1/session", json={"username": "supervisor-1", "password": PASSWORD})
     by = client.get("/v1/kpis", params={"by": "home_address"})
     assert by.status_code == 422 and by.json()["detail"][0]["loc"] == ["query", "by"]
+
+
+def test_guessing_an_operator_password_is_answered_429_before_the_password_is_checked(engine, clock):
+    """The sign-in form takes its password in the body: it is limited like a partner's secret, per address
+    and per operator name, and a right password from the guessing address waits too."""
+    client = client_for(
+        engine, clock, failed_credentials_per_client="3/minute", failed_credentials_per_partner="5/minute"
+    )
+    assert create_operator(client).status_code == 201
+    guesses = [
+        client.post("/v1/session", json={"username": "supervisor-1", "password": f"guess {i}"}) for i in range(3)
+    ]
+    assert [g.status_code for g in guesses] == [401, 401, 401]
+    held = client.post("/v1/session", json={"username": "supervisor-1", "password": PASSWORD})
+    assert held.status_code == 429 and int(held.headers["Retry-After"]) >= 1
+    elsewhere = TestClient(client.app, base_url="https://board.test", client=("10.0.0.9", 50000))
+    assert elsewhere.post("/v1/session", json={"username": "supervisor-1", "password": PASSWORD}).status_code == 200

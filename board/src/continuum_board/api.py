@@ -12,8 +12,9 @@ from uuid import UUID
 from continuum_contracts.events import CODE_PATTERN
 from continuum_kit.partners import AdminOnly
 from continuum_kit.service import SessionDep
+from continuum_kit.sign_in_limits import TOO_MANY, client_of, too_many
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
-from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session
 
@@ -72,13 +73,25 @@ class SignedInOut(BaseModel):
     expires_at: str
 
 
-@router.post("/v1/session", tags=["sessions"], response_model=SignedInOut)
-def post_session(body: SignInBody, response: Response, board: BoardDep, session: SessionDep) -> SignedInOut:
-    """Sign in: sets an HttpOnly, SameSite=Strict session cookie. A wrong name or password is 401 either way."""
+@router.post(
+    "/v1/session",
+    tags=["sessions"],
+    response_model=SignedInOut,
+    responses={401: {"description": "wrong username or password"}, **TOO_MANY},
+)
+def post_session(
+    body: SignInBody, request: Request, response: Response, board: BoardDep, session: SessionDep
+) -> SignedInOut | JSONResponse:
+    """Sign in: sets an HttpOnly, SameSite=Strict session cookie. A wrong name or password is 401 either way;
+    too many wrong ones from one address or for one name are 429 before any password is checked."""
+    client = client_of(request.scope)
+    if (wait := board.sign_in_checks.wait_seconds(client, body.username)) is not None:
+        return too_many(wait)
     lifetime = timedelta(hours=board.settings.session_hours)
     now = board.clock.now()
     token = accounts.sign_in(session, body.username, body.password, now, lifetime)
     if token is None:
+        board.sign_in_checks.failed(client, body.username)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="wrong username or password")
     response.set_cookie(
         COOKIE,

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from continuum_kit.clock import Clock
 from continuum_kit.service import Runtime
+from continuum_kit.sign_in_limits import FailedChecks
 from fastapi import FastAPI
 from opentelemetry.sdk.metrics.export import MetricReader
 from sqlalchemy import Engine
@@ -40,6 +41,10 @@ class BoardRuntime(Runtime):
             engine=engine,
         )
         self.kpis = KpiSource(self.engine, self.clock, settings)
+        # The sign-in form takes its password in the body, out of the kit's Authorization-header limiter's sight.
+        self.sign_in_checks = FailedChecks(
+            settings.failed_credentials_per_client, settings.failed_credentials_per_partner
+        )
         self.metrics = BoardMetrics(settings, self.kpis, metric_readers)
         self.snapshots = Snapshots(settings, self.kpis)
         self.closing = threading.Event()  # set when the server is stopping: live streams end

@@ -39,28 +39,58 @@ def _basic_user(authorization: str) -> str | None:
         return None
 
 
-class FailedCredentialLimit:
-    def __init__(self, app: ASGIApp, per_client: str, per_partner: str) -> None:
-        self.app = app
+class FailedChecks:
+    """The count of failed credential checks, per client address and per user name, in a moving window."""
+
+    def __init__(self, per_client: str, per_partner: str) -> None:
         self._limiter = MovingWindowRateLimiter(MemoryStorage())
         self._per_client: RateLimitItem = parse(per_client)
         self._per_partner: RateLimitItem = parse(per_partner)
 
-    def _keys(self, scope: Scope, authorization: str) -> list[tuple[RateLimitItem, str, str]]:
-        client = scope.get("client")
-        keys = [(self._per_client, "client", client[0] if client else "unknown")]
-        user = _basic_user(authorization)
+    def _keys(self, client: str, user: str | None) -> list[tuple[RateLimitItem, str, str]]:
+        keys = [(self._per_client, "client", client)]
         return keys + ([(self._per_partner, "partner", user)] if user else [])
+
+    def wait_seconds(self, client: str, user: str | None) -> int | None:
+        """How long this client or user name must wait before its credentials are checked again; None: go on."""
+        blocked = [(limit, key) for limit, *key in self._keys(client, user) if not self._limiter.test(limit, *key)]
+        if not blocked:
+            return None
+        reset = max(self._limiter.get_window_stats(limit, *key).reset_time for limit, key in blocked)
+        return max(1, math.ceil(reset - time.time()))
+
+    def failed(self, client: str, user: str | None) -> None:
+        for limit, *key in self._keys(client, user):
+            self._limiter.hit(limit, *key)
+
+
+def too_many(wait: int) -> JSONResponse:
+    return JSONResponse(
+        {"detail": f"too many failed credential checks; try again in {wait} s"},
+        status_code=429,
+        headers={"Retry-After": str(wait)},
+    )
+
+
+def client_of(scope: Scope) -> str:
+    client = scope.get("client")
+    return client[0] if client else "unknown"
+
+
+class FailedCredentialLimit:
+    def __init__(self, app: ASGIApp, per_client: str, per_partner: str) -> None:
+        self.app = app
+        self._checks = FailedChecks(per_client, per_partner)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         authorization = _header(scope, b"authorization") if scope["type"] == "http" else None
         if not authorization:
             await self.app(scope, receive, send)
             return
-        keys = self._keys(scope, authorization)
-        blocked = [(limit, key) for limit, *key in keys if not self._limiter.test(limit, *key)]
-        if blocked:
-            await self._refuse(blocked)(scope, receive, send)
+        client, user = client_of(scope), _basic_user(authorization)
+        wait = self._checks.wait_seconds(client, user)
+        if wait is not None:
+            await too_many(wait)(scope, receive, send)
             return
         answered: list[int] = []
 
@@ -71,17 +101,7 @@ class FailedCredentialLimit:
 
         await self.app(scope, receive, sending)
         if answered == [401]:
-            for limit, *key in keys:
-                self._limiter.hit(limit, *key)
-
-    def _refuse(self, blocked: list[tuple[RateLimitItem, list[str]]]) -> JSONResponse:
-        reset = max(self._limiter.get_window_stats(limit, *key).reset_time for limit, key in blocked)
-        wait = max(1, math.ceil(reset - time.time()))
-        return JSONResponse(
-            {"detail": f"too many failed credential checks; try again in {wait} s"},
-            status_code=429,
-            headers={"Retry-After": str(wait)},
-        )
+            self._checks.failed(client, user)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
