@@ -31,17 +31,9 @@ GROUPS = ("intake", "dispatch", "handoff", "followup")
 
 @pytest.fixture(scope="module")
 def county(kafka_bootstrap, tmp_path_factory):
-    topic = f"test.bad-records.{random.getrandbits(40):010x}"
-    stack = Stack(
-        kafka_bootstrap,
-        tmp_path_factory.mktemp("county"),
-        topic=topic,
-        group_prefix=topic,
-        extra_env={"CONTINUUM_TIMER_SWEEP_SECONDS": "0.5"},
-    )
-    stack.start()
-    yield stack
-    stack.stop()
+    workdir = tmp_path_factory.mktemp("county")
+    with Stack.of_its_own(kafka_bootstrap, workdir, "bad-records", timer_sweep_seconds="0.5") as stack:
+        yield stack
 
 
 def _headers(event_type: str, episode_id: str) -> list[tuple[str, bytes]]:

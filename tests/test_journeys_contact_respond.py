@@ -33,14 +33,7 @@ def county(kafka_bootstrap, tmp_path_factory):
     stack.stop()
 
 
-def partners(stack: Stack, **options) -> Partners:
-    return Partners(
-        stack.services["intake"].env["CONTINUUM_KAFKA_BOOTSTRAP"],
-        stack.topic,
-        stack.urls,
-        admin_token=stack.admin_token,
-        **options,
-    )
+partners = Partners.of
 
 
 def variant(scenario: Scenario, **changes) -> Scenario:

@@ -33,9 +33,7 @@ def county(kafka_bootstrap, tmp_path_factory):
     stack.stop()
 
 
-def partners(stack: Stack, **options) -> Partners:
-    bootstrap = stack.services["intake"].env["CONTINUUM_KAFKA_BOOTSTRAP"]
-    return Partners(bootstrap, stack.topic, stack.urls, admin_token=stack.admin_token, **options)
+partners = Partners.of
 
 
 def hours_after_resolution(journey, view) -> list[float]:

@@ -6,6 +6,7 @@ mobile-team app only, so the housing partner and the facility stay silent unless
 """
 
 import random
+from functools import partial
 
 import httpx
 import pytest
@@ -35,10 +36,7 @@ def county(kafka_bootstrap, tmp_path_factory):
     stack.stop()
 
 
-def partners(stack: Stack) -> Partners:
-    bootstrap = stack.services["intake"].env["CONTINUUM_KAFKA_BOOTSTRAP"]
-    only_the_team_app = frozenset({"mobile_app"})
-    return Partners(bootstrap, stack.topic, stack.urls, admin_token=stack.admin_token, answers=only_the_team_app)
+partners = partial(Partners.of, answers=frozenset({"mobile_app"}))  # only the team app answers
 
 
 async def test_unanswered_housing_referral_escalates_and_the_supervisor_reassigns_it_to_another_partner(county):

@@ -6,6 +6,7 @@ so that the new response stays live as long as the test needs.
 """
 
 import random
+from functools import partial
 
 import httpx
 import pytest
@@ -19,22 +20,19 @@ CHECKIN_SECONDS, QUIET_SECONDS = 12, 12
 
 @pytest.fixture(scope="module")
 def county(kafka_bootstrap, tmp_path_factory):
-    topic = f"test.return.{random.getrandbits(40):010x}"
-    env = {
-        "CONTINUUM_TIMER_SWEEP_SECONDS": "0.5",
-        "CONTINUUM_CHECKIN_HOURS": f"[{CHECKIN_SECONDS / 3600}]",
-        "CONTINUUM_QUIET_PERIOD_DAYS": str(QUIET_SECONDS / 86400),
-    }
-    stack = Stack(kafka_bootstrap, tmp_path_factory.mktemp("county"), topic=topic, group_prefix=topic, extra_env=env)
-    stack.start()
-    yield stack
-    stack.stop()
+    workdir = tmp_path_factory.mktemp("county")
+    with Stack.of_its_own(
+        kafka_bootstrap,
+        workdir,
+        "return",
+        timer_sweep_seconds="0.5",
+        checkin_hours=f"[{CHECKIN_SECONDS / 3600}]",
+        quiet_period_days=str(QUIET_SECONDS / 86400),
+    ) as stack:
+        yield stack
 
 
-def partners(stack: Stack) -> Partners:
-    bootstrap = stack.services["intake"].env["CONTINUUM_KAFKA_BOOTSTRAP"]
-    # Nobody answers on their own: the test is the team's app and the peer.
-    return Partners(bootstrap, stack.topic, stack.urls, admin_token=stack.admin_token, answers=frozenset())
+partners = partial(Partners.of, answers=frozenset())  # the test is the team's app and the peer
 
 
 def of_type(journey, name: str) -> list[dict]:

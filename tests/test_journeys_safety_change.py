@@ -2,6 +2,7 @@
 ask for a mobile team and get one. End to end, the four services as processes on the real broker."""
 
 import random
+from functools import partial
 
 import httpx
 import pytest
@@ -15,23 +16,12 @@ ASSIGNED = "continuum.response.assigned.v1"
 
 @pytest.fixture(scope="module")
 def county(kafka_bootstrap, tmp_path_factory):
-    topic = f"test.safety.{random.getrandbits(40):010x}"
-    stack = Stack(
-        kafka_bootstrap,
-        tmp_path_factory.mktemp("county"),
-        topic=topic,
-        group_prefix=topic,
-        extra_env={"CONTINUUM_TIMER_SWEEP_SECONDS": "0.5"},
-    )
-    stack.start()
-    yield stack
-    stack.stop()
+    workdir = tmp_path_factory.mktemp("county")
+    with Stack.of_its_own(kafka_bootstrap, workdir, "safety", timer_sweep_seconds="0.5") as stack:
+        yield stack
 
 
-def partners(stack: Stack) -> Partners:
-    # Nobody answers on their own: each journey plays the team's app and the police itself.
-    bootstrap = stack.services["intake"].env["CONTINUUM_KAFKA_BOOTSTRAP"]
-    return Partners(bootstrap, stack.topic, stack.urls, admin_token=stack.admin_token, answers=frozenset())
+partners = partial(Partners.of, answers=frozenset())  # each journey plays the team's app and the police
 
 
 def assignments(journey) -> list[dict]:

@@ -66,9 +66,7 @@ async def test_the_supervisor_acknowledges_and_resolves_what_needs_a_human_from_
     admin = {"Authorization": f"Bearer {stack.admin_token}"}
     scenario = homeless_911_call(random.Random(77))
     async with (
-        Partners(
-            stack.kafka_bootstrap, stack.topic, stack.urls, admin_token=stack.admin_token, answers=frozenset()
-        ) as sim,
+        Partners.of(stack, answers=frozenset()) as sim,
         httpx.AsyncClient(base_url=board_service.url, timeout=10) as board,
         httpx.AsyncClient(base_url=stack.urls["dispatch"], headers=admin, timeout=10) as dispatch,
     ):

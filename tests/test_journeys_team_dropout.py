@@ -5,6 +5,7 @@ each journey decides when its team speaks and when it falls silent.
 """
 
 import random
+from functools import partial
 
 import httpx
 import pytest
@@ -19,26 +20,18 @@ PROGRESS_TIMEOUT_SECONDS = 6  # long enough for journey (a) to set its team offl
 
 @pytest.fixture(scope="module")
 def county(kafka_bootstrap, tmp_path_factory):
-    topic = f"test.dropout.{random.getrandbits(40):010x}"
-    stack = Stack(
+    workdir = tmp_path_factory.mktemp("county")
+    with Stack.of_its_own(
         kafka_bootstrap,
-        tmp_path_factory.mktemp("county"),
-        topic=topic,
-        group_prefix=topic,
-        extra_env={
-            "CONTINUUM_PROGRESS_TIMEOUT_SECONDS": str(PROGRESS_TIMEOUT_SECONDS),
-            "CONTINUUM_TIMER_SWEEP_SECONDS": "0.5",
-        },
-    )
-    stack.start()
-    yield stack
-    stack.stop()
+        workdir,
+        "dropout",
+        progress_timeout_seconds=str(PROGRESS_TIMEOUT_SECONDS),
+        timer_sweep_seconds="0.5",
+    ) as stack:
+        yield stack
 
 
-def partners(stack: Stack) -> Partners:
-    """The partner systems, with no mobile-team app answering on its own."""
-    bootstrap = stack.services["intake"].env["CONTINUUM_KAFKA_BOOTSTRAP"]
-    return Partners(bootstrap, stack.topic, stack.urls, admin_token=stack.admin_token, answers=frozenset())
+partners = partial(Partners.of, answers=frozenset())  # no team app answers on its own
 
 
 async def acknowledged(sim: Partners, dispatch: httpx.AsyncClient, scenario: Scenario):

@@ -9,6 +9,7 @@ import logging
 import time
 from collections import defaultdict
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import httpx
 from aiokafka import AIOKafkaConsumer
@@ -17,6 +18,9 @@ from continuum_contracts import InvalidEvent, from_kafka
 from continuum_sim.accounts import DISCLOSURE_REQUEST, HANDOFF_AT_INTAKE, partner_secret
 from continuum_sim.journeys import CLOSED, Journey, Seen, handoffs_pending
 from continuum_sim.scenarios import PARTNER_SYSTEMS, Scenario
+
+if TYPE_CHECKING:
+    from continuum_sim.stack import Stack
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +198,12 @@ class Partners:
             task = asyncio.create_task(self._react(envelope.subject, seen))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+
+    @classmethod
+    def of(cls, stack: "Stack", **options) -> "Partners":
+        """The partner systems of a county ``stack``: its broker, topic and services, with its admin token."""
+        bootstrap = stack.services["intake"].env["CONTINUUM_KAFKA_BOOTSTRAP"]
+        return cls(bootstrap, stack.topic, stack.urls, admin_token=stack.admin_token, **options)
 
     def phi_on_topic(self, *scenarios: Scenario) -> list[str]:
         """The scenarios' personal details found in any event seen on the topic, of any episode: [] when none."""

@@ -139,6 +139,14 @@ class Stack:
         for service in self.services.values():
             service.stop()
 
+    @classmethod
+    def of_its_own(cls, kafka_bootstrap: str, workdir: Path, name: str, **settings: str) -> "Stack":
+        """A county on a topic and consumer groups of its own, so that no other test's events reach it.
+        ``settings`` are CONTINUUM_* values, named without the prefix (``timer_sweep_seconds="0.5"``)."""
+        topic = f"test.{name}.{secrets.token_hex(5)}"
+        env = {f"CONTINUUM_{key.upper()}": value for key, value in settings.items()}
+        return cls(kafka_bootstrap, workdir, topic=topic, group_prefix=topic, extra_env=env)
+
     def __enter__(self) -> "Stack":
         self.start()
         return self
