@@ -9,12 +9,13 @@ Intake has richer registrations (channels, event types) in a table of its own an
 """
 
 import hmac
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Protocol, TypeVar
 
 import sqlalchemy as sa
 from alembic import op
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBasicCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
 from sqlalchemy import Engine
@@ -23,8 +24,10 @@ from sqlmodel import Field as Column
 from sqlmodel import Session, SQLModel, col, select
 
 from continuum_kit.db import UTCDateTime
+from continuum_kit.guards import ADMIN, PARTNER, guard
 from continuum_kit.passwords import DECOY_HASH, VerifiedSecrets, hash_secret, verify_secret
 from continuum_kit.service import RuntimeDep, SessionDep, UnitOfWorkDep
+from continuum_kit.sign_in_limits import basic_pair
 
 PARTNER_ID_PATTERN = r"^[a-z0-9][a-z0-9_.:-]*$"
 PartnerId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=PARTNER_ID_PATTERN)]
@@ -65,14 +68,42 @@ def check_admin_token(
         raise unauthenticated(bearer_challenge(realm))
 
 
+COUNTY_IT_ONLY = "county IT only: this needs the admin token, and a partner's credentials do not give it"
+
+
+def check_admin_only(
+    configured: SecretStr | None,
+    bearer: HTTPAuthorizationCredentials | None,
+    basic: HTTPBasicCredentials | None,
+    check_partner: Callable[[HTTPBasicCredentials], object],
+    realm: str,
+) -> None:
+    """County IT's token; a partner that signs in with its own (right) credentials instead is 403, not 401."""
+    if bearer is None and basic is not None and configured is not None:
+        check_partner(basic)  # 401 when they are wrong
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=COUNTY_IT_ONLY)
+    check_admin_token(configured, bearer, realm)
+
+
 def _realm(runtime: RuntimeDep) -> str:
     return f"continuum-{runtime.settings.service_name}"
 
 
+def basic_credentials(request: Request) -> HTTPBasicCredentials | None:
+    """HTTP Basic credentials if the request carries them, read without declaring Basic in the route's
+    OpenAPI (an admin route does not accept them: it only tells a partner 403 rather than 401)."""
+    pair = basic_pair(request.headers.get("Authorization", ""))
+    return HTTPBasicCredentials(username=pair[0], password=pair[1]) if pair else None
+
+
+@guard(ADMIN, scope="county IT only: a partner's credentials are refused")
 def require_admin(
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(admin_bearer)], runtime: RuntimeDep
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(admin_bearer)], request: Request, runtime: RuntimeDep
 ) -> None:
-    check_admin_token(runtime.settings.admin_token, credentials, _realm(runtime))
+    def check_partner(credentials: HTTPBasicCredentials) -> object:
+        return check_partner_secret(credentials, _account(runtime.engine, credentials.username), _realm(runtime))
+
+    check_admin_only(runtime.settings.admin_token, bearer, basic_credentials(request), check_partner, _realm(runtime))
 
 
 AdminOnly = Depends(require_admin)
@@ -133,6 +164,7 @@ def _account(engine: Engine, partner_id: str) -> PartnerAccount | None:
         return session.get(PartnerAccount, partner_id)
 
 
+@guard(PARTNER)
 def authenticate_partner(
     credentials: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)], runtime: RuntimeDep
 ) -> str:

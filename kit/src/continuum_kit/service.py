@@ -157,11 +157,7 @@ class Runtime:
     def create_app(self, *, title: str, routers: list[APIRouter]) -> FastAPI:
         app = FastAPI(title=title, lifespan=self.lifespan)
         app.state.runtime = self
-        http_errors.install(app)
-        openapi_answers.install(app)
-        sign_in_limits.install(
-            app, self.settings.failed_credentials_per_client, self.settings.failed_credentials_per_partner
-        )
+        install_http_edges(app, self.settings)
         app.add_api_route(
             "/health", self.health, methods=["GET"], tags=["operations"], summary="Database and broker reachability"
         )
@@ -173,6 +169,13 @@ class Runtime:
             app, tracer_provider=self.tracer_provider, excluded_urls="health", exclude_spans=["receive", "send"]
         )
         return app
+
+
+def install_http_edges(app: FastAPI, settings: ServiceSettings) -> None:
+    """What every service's HTTP side shares: the error answers, their OpenAPI, the failed sign-in limits."""
+    http_errors.install(app)
+    openapi_answers.install(app)
+    sign_in_limits.install(app, settings.failed_credentials_per_client, settings.failed_credentials_per_partner)
 
 
 def _runtime(request: Request) -> Runtime:

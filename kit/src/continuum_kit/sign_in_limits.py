@@ -29,14 +29,21 @@ TOO_MANY = {
 }
 
 
-def _basic_user(authorization: str) -> str | None:
+def basic_pair(authorization: str) -> tuple[str, str] | None:
+    """The user name and password of an ``Authorization: Basic`` header, or None."""
     scheme, _, value = authorization.partition(" ")
     if scheme.lower() != "basic":
         return None
     try:
-        return base64.b64decode(value, validate=True).decode().partition(":")[0][:64]
+        user, separator, password = base64.b64decode(value, validate=True).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError):
         return None
+    return (user, password) if separator else None
+
+
+def _basic_user(authorization: str) -> str | None:
+    pair = basic_pair(authorization)
+    return pair[0][:64] if pair else None
 
 
 class FailedChecks:

@@ -17,12 +17,12 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, col, select
 
-from continuum_kit import http_errors, openapi_answers, sign_in_limits
 from continuum_kit.clock import Clock
 from continuum_kit.db import make_engine, migrate
 from continuum_kit.delivery import OutboxMessage, UnitOfWork
 from continuum_kit.partners import PartnerAccount
 from continuum_kit.passwords import hash_secret
+from continuum_kit.service import install_http_edges
 from continuum_kit.settings import ServiceSettings
 
 
@@ -99,9 +99,7 @@ def api_client(router: APIRouter, engine: Engine, clock: Clock, settings: Servic
     app = FastAPI()
     app.include_router(router)
     app.state.runtime = StandInRuntime(engine, clock, settings)
-    http_errors.install(app)
-    openapi_answers.install(app)
-    sign_in_limits.install(app, settings.failed_credentials_per_client, settings.failed_credentials_per_partner)
+    install_http_edges(app, settings)
     return TestClient(app)
 
 
