@@ -7,8 +7,8 @@ import pytest
 from continuum_kit.clock import ManualClock
 from continuum_kit.db import make_engine
 from continuum_kit.doors import Door, basic, bearer, check_every_door
-from continuum_kit.guards import PARTNER, guard
-from continuum_kit.partners import AdminOnly, PartnerAccount, PartnerDep, partner_admin_router
+from continuum_kit.guards import ADMIN, PARTNER, guard
+from continuum_kit.partners import AdminOnly, CallerDep, PartnerAccount, PartnerDep, partner_admin_router
 from continuum_kit.settings import ServiceSettings
 from continuum_kit.testing import api_client, register_partner
 from fastapi import APIRouter, Depends, HTTPException
@@ -28,12 +28,25 @@ def note_writer(note_id: str, partner_id: PartnerDep) -> str:
     return partner_id
 
 
+@guard(PARTNER, ADMIN, scope="county IT, or the partner that wrote the note", resource="note_id")
+def note_reader(note_id: str, caller: CallerDep) -> str:
+    if note_id not in NOTES:
+        raise HTTPException(404, detail=f"note {note_id} not found")
+    if not caller.county_it and NOTES[note_id] != caller.partner_id:
+        raise HTTPException(403, detail=f"note {note_id} was written by another partner")
+    return caller.partner_id or "county IT"
+
+
 def _router(*, leaky: bool = False, unguarded: bool = False) -> APIRouter:
     router = APIRouter()
 
     @router.get("/v1/notes/{note_id}")
     def read_note(note_id: str, writer: Annotated[str, Depends(note_writer)]) -> dict:
         return {"note_id": note_id, "writer": writer}
+
+    @router.get("/v1/notes/{note_id}/history")
+    def history(note_id: str, reader: Annotated[str, Depends(note_reader)]) -> dict:
+        return {"note_id": note_id, "reader": reader}
 
     @router.get("/v1/directory")
     def directory(partner_id: PartnerDep) -> list[str]:
@@ -79,6 +92,7 @@ def _doors(team_a: dict, team_b: dict) -> dict:
     admin = bearer(TOKEN)
     return {
         ("GET", "/v1/notes/{note_id}"): Door(team_a, team_b, path={"note_id": "n1"}),
+        ("GET", "/v1/notes/{note_id}/history"): Door(admin, team_b, path={"note_id": "n1"}),
         ("GET", "/v1/directory"): Door(team_b),
         ("GET", "/v1/audit"): Door(admin, team_a),
         ("GET", "/v1/admin/partners"): Door(admin, team_a),
@@ -108,6 +122,18 @@ def test_each_guard_is_in_the_openapi_with_the_answers_it_can_give(client_for):
 def test_every_door_holds(client_for):
     client, team_a, team_b = client_for()
     assert check_every_door(client, _doors(team_a, team_b)) == []
+
+
+def test_a_route_for_county_it_or_a_partner_reads_each_by_its_own_credential(client_for):
+    client, team_a, team_b = client_for()
+    url = "/v1/notes/n1/history"
+    assert client.get(url, headers=team_a).json()["reader"] == "team-a"
+    assert client.get(url, headers=bearer(TOKEN)).json()["reader"] == "county IT"
+    assert client.get(url, headers=team_b).status_code == 403
+    assert client.get("/v1/notes/n2/history", headers=team_b).status_code == 404
+    refused = client.get(url, headers=bearer("not-the-token-0123456789"))
+    assert refused.status_code == 401 and "Bearer" in refused.headers["WWW-Authenticate"]
+    assert "Basic" in client.get(url).headers["WWW-Authenticate"]
 
 
 def test_a_partner_on_a_county_it_route_is_refused_by_name_not_asked_to_sign_in(client_for):

@@ -10,6 +10,7 @@ Intake has richer registrations (channels, event types) in a table of its own an
 
 import hmac
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Protocol, TypeVar
 
@@ -174,6 +175,36 @@ def authenticate_partner(
 
 
 PartnerDep = Annotated[str, Depends(authenticate_partner)]
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling a route that county IT and partners may both call: ``partner_id`` None is county IT."""
+
+    partner_id: str | None
+
+    @property
+    def county_it(self) -> bool:
+        return self.partner_id is None
+
+
+@guard(PARTNER, ADMIN)
+def authenticate_caller(
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(admin_bearer)],
+    basic: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)],
+    runtime: RuntimeDep,
+) -> Caller:
+    """County IT by its bearer token, or a registered partner by HTTP Basic (401 naming both schemes)."""
+    realm = _realm(runtime)
+    if bearer is not None:
+        check_admin_token(runtime.settings.admin_token, bearer, realm)
+        return Caller(None)
+    if basic is None:
+        raise unauthenticated(basic_challenge(realm), bearer_challenge(realm))
+    return Caller(check_partner_secret(basic, _account(runtime.engine, basic.username), realm).partner_id)
+
+
+CallerDep = Annotated[Caller, Depends(authenticate_caller)]
 
 
 class PartnerAccountIn(BaseModel):
