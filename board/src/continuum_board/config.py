@@ -28,7 +28,9 @@ class BoardSettings(ServiceSettings):
     http_port: int = 8005
     session_hours: float = Field(default=12, gt=0, le=24 * 7, description="how long a sign-in lasts")
     session_cookie_secure: bool = Field(
-        default=True, description="send the session cookie over HTTPS only (browsers also accept it on localhost)"
+        default=True,
+        description="send the session cookie over HTTPS only (browsers also accept it on localhost); "
+        "false is refused outside development",
     )
     board_refresh_seconds: float = Field(
         default=0.5, gt=0, le=30, description="how often the live stream checks the read model for new events"
@@ -52,3 +54,13 @@ class BoardSettings(ServiceSettings):
         default={},
         description="beds per place id when dispatch's roster does not say; events carry holds, not capacity",
     )
+
+    def default_secrets(self) -> list[str]:
+        # A session cookie sent over plain HTTP gives away the operator's sign-in to anyone on the way.
+        problems = super().default_secrets()
+        if not self.session_cookie_secure:
+            problems.append(
+                "CONTINUUM_SESSION_COOKIE_SECURE is false: operators' sessions would travel over plain HTTP; "
+                "serve the board over HTTPS and leave it true"
+            )
+        return problems
