@@ -196,3 +196,12 @@ def test_a_partner_on_a_county_it_route_is_told_it_is_not_county_it_and_nothing_
     assert row_counts() == before
     wrong = basic("988-center", "not-the-secret-of-the-crisis-line")
     assert client.get("/v1/admin/partners", headers=wrong).status_code == 401
+
+
+def test_no_partner_may_be_registered_as_county_it(client, row_counts):
+    """What county IT records is recorded as "admin": a partner of that name would be party to all of it."""
+    before = row_counts()
+    body = {"partner_id": "admin", "secret": "admin-partner-secret-0123456789"}
+    as_county_it = client.post("/v1/admin/partners", json=body, headers=ADMIN)
+    assert as_county_it.status_code == 422 and as_county_it.json()["detail"][0]["loc"] == ["body", "partner_id"]
+    assert row_counts() == before
