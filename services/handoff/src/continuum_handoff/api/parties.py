@@ -43,10 +43,9 @@ def _refuse(message: str, **named: str) -> NoReturn:
     raise HTTPException(status.HTTP_403_FORBIDDEN, detail={"message": message, **named})
 
 
-def _addressee(what: str, to_party: str, partner_id: str) -> str:
+def _addressee(what: str, to_party: str, partner_id: str) -> None:
     if to_party != partner_id:
         _refuse(f"{what} is addressed to {to_party}, not {partner_id}", addressed_to=to_party)
-    return partner_id
 
 
 @guard(PARTNER, scope=HANDOFF_ADDRESSEE, resource="handoff_id")
