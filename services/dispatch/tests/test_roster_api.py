@@ -137,8 +137,10 @@ def test_status_patch_takes_a_team_off_the_road(desk, client, admin):
     )
 
 
-def test_roster_writes_need_the_admin_token(client, settings):
+def test_roster_writes_need_the_admin_token(client, settings, register):
+    team_app = register("mobile-team-1")  # a partner reads the roster, but does not change it
     assert client.post("/v1/responders", json=team()).status_code == 401
+    assert client.post("/v1/responders", json=team(), auth=team_app).status_code == 403
     wrong = {"Authorization": "Bearer not-the-token-at-all"}
     assert (
         client.patch("/v1/responders/mobile-team-1/status", json={"status": "offline"}, headers=wrong).status_code
@@ -147,4 +149,4 @@ def test_roster_writes_need_the_admin_token(client, settings):
     settings.admin_token = None
     answer = client.post("/v1/responders", json=team(), headers=wrong)
     assert answer.status_code == 503 and answer.json()["detail"] == "admin API disabled: set CONTINUUM_ADMIN_TOKEN"
-    assert client.get("/v1/responders/mobile-team-1", headers=ADMIN).json()["status"] == "available"
+    assert client.get("/v1/responders/mobile-team-1", auth=team_app).json()["status"] == "available"
