@@ -157,12 +157,14 @@ class Stack:
 
 @dataclass
 class BoardProcess(ServiceProcess):
-    """The board, whose partner account at dispatch (for the roster) is registered as county IT would."""
+    """The board, whose partner account at dispatch (for the roster) county IT registers before it starts:
+    a board reading with an account dispatch does not know yet would be failed sign-ins, and dispatch limits
+    those per client address (here every process's)."""
 
     dispatch: ServiceProcess | None = None
     admin_token: str = ""
 
-    def wait_healthy(self, timeout: float = 120.0) -> dict:
+    def start(self, timeout: float = 240.0) -> None:
         if self.dispatch is not None:
             self.dispatch.wait_healthy(timeout)
             account = {"partner_id": BOARD_AT_DISPATCH, "secret": self.env["CONTINUUM_DISPATCH_SECRET"]}
@@ -174,7 +176,7 @@ class BoardProcess(ServiceProcess):
             )
             if answer.status_code not in (201, 409):  # 409: registered by an earlier start
                 raise RuntimeError(f"cannot register the board at dispatch: {answer.status_code} {answer.text[:200]}")
-        return super().wait_healthy(timeout)
+        super().start()
 
 
 def board_process(stack: Stack, log_path: Path, **settings: str) -> ServiceProcess:
