@@ -4,7 +4,7 @@ from typing import Annotated
 
 from continuum_contracts.events import CODE_PATTERN
 from continuum_kit.settings import ServiceSettings
-from pydantic import Field, StringConstraints
+from pydantic import Field, SecretStr, StringConstraints
 
 Code = Annotated[str, StringConstraints(max_length=64, pattern=CODE_PATTERN)]
 
@@ -48,6 +48,14 @@ class BoardSettings(ServiceSettings):
         default=None,
         description="dispatch's base URL, e.g. http://dispatch:8002: the board reads its roster of teams and places "
         "(GET /v1/responders, /v1/places) for bed capacity and teams offline; unset, only events fill the board",
+    )
+    dispatch_partner_id: str = Field(
+        default="board", description="the board's partner account at dispatch, registered there by county IT"
+    )
+    dispatch_secret: SecretStr | None = Field(
+        default=None,
+        description="that account's secret: dispatch's roster is read only by a registered partner (or county IT); "
+        "unset, dispatch refuses the board's reads and the board keeps the last roster it has",
     )
     roster_poll_seconds: float = Field(default=15, gt=0, le=3600, description="how often dispatch's roster is read")
     place_capacity: dict[Code, Annotated[int, Field(ge=0)]] = Field(
