@@ -207,7 +207,13 @@ class OperatorOut(BaseModel):
 ADMIN = [AdminOnly]
 
 
-@router.post("/v1/admin/operators", tags=["admin"], dependencies=ADMIN, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/v1/admin/operators",
+    tags=["admin"],
+    dependencies=ADMIN,
+    status_code=status.HTTP_201_CREATED,
+    responses={409: {"description": "an operator with this username exists"}},
+)
 def post_operator(body: OperatorIn, board: BoardDep, session: SessionDep) -> OperatorOut:
     try:
         operator = accounts.create_operator(session, body.username, body.password, board.clock.now())

@@ -31,7 +31,7 @@ router = APIRouter(tags=["places"])
 class PlaceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     place_type: PlaceType | None = Field(default=None, description="required when the place is new; cannot change")
-    capacity: int = Field(ge=0)
+    capacity: int = Field(strict=True, ge=0)
     accepting: bool = True
 
 
@@ -84,7 +84,12 @@ def get_place(place_id: CodePath, session: SessionDep) -> PlaceOut:
     return _out(place, session)
 
 
-@router.put("/places/{place_id}", response_model=PlaceOut, dependencies=ADMIN)
+@router.put(
+    "/places/{place_id}",
+    response_model=PlaceOut,
+    dependencies=ADMIN,
+    responses={201: {"model": PlaceOut, "description": "a new place"}},
+)
 def put_place(place_id: CodePath, body: PlaceIn, uow: UnitOfWorkDep, reply: HttpResponse) -> PlaceOut:
     """Set a place's capacity and whether it takes people now; beds already taken stay taken."""
     place = uow.session.get(Place, place_id, with_for_update=True)
@@ -122,13 +127,25 @@ def _bed_move(move: BedMove, place_id: str, body: BedIn, uow: UnitOfWork, reply:
     return view
 
 
-@router.post("/places/{place_id}/admissions", response_model=BedOut, status_code=201, dependencies=ADMIN)
+@router.post(
+    "/places/{place_id}/admissions",
+    response_model=BedOut,
+    status_code=201,
+    dependencies=ADMIN,
+    responses={200: {"model": BedOut, "description": "recorded before: nothing changed"}},
+)
 def post_admission(place_id: CodePath, body: BedIn, uow: UnitOfWorkDep, reply: HttpResponse) -> BedOut:
     """The person arrived: the held bed is now occupied (a repeat answers 200 and changes nothing)."""
     return _bed_move(admit, place_id, body, uow, reply)
 
 
-@router.post("/places/{place_id}/discharges", response_model=BedOut, status_code=201, dependencies=ADMIN)
+@router.post(
+    "/places/{place_id}/discharges",
+    response_model=BedOut,
+    status_code=201,
+    dependencies=ADMIN,
+    responses={200: {"model": BedOut, "description": "recorded before: nothing changed"}},
+)
 def post_discharge(place_id: CodePath, body: BedIn, uow: UnitOfWorkDep, reply: HttpResponse) -> BedOut:
     """The person left: the bed is free again (a repeat answers 200 and changes nothing)."""
     return _bed_move(discharge, place_id, body, uow, reply)

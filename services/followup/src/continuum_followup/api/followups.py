@@ -93,7 +93,7 @@ def post_attempt(
     return answer_once(uow, keys, response, record, status_code=status.HTTP_201_CREATED)
 
 
-@router.get("/followups/{followup_id}", response_model=CheckinOut)
+@router.get("/followups/{followup_id}", response_model=CheckinOut, responses={404: {"description": "no such check-in"}})
 def get_followup(followup_id: UUID, session: SessionDep) -> CheckinOut:
     checkin = session.get(Checkin, followup_id)
     if checkin is None:

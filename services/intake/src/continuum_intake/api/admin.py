@@ -50,7 +50,13 @@ def _already_registered(partner_id: str) -> HTTPException:
     return HTTPException(status.HTTP_409_CONFLICT, detail=f"partner {partner_id!r} is already registered")
 
 
-@router.post("/admin/partners", status_code=status.HTTP_201_CREATED, response_model=PartnerOut, tags=["admin"])
+@router.post(
+    "/admin/partners",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PartnerOut,
+    tags=["admin"],
+    responses={409: {"description": "a partner with this id is already registered"}},
+)
 def register_partner(body: PartnerIn, uow: UnitOfWorkDep) -> PartnerOut:
     if uow.session.get(Partner, body.partner_id) is not None:
         raise _already_registered(body.partner_id)

@@ -69,7 +69,10 @@ def _earlier(session: Session, partner_id: str, event_id: str) -> Contact | None
     response_model=ContactAccepted,
     dependencies=[Depends(_structured_mode)],
     summary="A contact as a CloudEvent (structured JSON); a repeated id returns the first result with 200",
-    responses={200: {"description": "this partner posted this event id before: the contact it made then"}},
+    responses={
+        200: {"description": "this partner posted this event id before: the contact it made then"},
+        415: {"description": "not a CloudEvent in structured mode (content-type application/cloudevents+json)"},
+    },
     openapi_extra={
         "requestBody": {
             "content": {"application/cloudevents+json": {"schema": {"$ref": "#/components/schemas/ContactSubmitted"}}}

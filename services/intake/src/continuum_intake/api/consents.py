@@ -162,6 +162,7 @@ def post_revoke(consent_id: UUID, revoked_by: ConsentRecorderDep, uow: UnitOfWor
 @router.post(
     "/disclosures",
     summary="Release the categories of a person's record that their active consents cover, to one recipient",
+    responses={404: {"description": "no such episode"}},
 )
 def post_disclosure(
     body: DisclosureRequestIn, requested_by: DisclosureRequesterDep, uow: UnitOfWorkDep, parts: PartsDep
