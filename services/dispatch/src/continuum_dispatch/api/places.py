@@ -88,7 +88,10 @@ def get_place(place_id: CodePath, session: SessionDep) -> PlaceOut:
     "/places/{place_id}",
     response_model=PlaceOut,
     dependencies=ADMIN,
-    responses={201: {"model": PlaceOut, "description": "a new place"}},
+    responses={
+        201: {"model": PlaceOut, "description": "a new place"},
+        409: {"description": "the place is known with another place_type"},
+    },
 )
 def put_place(place_id: CodePath, body: PlaceIn, uow: UnitOfWorkDep, reply: HttpResponse) -> PlaceOut:
     """Set a place's capacity and whether it takes people now; beds already taken stay taken."""

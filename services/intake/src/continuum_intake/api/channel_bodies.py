@@ -5,10 +5,10 @@ requests follow Open311 GeoReport v2 (service_request_id, service_code, lat, lon
 Every body shares the caller, safety, needs, stage, note and demographics fields.
 """
 
-from datetime import date
 from enum import StrEnum
 
 from continuum_contracts.vocabulary import Channel, Need, SafetyFlag, Stage
+from continuum_kit.strict_types import IsoDate
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from continuum_intake.coarse_location import Location
@@ -23,7 +23,7 @@ class CallerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=40)
-    date_of_birth: date | None = None
+    date_of_birth: IsoDate | None = None
     address: str | None = Field(default=None, max_length=400)
 
 
