@@ -27,7 +27,7 @@ from schemathesis.python import asgi
 ADMIN_TOKEN = "fuzz-admin-token-0123456789abcdef"
 PARTNER_SECRET = "fuzz-partner-secret-0123456789"
 OPERATOR_PASSWORD = "fuzz-operator-password-0123"
-MAX_EXAMPLES = 6
+MAX_EXAMPLES = 5
 SETTINGS = {
     "intake": "IntakeSettings",
     "dispatch": "DispatchSettings",

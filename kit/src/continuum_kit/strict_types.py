@@ -1,7 +1,7 @@
 """Types that accept only what the OpenAPI says they accept, where pydantic's lax parsing would take more."""
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BeforeValidator
@@ -28,3 +28,4 @@ def _iso_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoTimestamp = Annotated[datetime, BeforeValidator(_iso_8601)]  # as IsoDatetime, the offset optional
