@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 
+from continuum_kit import openapi_answers
 from continuum_kit.clock import Clock
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
@@ -11,6 +12,7 @@ from sqlalchemy import Engine
 
 from continuum_board import api, queue_api
 from continuum_board.config import BoardSettings
+from continuum_board.kpis import dimensions
 from continuum_board.runtime import BoardRuntime
 
 
@@ -36,4 +38,6 @@ def create_app(
     # FastAPI's decorator takes a handler typed with its exception's class; Starlette's add_exception_handler wants
     # one that takes any Exception.
     app.exception_handler(RequestValidationError)(_invalid)
+    # The breakdowns are the county's: its demographic fields beside program, channel and area.
+    openapi_answers.amend(app, openapi_answers.query_values("by", list(dimensions(settings))))
     return app

@@ -6,14 +6,21 @@ the route and the exception's type only (with the code frames, not the values, f
 error), and the partner gets a plain answer: 503 with ``Retry-After`` while the database is unreachable,
 500 otherwise. The consumer path logs the same way (``consumer.py``); spans are scrubbed
 (``telemetry.py``).
+
+A method a path does not take is 405 with ``Allow`` naming every method the path takes (Starlette names
+only those of the first route on the path, and a path's GET and POST are two routes).
 """
 
 import logging
 import traceback
 
-from fastapi import FastAPI, status
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI, Request, status
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from starlette.exceptions import HTTPException
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
@@ -71,5 +78,18 @@ def _log(scope: Scope, failure: Exception) -> JSONResponse:
     return JSONResponse({"detail": "internal error"}, status_code=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 
+async def _every_allowed_method(request: Request, failure: Exception) -> Response:
+    assert isinstance(failure, HTTPException)
+    if failure.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
+        allowed: set[str] = set()
+        for route in iter_route_contexts(request.app.routes):
+            if route.path and route.methods and compile_path(route.path)[0].match(request.url.path):
+                allowed |= set(route.methods)
+        if allowed:
+            failure.headers = {**(failure.headers or {}), "Allow": ", ".join(sorted(allowed))}
+    return await http_exception_handler(request, failure)
+
+
 def install(app: FastAPI) -> None:
     app.add_middleware(ShortFailures)
+    app.add_exception_handler(HTTPException, _every_allowed_method)

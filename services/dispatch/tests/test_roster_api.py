@@ -121,6 +121,15 @@ def test_night_shift_runs_past_midnight(desk, client, admin):
     assert answer.json()["on_duty"] is True
 
 
+def test_a_shift_ending_when_it_starts_is_a_whole_day_on_duty(desk, client, admin, clock):
+    # Thursday 2026-01-01 00:00 UTC: a 24-hour shift from Wednesday 08:00 is on until Thursday 08:00.
+    whole_day = [{"days": ["wed"], "start": "08:00", "end": "08:00"}]
+    answer = client.post("/v1/responders", json=team(responder_id="mobile-team-24", hours=whole_day), headers=admin)
+    assert answer.status_code == 201 and answer.json()["on_duty"] is True
+    clock.advance(timedelta(hours=8))
+    assert desk.responder("mobile-team-24")["on_duty"] is False
+
+
 def test_duty_hours_are_read_in_the_county_timezone(desk, client, admin, settings):
     settings.timezone = "America/Los_Angeles"  # 2026-01-01 00:00 UTC is Wednesday 16:00 there
     shift = [{"days": ["wed"], "start": "12:00", "end": "20:00"}]

@@ -31,7 +31,7 @@ router = APIRouter(tags=["places"])
 class PlaceIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     place_type: PlaceType | None = Field(default=None, description="required when the place is new; cannot change")
-    capacity: int = Field(ge=0)
+    capacity: int = Field(strict=True, ge=0)
     accepting: bool = True
 
 
@@ -85,11 +85,11 @@ def get_place(place_id: CodePath, session: SessionDep) -> PlaceOut:
 
 
 PLACE_ANSWERS: dict[int | str, dict] = {
-    201: {"description": "a new place"},
+    201: {"model": PlaceOut, "description": "a new place"},
     409: {"description": "the place exists with another place_type (it cannot change); nothing changed"},
 }
 BED_ANSWERS: dict[int | str, dict] = {
-    200: {"description": "a repeat of a move already made: the same answer, nothing changed"},
+    200: {"model": BedOut, "description": "a repeat of a move already made: the same answer, nothing changed"},
     404: {"description": "no such place, or no such reservation at it"},
     409: {"description": "the bed is not in a state that allows it (current_state given); nothing changed"},
 }

@@ -5,8 +5,9 @@ from typing import Annotated
 from uuid import UUID
 
 from continuum_kit.service import SessionDep
+from continuum_kit.strict_types import IsoDatetime
 from fastapi import APIRouter, HTTPException, Query, status
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 from sqlmodel import col, select
 
 from continuum_dispatch.api.deps import ADMIN, SettingsDep
@@ -51,8 +52,8 @@ def deflection_report(
     session: SessionDep,
     settings: SettingsDep,
     by: Annotated[list[str], Query(description="program, call_type, channel or a county demographic field")] = [],  # noqa: B006 - FastAPI copies query defaults
-    since: AwareDatetime | None = None,
-    until: AwareDatetime | None = None,
+    since: IsoDatetime | None = None,
+    until: IsoDatetime | None = None,
 ) -> DeflectionReport:
     """Eligible 911/311 calls and how many were answered without police, in total and per group.
 

@@ -37,13 +37,9 @@ class DutyHours(BaseModel):
     model_config = ConfigDict(extra="forbid")
     days: list[Weekday] = Field(min_length=1)
     start: ClockTime
-    end: ClockTime = Field(description="before start means the shift runs past midnight")
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> "DutyHours":
-        if self.start == self.end:
-            raise ValueError("end must differ from start (leave hours empty for around the clock)")
-        return self
+    end: ClockTime = Field(
+        description="before start means the shift runs past midnight; equal to start, a 24-hour shift from start"
+    )
 
 
 class ResponderIn(BaseModel):
@@ -51,8 +47,10 @@ class ResponderIn(BaseModel):
     kind: ResponderKind
     members: list[Member] = []
     status: ResponderStatus = ResponderStatus.AVAILABLE
-    latitude: float | None = Field(default=None, ge=-90, le=90, description="the team's base or standby point")
-    longitude: float | None = Field(default=None, ge=-180, le=180)
+    latitude: float | None = Field(
+        strict=True, default=None, ge=-90, le=90, description="the team's base or standby point"
+    )
+    longitude: float | None = Field(strict=True, default=None, ge=-180, le=180)
     coverage_areas: list[CodeStr] = Field(default=[], description="empty means countywide")
     hours: list[DutyHours] = Field(default=[], description="in the county's timezone; empty means 24/7")
 

@@ -5,10 +5,10 @@ requests follow Open311 GeoReport v2 (service_request_id, service_code, lat, lon
 Every body shares the caller, safety, needs, stage, note and demographics fields.
 """
 
-from datetime import date
 from enum import StrEnum
 
 from continuum_contracts.vocabulary import Channel, Need, SafetyFlag, Stage
+from continuum_kit.strict_types import IsoDate
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from continuum_intake.coarse_location import Location
@@ -23,12 +23,12 @@ class CallerIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=40)
-    date_of_birth: date | None = None
+    date_of_birth: IsoDate | None = None
     address: str | None = Field(default=None, max_length=400)
 
 
 class SafetyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # true or false: not 1, "yes" or "on"
     weapon: bool = False
     violence_in_progress: bool = False
     medical_emergency: bool = False
@@ -42,9 +42,9 @@ class LocationIn(BaseModel):
     """Where the person is (EIDO location): kept encrypted; events carry only the area and a ~5 km cell."""
 
     model_config = ConfigDict(extra="forbid")
-    latitude: float = Field(ge=-90, le=90)
-    longitude: float = Field(ge=-180, le=180)
-    uncertainty_m: float | None = Field(default=None, ge=0, description="radius of uncertainty, metres")
+    latitude: float = Field(strict=True, ge=-90, le=90)
+    longitude: float = Field(strict=True, ge=-180, le=180)
+    uncertainty_m: float | None = Field(strict=True, default=None, ge=0, description="radius of uncertainty, metres")
 
     def point(self) -> Location:
         return Location(self.latitude, self.longitude, self.uncertainty_m)
@@ -63,6 +63,7 @@ class ContactFields(BaseModel):
         default={}, description="coarse codes the county collects (settings.demographic_fields), e.g. age_band"
     )
     answered_after_seconds: int | None = Field(
+        strict=True,
         default=None,
         ge=0,
         le=86_400,
@@ -129,7 +130,7 @@ class Transfer911(ContactFields):
 
     incident_tracking_id: Code = Field(description="the CAD's incident tracking identifier")
     call_type_code: Code = Field(description="one of the county's call types (settings.call_types)")
-    priority: int | None = Field(default=None, ge=1, le=5, description="CAD priority, 1 highest")
+    priority: int | None = Field(strict=True, default=None, ge=1, le=5, description="CAD priority, 1 highest")
     location: LocationIn | None = None
 
 
@@ -138,8 +139,8 @@ class Request311(ContactFields):
 
     service_request_id: Code
     service_code: Code = Field(description="one of the county's call types (settings.call_types)")
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    long: float | None = Field(default=None, ge=-180, le=180)
+    lat: float | None = Field(strict=True, default=None, ge=-90, le=90)
+    long: float | None = Field(strict=True, default=None, ge=-180, le=180)
     address_string: str | None = Field(default=None, max_length=400, description="stays encrypted in intake")
 
     @model_validator(mode="after")

@@ -4,10 +4,10 @@ A partner that retries (a timeout, a restart) gets the first result again instea
 """
 
 import re
-from datetime import datetime
 from typing import Literal
 
 from continuum_kit.service import UnitOfWorkDep
+from continuum_kit.strict_types import IsoTimestamp
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.exc import IntegrityError
@@ -35,7 +35,7 @@ class ContactSubmitted(BaseModel):
     type: Literal["continuum.contact.submitted.v1"]
     source: str = Field(min_length=1, max_length=500, description="URI-reference of the partner's system")
     id: str = Field(min_length=1, max_length=128, description="unique per partner: a repeat returns the first result")
-    time: datetime | None = None
+    time: IsoTimestamp | None = None
     subject: str | None = Field(default=None, max_length=200)
     datacontenttype: Literal["application/json"] | None = None
     dataschema: str | None = Field(default=None, max_length=500)
