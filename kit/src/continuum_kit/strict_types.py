@@ -11,8 +11,8 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _iso_8601(value: Any) -> Any:
-    # Lax parsing reads a number ("0.5") as seconds since 1970; the OpenAPI says date-time (RFC 3339).
-    if isinstance(value, str) and not _ISO_8601.match(value):
+    # Lax parsing reads a number (0, "0.5") as seconds since 1970; the OpenAPI says date-time (RFC 3339).
+    if not isinstance(value, datetime) and not (isinstance(value, str) and _ISO_8601.match(value)):
         raise ValueError("must be a date-time with its offset, e.g. 2026-01-31T08:00:00Z")
     return value
 

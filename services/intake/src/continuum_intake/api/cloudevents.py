@@ -82,11 +82,12 @@ def _earlier(session: Session, partner_id: str, event_id: str) -> Contact | None
 def post_event(
     event: ContactSubmitted, partner: EventSenderDep, parts: PartsDep, uow: UnitOfWorkDep, response: Response
 ) -> ContactAccepted:
+    new = event.data.new_contact(partner.partner_id)
+    # A repeat is checked like a first post: an invalid one is 422, whatever was posted under its id before.
+    check_contact(partner, parts, new, call_type_at=("body", "data", "call_type"), body_at=("body", "data"))
     if (earlier := _earlier(uow.session, partner.partner_id, event.id)) is not None:
         response.status_code = status.HTTP_200_OK
         return ContactAccepted.of(earlier)
-    new = event.data.new_contact(partner.partner_id)
-    check_contact(partner, parts, new, call_type_at=("body", "data", "call_type"), body_at=("body", "data"))
     contact = receive_contact(uow, parts, new)
     seen = PartnerEvent(
         partner_id=partner.partner_id,
