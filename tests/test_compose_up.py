@@ -71,8 +71,8 @@ async def play_911_call(county: County, seed: int) -> str:
         return journey.episode_id
 
 
-def board_timeline(county: County, episode_id: str) -> list[str]:
-    """The episode's timeline as a supervisor signed in on the board sees it (event types, in order)."""
+def board_timeline(county: County, episode_id: str) -> list[dict]:
+    """The episode's timeline as a supervisor signed in on the board sees it (its events, in order)."""
     operator = {"username": "supervisor-1", "password": "a long passphrase for the test"}
     board = county.urls["board"]
     created = httpx.post(f"{board}/v1/admin/operators", json=operator, headers=admin(county))
@@ -83,7 +83,18 @@ def board_timeline(county: County, episode_id: str) -> list[str]:
     cookie = {"Cookie": f"continuum_board_session={session.cookies['continuum_board_session']}"}
     timeline = httpx.get(f"{board}/v1/episodes/{episode_id}/timeline", headers=cookie)
     assert timeline.status_code == 200, timeline.text
-    return [event["type"] for event in timeline.json()["events"]]
+    return timeline.json()["events"]
+
+
+def traced_services(county: County, trace_ids: set[str]) -> set[str]:
+    """The services with spans in these traces, as Jaeger's query API on the published port tells them."""
+    services = set()
+    for trace_id in trace_ids:
+        response = httpx.get(f"http://{county.address}:16686/api/traces/{trace_id}", timeout=10)
+        if response.status_code == 200:
+            for trace in response.json()["data"]:
+                services |= {process["serviceName"] for process in trace["processes"].values()}
+    return services
 
 
 def head_revision(service: str) -> str:
@@ -109,11 +120,17 @@ def test_each_service_migrated_its_own_database_to_the_newest_revision(county):
         assert county.psql(f"continuum_{service}", "SELECT version_num FROM alembic_version") == head_revision(service)
 
 
-def test_a_911_call_closes_through_the_containers_and_the_board_shows_it(county):
+def test_a_911_call_closes_through_the_containers_the_board_shows_it_and_jaeger_has_its_traces(county):
     register_handoff_at_intake(county)
     episode_id = asyncio.run(play_911_call(county, seed=11))
-    types = board_timeline(county, episode_id)
+    events = board_timeline(county, episode_id)
+    types = [event["type"] for event in events]
     assert types[0] == "continuum.contact.received.v1" and "continuum.episode.closed.v1" in types
+    # The journey's traces reach Jaeger from each of the four services (spans are exported in batches).
+    trace_ids = {event["trace_id"] for event in events if event["trace_id"]}
+    expected = {f"continuum-{service}" for service in ("intake", "dispatch", "handoff", "followup")}
+    seen = asyncio.run(eventually(lambda: expected <= traced_services(county, trace_ids), timeout=60))
+    assert seen, f"Jaeger has spans of {traced_services(county, trace_ids)} for the journey's traces"
 
 
 def test_down_and_up_keep_every_episode(county):
@@ -125,7 +142,9 @@ def test_down_and_up_keep_every_episode(county):
     episode = httpx.get(f"{county.urls['intake']}/v1/episodes/{episode_id}", headers=admin(county), timeout=10)
     assert episode.status_code == 200 and episode.json()["status"] == "closed", episode.text
     followups = httpx.get(f"{county.urls['followup']}/v1/episodes/{episode_id}/followups", headers=admin(county))
-    assert followups.status_code == 200 and len(followups.json()) == 2, followups.text
+    assert followups.status_code == 200, followups.text
+    plan = followups.json()
+    assert plan["plan_status"] == "closed" and [c["status"] for c in plan["checkins"]] == ["completed"] * 2, plan
     # The broker's volume kept the topic and the groups' offsets: a new call after the restart closes too.
     asyncio.run(play_911_call(county, seed=13))
 

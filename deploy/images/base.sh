@@ -3,7 +3,8 @@
 #
 # CONTINUUM_BASE=debootstrap (the default): Debian 12 from Debian's own package mirror, `debootstrap
 #   --variant=minbase`, imported with `docker import`; needs no container registry. The root file system is
-#   cached as $CACHE/images/bookworm-minbase.tar (delete it to take Debian's newest packages).
+#   cached as $CACHE/images/bookworm-minbase.tar.
+# An engine that already has the base from the same source keeps it; CONTINUUM_BASE_REFRESH=1 makes it anew.
 # CONTINUUM_BASE=debian: `debian:bookworm-slim` from a registry, tagged with the same name.
 
 BASE_IMAGE=continuum/base:bookworm
@@ -11,11 +12,20 @@ DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 DEBIAN_SECURITY_MIRROR=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 
 build_base() {
+    # An engine that has the base keeps it (a new base id would rebuild every layer of every image above it):
+    # CONTINUUM_BASE_REFRESH=1 makes it again, from Debian's newest packages.
+    local have
+    have=$(docker image inspect --format '{{index .Config.Labels "org.continuum.base"}}' "$BASE_IMAGE" 2>/dev/null || true)
+    if [[ ${CONTINUUM_BASE_REFRESH:-0} != 1 && $have == "${CONTINUUM_BASE:-debootstrap}" ]]; then
+        return
+    fi
+    [[ ${CONTINUUM_BASE_REFRESH:-0} == 1 ]] && rm -f "$CACHE/images/bookworm-minbase.tar"
     case ${CONTINUUM_BASE:-debootstrap} in
         debootstrap) base_from_debootstrap ;;
         debian)
             docker pull debian:bookworm-slim >&2
-            docker tag debian:bookworm-slim "$BASE_IMAGE"
+            printf 'FROM debian:bookworm-slim\nLABEL org.continuum.base=debian\n' \
+                | docker build --quiet --tag "$BASE_IMAGE" - >/dev/null
             ;;
         *) die "CONTINUUM_BASE is debootstrap or debian, not ${CONTINUUM_BASE}" ;;
     esac
@@ -62,12 +72,7 @@ DPKG
         rm -rf "$rootfs"
         mv "$tarball.tmp" "$tarball"
     fi
-    # Imported again only when the tarball changed: a new base image id would rebuild every layer above it.
-    local stamp
-    stamp=$(stat -c %s-%Y "$tarball")
-    [[ $(docker image inspect --format '{{index .Config.Labels "org.continuum.rootfs"}}' "$BASE_IMAGE" 2>/dev/null) == "$stamp" ]] \
-        && return
     docker import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-        --change 'ENV LANG=C.UTF-8' --change "LABEL org.continuum.rootfs=$stamp" --change 'CMD ["bash"]' \
+        --change 'ENV LANG=C.UTF-8' --change 'LABEL org.continuum.base=debootstrap' --change 'CMD ["bash"]' \
         "$tarball" "$BASE_IMAGE" >/dev/null
 }

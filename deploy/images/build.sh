@@ -11,6 +11,8 @@
 #
 # Environment:
 #   CONTINUUM_BASE   debootstrap (default: Debian's packages only) or debian (debian:bookworm-slim from a registry)
+#   CONTINUUM_BASE_REFRESH=1  make the base anew (Debian's newest packages); otherwise an engine keeps the base it
+#                    has, so that every layer above it stays cached
 #   CONTINUUM_CACHE  where the base tarball, Kafka's jars and the Jaeger binary are cached (default <repo>/.cache)
 #   BUILD_NICE       niceness of the builds (default 15: other work on the machine goes first)
 set -euo pipefail
