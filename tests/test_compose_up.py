@@ -9,6 +9,7 @@ import random
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaConsumer
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from continuum_sim.partners import Partners, eventually
@@ -97,6 +98,21 @@ def traced_services(county: County, trace_ids: set[str]) -> set[str]:
     return services
 
 
+async def topic_holds(county: County, episode_id: str) -> bool:
+    """Whether the broker still holds events of this episode on the topic (read from its first offset)."""
+    consumer = AIOKafkaConsumer(TOPIC, bootstrap_servers=county.kafka_bootstrap, auto_offset_reset="earliest")
+    await consumer.start()
+    try:
+        deadline = asyncio.get_running_loop().time() + 60
+        while asyncio.get_running_loop().time() < deadline:
+            batches = await consumer.getmany(timeout_ms=1000)
+            if any(record.key == episode_id.encode() for records in batches.values() for record in records):
+                return True
+        return False
+    finally:
+        await consumer.stop()
+
+
 def head_revision(service: str) -> str:
     config = Config()
     config.set_main_option("script_location", f"continuum_{service}:migrations")
@@ -145,7 +161,8 @@ def test_down_and_up_keep_every_episode(county):
     assert followups.status_code == 200, followups.text
     plan = followups.json()
     assert plan["plan_status"] == "closed" and [c["status"] for c in plan["checkins"]] == ["completed"] * 2, plan
-    # The broker's volume kept the topic and the groups' offsets: a new call after the restart closes too.
+    # The broker's volume kept the topic, and a new call after the restart closes too.
+    assert asyncio.run(topic_holds(county, episode_id))
     asyncio.run(play_911_call(county, seed=13))
 
 

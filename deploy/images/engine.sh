@@ -5,7 +5,7 @@
 #   deploy/images/engine.sh start     Debian's docker.io when dockerd is missing; dockerd in the background when
 #                                     `docker info` fails; waits until the engine answers
 #   deploy/images/engine.sh plugins   Compose v2 and buildx, built from the Go module proxy into
-#                                     $CONTINUUM_CACHE/bin (default <repo>/.cache/bin) and linked into
+#                                     $CONTINUUM_CACHE/bin (default <repo>/.cache/bin) and copied into
 #                                     ~/.docker/cli-plugins, when `docker compose` / `docker buildx` are missing
 #   deploy/images/engine.sh stop      stop the dockerd this script started (containers stop with it)
 #
