@@ -54,10 +54,11 @@ class County:
     kafka_port: int
 
     @classmethod
-    def fresh(cls, workdir: Path) -> "County":
+    def fresh(cls, workdir: Path, leave_out: tuple[str, ...] = ()) -> "County":
+        """A new project, its .env with every secret set but those in ``leave_out``."""
         address = f"127.{random.randint(16, 250)}.{random.randint(0, 255)}.{random.randint(1, 254)}"
         kafka_port = free_port(address)
-        env_file = write_env(workdir)
+        env_file = write_env(workdir, leave_out=leave_out)
         with env_file.open("a") as env:
             env.write(f"PUBLISH_ADDRESS={address}\nKAFKA_HOST_PORT={kafka_port}\n")
         return cls(f"continuum-test-{secrets.token_hex(4)}", env_file, address, kafka_port)

@@ -169,3 +169,14 @@ def test_down_and_up_keep_every_episode(county):
 def test_down_with_volumes_leaves_nothing_of_the_county(county):
     county.down("--volumes", "--remove-orphans")
     assert county.leftovers() == {"containers": [], "networks": [], "volumes": []}
+
+
+@pytest.mark.parametrize("secret", ["POSTGRES_PASSWORD", "CONTINUUM_VAULT_KEYS"])
+def test_up_with_a_secret_missing_from_env_stops_naming_it(tmp_path, secret):
+    if why := engine_ready():
+        pytest.skip(why)
+    county = County.fresh(tmp_path, leave_out=(secret,))
+    result = county.compose("up", "--detach", "--wait", check=False, timeout=120)
+    assert result.returncode != 0
+    assert f"required variable {secret} is missing a value" in result.stderr
+    assert county.leftovers() == {"containers": [], "networks": [], "volumes": []}
