@@ -19,6 +19,7 @@ SECRETS = [
     "CONTINUUM_VAULT_KEYS",
     "CONTINUUM_VAULT_INDEX_KEY",
     "CONTINUUM_HANDOFF_INTAKE_SECRET",
+    "CONTINUUM_BOARD_DISPATCH_SECRET",
 ]
 DEV_TOOLS = {"pytest", "pytest-asyncio", "pytest-timeout", "ruff"}
 
@@ -30,6 +31,7 @@ def secret_values() -> dict[str, str]:
         "CONTINUUM_VAULT_KEYS": "'" + json.dumps([Fernet.generate_key().decode()]) + "'",
         "CONTINUUM_VAULT_INDEX_KEY": "index-key-0123456789abcdef0123456789abcdef",
         "CONTINUUM_HANDOFF_INTAKE_SECRET": "handoff-secret-at-intake-0123456789",
+        "CONTINUUM_BOARD_DISPATCH_SECRET": "board-secret-at-dispatch-0123456789",
     }
 
 

@@ -43,15 +43,20 @@ def admin(county: County) -> dict[str, str]:
     return {"Authorization": f"Bearer {county.settings['CONTINUUM_ADMIN_TOKEN']}"}
 
 
-def register_handoff_at_intake(county: County) -> None:
-    """The operator's guide's first step: handoff's own account at intake, with the secret from .env."""
-    body = {
-        "partner_id": "handoff",
-        "secret": county.settings["CONTINUUM_HANDOFF_INTAKE_SECRET"],
-        "event_types": ["continuum.disclosure.request"],
+def register_county_accounts(county: County) -> None:
+    """The operator's guide's first start: handoff's account at intake and the board's at dispatch, with the
+    secrets from .env (the partner systems' accounts are registered by the simulated partners themselves)."""
+    accounts = {
+        "intake": {
+            "partner_id": "handoff",
+            "secret": county.settings["CONTINUUM_HANDOFF_INTAKE_SECRET"],
+            "event_types": ["continuum.disclosure.request"],
+        },
+        "dispatch": {"partner_id": "board", "secret": county.settings["CONTINUUM_BOARD_DISPATCH_SECRET"]},
     }
-    response = httpx.post(f"{county.urls['intake']}/v1/admin/partners", json=body, headers=admin(county))
-    assert response.status_code in (201, 409), response.text
+    for service, body in accounts.items():
+        response = httpx.post(f"{county.urls[service]}/v1/admin/partners", json=body, headers=admin(county))
+        assert response.status_code in (201, 409), response.text
 
 
 async def play_911_call(county: County, seed: int) -> str:
@@ -137,7 +142,7 @@ def test_each_service_migrated_its_own_database_to_the_newest_revision(county):
 
 
 def test_a_911_call_closes_through_the_containers_the_board_shows_it_and_jaeger_has_its_traces(county):
-    register_handoff_at_intake(county)
+    register_county_accounts(county)
     episode_id = asyncio.run(play_911_call(county, seed=11))
     events = board_timeline(county, episode_id)
     types = [event["type"] for event in events]
@@ -150,7 +155,7 @@ def test_a_911_call_closes_through_the_containers_the_board_shows_it_and_jaeger_
 
 
 def test_down_and_up_keep_every_episode(county):
-    register_handoff_at_intake(county)
+    register_county_accounts(county)
     episode_id = asyncio.run(play_911_call(county, seed=12))
     county.down()
     assert county.leftovers()["containers"] == []

@@ -34,13 +34,12 @@ async def test_a_compressed_day_reports_what_the_services_recorded(kafka_bootstr
                 response = await client.get(f"{stack.urls[service]}{path}", **kw)
                 return response.json() if response.status_code == 200 else response.status_code
 
-            intake = {e: await get("intake", f"/v1/episodes/{e}") for e in episodes}
-            responses = {e: await get("dispatch", f"/v1/episodes/{e}/responses") for e in episodes}
-            handoffs = {e: await get("handoff", f"/v1/episodes/{e}/handoffs") for e in episodes}
-            plans = {e: await get("followup", f"/v1/episodes/{e}/followups") for e in episodes}
-            deflections = await get(
-                "dispatch", "/v1/reports/deflections", headers={"Authorization": f"Bearer {stack.admin_token}"}
-            )
+            county_it = {"Authorization": f"Bearer {stack.admin_token}"}
+            intake = {e: await get("intake", f"/v1/episodes/{e}", headers=county_it) for e in episodes}
+            responses = {e: await get("dispatch", f"/v1/episodes/{e}/responses", headers=county_it) for e in episodes}
+            handoffs = {e: await get("handoff", f"/v1/episodes/{e}/handoffs", headers=county_it) for e in episodes}
+            plans = {e: await get("followup", f"/v1/episodes/{e}/followups", headers=county_it) for e in episodes}
+            deflections = await get("dispatch", "/v1/reports/deflections", headers=county_it)
     finally:
         await asyncio.to_thread(stack.stop)
 

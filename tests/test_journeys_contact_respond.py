@@ -123,7 +123,7 @@ async def test_transport_to_peer_respite_reserves_then_occupies_a_bed_and_an_unu
     admin = {"Authorization": f"Bearer {county.admin_token}"}
     # No follow-up peer answers, so neither episode closes (which would release the held bed) before the hold runs out.
     no_closing = partners(county, answers=NO_FOLLOWUP_ANSWERS)
-    async with no_closing as sim, httpx.AsyncClient(base_url=county.urls["dispatch"]) as dispatch:
+    async with no_closing as sim, httpx.AsyncClient(base_url=county.urls["dispatch"], headers=admin) as dispatch:
         before = await _respite(dispatch)
         arriving, no_show = [await sim.post(s) for s in to_respite]
         assert await eventually(lambda: _has(arriving, "placement.reserved") and _has(no_show, "placement.reserved"))

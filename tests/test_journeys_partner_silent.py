@@ -47,7 +47,7 @@ async def test_unanswered_housing_referral_escalates_and_the_supervisor_reassign
         assert escalated, "the silent partner's referral never escalated"
         sent = journey.first("continuum.referral.sent.v1").data
         async with httpx.AsyncClient(base_url=county.urls["handoff"]) as handoff:
-            shown = (await handoff.get(f"/v1/referrals/{sent['referral_id']}")).json()
+            shown = (await handoff.get(f"/v1/referrals/{sent['referral_id']}", headers=admin)).json()
             queue = (await handoff.get("/v1/escalations", headers=admin)).json()
             path = f"/v1/referrals/{sent['referral_id']}/resolution"
             reassign = {"action": "reassign", "to_party": OTHER_HOUSING, "by": "supervisor-7"}
@@ -95,7 +95,7 @@ async def test_accepted_handoff_whose_facility_goes_silent_escalates_once(county
             accepted = await handoff.post(f"/v1/handoffs/{requested['handoff_id']}/accept", auth=facility)
             escalated = await eventually(lambda: journey.first("continuum.handoff.escalated.v1"), timeout=60)
             assert escalated, "the silent facility's handoff never escalated"
-            shown = (await handoff.get(f"/v1/handoffs/{requested['handoff_id']}")).json()
+            shown = (await handoff.get(f"/v1/handoffs/{requested['handoff_id']}", auth=facility)).json()
             queue = (await handoff.get("/v1/escalations", headers=admin)).json()
 
     assert accepted.status_code == 200

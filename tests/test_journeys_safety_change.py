@@ -53,7 +53,7 @@ async def test_a_team_on_a_deflected_welfare_check_reports_a_weapon_and_gets_bac
         assert await eventually(lambda: "lawenforcement.deflection_corrected" in journey.order())
         assert await eventually(lambda: len(assignments(journey)) == 2)
         after = await deflected(dispatch, admin)
-        still_there = (await dispatch.get(f"/v1/responses/{team['response_id']}")).json()
+        still_there = (await dispatch.get(f"/v1/responses/{team['response_id']}", auth=app)).json()
     backup = assignments(journey)[1]
     assert backup["response_type"] in ("co_response", "police") and backup["backs_up"] == team["response_id"]
     assert backup["reason"] == "safety_change_weapon"

@@ -65,8 +65,8 @@ async def test_team_set_offline_after_acknowledging_is_replaced_at_once(county):
         try:
             assert gone.status_code == 200, gone.text
             assert await eventually(lambda: journey.first("continuum.response.replaced.v1") is not None)
-            old = (await dispatch.get(f"/v1/responses/{first['response_id']}")).json()
-            roster = {r["responder_id"]: r for r in (await dispatch.get("/v1/responders")).json()}
+            old = (await dispatch.get(f"/v1/responses/{first['response_id']}", headers=admin)).json()
+            roster = {r["responder_id"]: r for r in (await dispatch.get("/v1/responders", headers=admin)).json()}
         finally:
             await dispatch.patch(status, json={"status": "available"}, headers=admin)
         assert sim.phi_on_topic(scenario) == []
@@ -79,11 +79,12 @@ async def test_team_set_offline_after_acknowledging_is_replaced_at_once(county):
 
 
 async def test_team_silent_after_acknowledging_is_replaced_after_the_progress_timeout(county):
+    admin = {"Authorization": f"Bearer {county.admin_token}"}
     scenario = homeless_911_call(random.Random(92))
     async with partners(county) as sim, httpx.AsyncClient(base_url=county.urls["dispatch"]) as dispatch:
         journey, first = await acknowledged(sim, dispatch, scenario)
         assert await eventually(lambda: journey.first("continuum.response.replaced.v1") is not None, timeout=45)
-        old = (await dispatch.get(f"/v1/responses/{first['response_id']}")).json()
+        old = (await dispatch.get(f"/v1/responses/{first['response_id']}", headers=admin)).json()
         assert sim.phi_on_topic(scenario) == []
     replaced, new = replacement_of(journey, first)
     assert replaced["reason"] == new["reason"] == "no_update_after_acknowledgement"

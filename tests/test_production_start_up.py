@@ -53,6 +53,14 @@ def test_intake_with_the_development_vault_keys_does_not_start_in_production(tmp
     assert DEVELOPMENT_VAULT_KEY not in log and DEVELOPMENT_INDEX_KEY not in log and ADMIN_TOKEN not in log
 
 
+def test_a_board_that_would_send_sessions_over_plain_http_does_not_start_in_production(tmp_path):
+    board = production_process("board", tmp_path, admin_token=ADMIN_TOKEN, session_cookie_secure="false")
+    assert refused_lines(board) == [
+        "board: cannot start: CONTINUUM_SESSION_COOKIE_SECURE is false: operators' sessions would travel over plain "
+        f"HTTP; serve the board over HTTPS and leave it true {WAY_OUT}"
+    ]
+
+
 @pytest.mark.kafka
 def test_intake_with_the_countys_own_secrets_starts_in_production(tmp_path, kafka_bootstrap, topic):
     intake = production_process(

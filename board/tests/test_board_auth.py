@@ -8,6 +8,7 @@ from continuum_board.app import create_app
 from continuum_board.config import BoardSettings
 from continuum_board.store import Operator
 from continuum_board.testing import ADMIN, ADMIN_TOKEN, PASSWORD
+from continuum_kit.settings import load_settings
 from continuum_kit.testing import migrated_engine
 from fastapi.testclient import TestClient
 from sqlmodel import Session
@@ -160,3 +161,21 @@ def test_guessing_an_operator_password_is_answered_429_before_the_password_is_ch
     assert held.status_code == 429 and int(held.headers["Retry-After"]) >= 1
     elsewhere = TestClient(client.app, base_url="https://board.test", client=("10.0.0.9", 50000))
     assert elsewhere.post("/v1/session", json={"username": "supervisor-1", "password": PASSWORD}).status_code == 200
+
+
+def test_a_board_that_would_send_sessions_over_plain_http_does_not_start_in_production(monkeypatch, capsys):
+    monkeypatch.setenv("CONTINUUM_ENVIRONMENT", "production")
+    monkeypatch.setenv("CONTINUUM_ADMIN_TOKEN", ADMIN_TOKEN)
+    monkeypatch.setenv("CONTINUUM_SESSION_COOKIE_SECURE", "false")
+    with pytest.raises(SystemExit) as stopped:
+        load_settings(BoardSettings)
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "board: cannot start: CONTINUUM_SESSION_COOKIE_SECURE is false: operators' sessions would travel over plain "
+        "HTTP; serve the board over HTTPS and leave it true (or CONTINUUM_ENVIRONMENT=development)"
+    ]
+    monkeypatch.setenv("CONTINUUM_SESSION_COOKIE_SECURE", "true")
+    assert load_settings(BoardSettings).session_cookie_secure is True
+    monkeypatch.setenv("CONTINUUM_ENVIRONMENT", "development")
+    monkeypatch.setenv("CONTINUUM_SESSION_COOKIE_SECURE", "false")
+    assert load_settings(BoardSettings).session_cookie_secure is False

@@ -1,14 +1,34 @@
-"""Offsets are committed only for applied records, in batches, and on a timer when the stream goes quiet."""
+"""Offsets are committed only for applied records, in batches, on a timer when the stream goes quiet,
+and, on a rebalance, for the revoked partitions before the group hands them on."""
 
 import asyncio
+import threading
+import uuid
+from contextlib import AsyncExitStack
 
-from aiokafka import TopicPartition
-from continuum_kit.offsets import OffsetCommitter
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from continuum_contracts import Envelope, to_kafka
+from continuum_contracts.events import FollowupCompletedV1
+from continuum_kit.db import make_engine
+from continuum_kit.delivery import OutboxMessage, ProcessedEvent
+from continuum_kit.kafka import ensure_topics, make_producer
+from continuum_kit.offsets import CommitOnRevoke, OffsetCommitter
+from continuum_kit.service import Runtime
+from continuum_kit.settings import ServiceSettings
+from sqlmodel import SQLModel
+
+PARTITIONS = 4
 
 
 class RecordingConsumer:
-    def __init__(self) -> None:
+    def __init__(self, assigned: set[TopicPartition] | None = None) -> None:
         self.commits: list[dict] = []
+        self.assigned = assigned or {TopicPartition("t", 0), TopicPartition("t", 1)}
+
+    def assignment(self) -> set[TopicPartition]:
+        return self.assigned
 
     async def commit(self, offsets: dict) -> None:
         self.commits.append(dict(offsets))
@@ -33,19 +53,213 @@ async def test_quiet_stream_is_committed_by_the_timer():
 
 
 async def test_failed_commit_is_survived_and_later_offsets_still_commit():
-    class Rebalancing(RecordingConsumer):
+    class Failing(RecordingConsumer):
         failed = False
 
         async def commit(self, offsets: dict) -> None:
             if not self.failed:
                 self.failed = True
-                from aiokafka.errors import CommitFailedError
+                from aiokafka.errors import RequestTimedOutError
 
-                raise CommitFailedError("rebalance")
+                raise RequestTimedOutError()
             await super().commit(offsets)
 
-    consumer = Rebalancing()
+    consumer = Failing()
     committer = OffsetCommitter(max_records=1, max_delay=60)
     await committer.applied(consumer, "t", 0, 1)
-    await committer.applied(consumer, "t", 0, 2)
-    assert consumer.commits == [{TopicPartition("t", 0): 3}]
+    await committer.applied(consumer, "t", 1, 7)
+    assert consumer.commits == [{TopicPartition("t", 0): 2, TopicPartition("t", 1): 8}]
+
+
+async def test_record_handling_that_raises_is_not_committed():
+    consumer = RecordingConsumer()
+    committer = OffsetCommitter(max_records=1, max_delay=60)
+    with pytest.raises(RuntimeError):
+        async with committer.applying(consumer, "t", 0, 5):
+            raise RuntimeError("handler stopped")
+    await committer.flush()
+    assert consumer.commits == []
+
+
+# On the real broker: a topic of several partitions, one consumer group, a second member joining.
+
+
+def _settings(kafka_bootstrap: str, topic: str) -> ServiceSettings:
+    return ServiceSettings(
+        service_name="kit-test",
+        kafka_bootstrap=kafka_bootstrap,
+        episode_topic=topic,
+        dead_letter_topic=f"{topic}.dlq",
+        topic_partitions=PARTITIONS,
+        group_prefix=topic,
+    )
+
+
+async def _produce(settings: ServiceSettings, per_partition: int) -> dict[str, tuple[int, int]]:
+    """Events on every partition; each event's id with its partition and offset."""
+    producer = make_producer(settings)
+    await producer.start()
+    sent: dict[str, tuple[int, int]] = {}
+    try:
+        for partition in range(PARTITIONS):
+            for sequence in range(per_partition):
+                event = FollowupCompletedV1(followup_id=uuid.uuid4(), sequence=sequence + 1, reached=True, attempts=1)
+                envelope = Envelope.new(event, episode_id=uuid.uuid4(), source="/continuum/kit-test")
+                kafka = to_kafka(envelope)
+                metadata = await producer.send_and_wait(
+                    settings.episode_topic, kafka.value, key=kafka.key, headers=kafka.headers, partition=partition
+                )
+                sent[envelope.id] = (partition, metadata.offset)
+    finally:
+        await producer.stop()
+    return sent
+
+
+async def _committed(settings: ServiceSettings) -> dict[int, int]:
+    """The group's committed offsets by partition, as the broker has them."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_servers)
+    await admin.start()
+    try:
+        offsets = await admin.list_consumer_group_offsets(settings.consumer_group)
+    finally:
+        await admin.close()
+    return {tp.partition: meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
+
+
+async def until(condition, timeout: float = 60.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out waiting"
+        await asyncio.sleep(0.05)
+
+
+def _split(first: AIOKafkaConsumer, second: AIOKafkaConsumer) -> bool:
+    """Both members hold partitions of the new generation: disjoint, together all of them."""
+    mine, theirs = first.assignment(), second.assignment()
+    return bool(mine) and bool(theirs) and not mine & theirs and len(mine | theirs) == PARTITIONS
+
+
+async def _member(settings: ServiceSettings, committer: OffsetCommitter) -> AIOKafkaConsumer:
+    """A group member subscribed as the kit's runtime subscribes: manual commits, the committer's listener."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_servers,
+        group_id=settings.consumer_group,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
+    consumer.subscribe([settings.episode_topic], listener=CommitOnRevoke(committer))
+    await consumer.start()
+    return consumer
+
+
+def _instance(settings: ServiceSettings, database, applied: list[str], before_applying=None) -> Runtime:
+    """One instance of a service on its own SQLite database: its own inbox, so a re-delivery reaches the handler."""
+    engine = make_engine(f"sqlite:///{database}")
+    SQLModel.metadata.create_all(engine, tables=[ProcessedEvent.__table__, OutboxMessage.__table__])
+
+    def record(uow, envelope: Envelope) -> None:
+        if before_applying:
+            before_applying(envelope)
+        applied.append(envelope.id)
+
+    runtime = Runtime(settings, handlers={FollowupCompletedV1: record}, migrations_package="unused", engine=engine)
+    # No commits by count or timer during the test: what the group has committed came from the revoke.
+    runtime.offsets.max_records, runtime.offsets.max_delay = 10**6, 3600.0
+    return runtime
+
+
+@pytest.mark.kafka
+async def test_rebalance_commits_what_was_applied_so_the_new_owner_starts_right_after_it(
+    kafka_bootstrap, topic, tmp_path
+):
+    settings = _settings(kafka_bootstrap, topic)
+    await ensure_topics(settings)
+    sent = await _produce(settings, per_partition=10)
+    first_applied: list[str] = []
+    second_applied: list[str] = []
+    holding, release, in_flight = threading.Event(), threading.Event(), []
+
+    def hold_the_sixteenth(envelope: Envelope) -> None:
+        if len(first_applied) == 15 and not in_flight:
+            in_flight.append(envelope.id)
+            holding.set()
+            release.wait(60)
+
+    first = _instance(settings, tmp_path / "first.db", first_applied, hold_the_sixteenth)
+    second = _instance(settings, tmp_path / "second.db", second_applied)
+    await first.broker.start()
+    try:
+        await until(holding.is_set)
+        before_revoke = list(first_applied)
+        await second.broker.start()
+        await until(lambda: _split(first.subscriber.consumer, second.subscriber.consumer))
+        expected: dict[int, int] = {}
+        for event_id in before_revoke:
+            partition, offset = sent[event_id]
+            expected[partition] = max(expected.get(partition, 0), offset + 1)
+        # Committed while the first still owned every partition, the record in flight excluded.
+        assert await _committed(settings) == expected
+        release.set()
+        await until(lambda: set(first_applied) | set(second_applied) == set(sent))
+        second_holds = {tp.partition for tp in second.subscriber.consumer.assignment()}
+    finally:
+        release.set()
+        await second.broker.stop()
+        await first.broker.stop()
+
+    assert len(before_revoke) == 15
+    assert set(second_applied).isdisjoint(before_revoke), "the new owner re-read records applied before the revoke"
+    redelivered = set(first_applied) & set(second_applied)
+    in_flight_partition = sent[in_flight[0]][0]
+    # The record in flight is the only one handled twice, and only when its partition went to the new owner.
+    assert redelivered == ({in_flight[0]} if in_flight_partition in second_holds else set())
+    assert len(first_applied) == len(set(first_applied)) and len(second_applied) == len(set(second_applied))
+
+
+@pytest.mark.kafka
+async def test_flush_after_a_rebalance_commits_the_kept_partitions_and_skips_the_others(kafka_bootstrap, topic):
+    settings = _settings(kafka_bootstrap, topic)
+    await ensure_topics(settings)
+    await _produce(settings, per_partition=1)
+    committer = OffsetCommitter(max_records=10**6, max_delay=3600)
+    first = await _member(settings, committer)
+    second = await _member(settings, OffsetCommitter())
+    try:
+        await until(lambda: _split(first, second) and not committer.rebalancing)
+        for partition in range(PARTITIONS):  # offsets of every partition pending, as if applied in the window
+            await committer.applied(first, settings.episode_topic, partition, 0)
+        await committer.flush()
+        kept = {tp.partition for tp in first.assignment()}
+    finally:
+        await second.stop()
+        await first.stop()
+    assert 0 < len(kept) < PARTITIONS
+    assert await _committed(settings) == dict.fromkeys(kept, 1)
+
+
+@pytest.mark.kafka
+async def test_record_in_flight_when_its_partition_is_revoked_is_not_committed_by_this_instance(kafka_bootstrap, topic):
+    settings = _settings(kafka_bootstrap, topic)
+    await ensure_topics(settings)
+    await _produce(settings, per_partition=1)
+    committer = OffsetCommitter(max_records=1, max_delay=0)
+    first = await _member(settings, committer)
+    second = None
+    try:
+        await until(lambda: len(first.assignment()) == PARTITIONS and not committer.rebalancing)
+        async with AsyncExitStack() as in_flight:  # a record of every partition being handled
+            for partition in range(PARTITIONS):
+                await in_flight.enter_async_context(committer.applying(first, settings.episode_topic, partition, 0))
+            second = await _member(settings, OffsetCommitter())
+            await until(lambda: _split(first, second) and not committer.rebalancing)
+        await committer.flush()
+        assert await _committed(settings) == {}, "a record in flight at the revoke was committed"
+        kept = {tp.partition for tp in first.assignment()}
+        for partition in kept:  # handled again under the new assignment: committed
+            async with committer.applying(first, settings.episode_topic, partition, 0):
+                pass
+    finally:
+        if second is not None:
+            await second.stop()
+        await first.stop()
+    assert await _committed(settings) == dict.fromkeys(kept, 1)

@@ -1,5 +1,6 @@
 """The board's HTTP surface: sign-in, the board page and its live stream, the timeline and KPI APIs, and
-county IT's operator admin. Everything but the sign-in page and ``/health`` needs a signed-in operator."""
+county IT's operator admin. Every route but sign-in and sign-out, the sign-in page and ``/health`` has a guard
+(``deps``): a signed-in operator's session, or county IT's admin token for the operator accounts."""
 
 import asyncio
 import json
@@ -10,7 +11,6 @@ from typing import Annotated
 from uuid import UUID
 
 from continuum_contracts.events import CODE_PATTERN
-from continuum_kit.partners import AdminOnly
 from continuum_kit.service import SessionDep
 from continuum_kit.sign_in_limits import TOO_MANY, client_of, too_many
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from continuum_board import accounts, views
 from continuum_board.accounts import SignedIn
-from continuum_board.deps import COOKIE, BoardDep, OperatorDep, TokenCookie, signed_in
+from continuum_board.deps import COOKIE, BoardDep, CountyItOnly, EndingCookie, OperatorDep, signed_in
 from continuum_board.kpis import dimensions
 from continuum_board.runtime import BoardRuntime
 
@@ -106,8 +106,9 @@ def post_session(
 
 
 @router.delete("/v1/session", tags=["sessions"], status_code=status.HTTP_204_NO_CONTENT)
-def delete_session(response: Response, session: SessionDep, token: TokenCookie = None) -> None:
-    """Sign out: the session ends on the server, not only in this browser."""
+def delete_session(response: Response, session: SessionDep, token: EndingCookie = None) -> None:
+    """Sign out: the session ends on the server, not only in this browser. Open by design: the cookie is the
+    only credential it needs, and without one (or with an ended one) it is 204 too and ends nothing."""
     accounts.sign_out(session, token)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
 
@@ -175,7 +176,11 @@ async def stream_board(request: Request, _operator: OperatorDep, board: BoardDep
     )
 
 
-@router.get("/v1/episodes/{episode_id}/timeline", tags=["board"])
+@router.get(
+    "/v1/episodes/{episode_id}/timeline",
+    tags=["board"],
+    responses={404: {"description": "the board has no event of that episode"}},
+)
 def get_timeline(episode_id: UUID, _operator: OperatorDep, session: SessionDep) -> dict:
     """Every event of the episode in the order the topic carried it: type, source service, time, id, trace id."""
     events = views.timeline(session, episode_id)
@@ -204,10 +209,18 @@ class OperatorOut(BaseModel):
     created_at: str
 
 
-ADMIN = [AdminOnly]
+ADMIN = [CountyItOnly]
+OPERATOR_EXISTS = {409: {"description": "an operator of that username exists"}}
+NO_OPERATOR = {404: {"description": "no operator of that username"}}
 
 
-@router.post("/v1/admin/operators", tags=["admin"], dependencies=ADMIN, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/v1/admin/operators",
+    tags=["admin"],
+    dependencies=ADMIN,
+    status_code=status.HTTP_201_CREATED,
+    responses=OPERATOR_EXISTS,
+)
 def post_operator(body: OperatorIn, board: BoardDep, session: SessionDep) -> OperatorOut:
     try:
         operator = accounts.create_operator(session, body.username, body.password, board.clock.now())
@@ -221,7 +234,9 @@ def list_operators(session: SessionDep) -> list[OperatorOut]:
     return [OperatorOut(username=o.username, created_at=o.created_at.isoformat()) for o in accounts.operators(session)]
 
 
-@router.delete("/v1/admin/operators/{username}", tags=["admin"], dependencies=ADMIN, status_code=204)
+@router.delete(
+    "/v1/admin/operators/{username}", tags=["admin"], dependencies=ADMIN, status_code=204, responses=NO_OPERATOR
+)
 def delete_operator(username: str, session: SessionDep) -> None:
     if not accounts.remove_operator(session, username):
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"operator {username} not found")

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from continuum_contracts.events import CODE_PATTERN
 from continuum_kit.settings import ServiceSettings
-from pydantic import Field, StringConstraints
+from pydantic import Field, SecretStr, StringConstraints
 
 Code = Annotated[str, StringConstraints(max_length=64, pattern=CODE_PATTERN)]
 
@@ -28,7 +28,9 @@ class BoardSettings(ServiceSettings):
     http_port: int = 8005
     session_hours: float = Field(default=12, gt=0, le=24 * 7, description="how long a sign-in lasts")
     session_cookie_secure: bool = Field(
-        default=True, description="send the session cookie over HTTPS only (browsers also accept it on localhost)"
+        default=True,
+        description="send the session cookie over HTTPS only (browsers also accept it on localhost); "
+        "false is refused outside development",
     )
     board_refresh_seconds: float = Field(
         default=0.5, gt=0, le=30, description="how often the live stream checks the read model for new events"
@@ -47,8 +49,26 @@ class BoardSettings(ServiceSettings):
         description="dispatch's base URL, e.g. http://dispatch:8002: the board reads its roster of teams and places "
         "(GET /v1/responders, /v1/places) for bed capacity and teams offline; unset, only events fill the board",
     )
+    dispatch_partner_id: str = Field(
+        default="board", description="the board's partner account at dispatch, registered there by county IT"
+    )
+    dispatch_secret: SecretStr | None = Field(
+        default=None,
+        description="that account's secret: dispatch's roster is read only by a registered partner (or county IT); "
+        "unset, dispatch refuses the board's reads and the board keeps the last roster it has",
+    )
     roster_poll_seconds: float = Field(default=15, gt=0, le=3600, description="how often dispatch's roster is read")
     place_capacity: dict[Code, Annotated[int, Field(ge=0)]] = Field(
         default={},
         description="beds per place id when dispatch's roster does not say; events carry holds, not capacity",
     )
+
+    def default_secrets(self) -> list[str]:
+        # A session cookie sent over plain HTTP gives away the operator's sign-in to anyone on the way.
+        problems = super().default_secrets()
+        if not self.session_cookie_secure:
+            problems.append(
+                "CONTINUUM_SESSION_COOKIE_SECURE is false: operators' sessions would travel over plain HTTP; "
+                "serve the board over HTTPS and leave it true"
+            )
+        return problems

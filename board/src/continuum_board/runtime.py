@@ -17,7 +17,7 @@ from continuum_board.config import BoardSettings
 from continuum_board.kpis import KpiSource
 from continuum_board.metrics import BoardMetrics
 from continuum_board.projection import Projection
-from continuum_board.roster import RosterReader
+from continuum_board.roster import RosterReader, credentials
 from continuum_board.views import Snapshots
 
 
@@ -56,7 +56,11 @@ class BoardRuntime(Runtime):
             roster = None
             if self.settings.dispatch_url:
                 reader = RosterReader(
-                    self.engine, self.clock, self.settings.dispatch_url, self.settings.roster_poll_seconds
+                    self.engine,
+                    self.clock,
+                    self.settings.dispatch_url,
+                    self.settings.roster_poll_seconds,
+                    credentials(self.settings),
                 )
                 roster = asyncio.create_task(reader.run(), name="dispatch-roster")
             try:

@@ -225,7 +225,12 @@ def partner_admin_router() -> APIRouter:
     """County IT registers and lists the partner systems that may act on this service."""
     router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[AdminOnly])
 
-    @router.post("/partners", status_code=status.HTTP_201_CREATED, response_model=PartnerAccountOut)
+    @router.post(
+        "/partners",
+        status_code=status.HTTP_201_CREATED,
+        response_model=PartnerAccountOut,
+        responses={409: {"description": "a partner with that id is already registered"}},
+    )
     def register_partner(body: PartnerAccountIn, uow: UnitOfWorkDep) -> PartnerAccountOut:
         conflict = HTTPException(status.HTTP_409_CONFLICT, detail=f"partner {body.partner_id!r} is already registered")
         if uow.session.get(PartnerAccount, body.partner_id) is not None:

@@ -56,7 +56,11 @@ def patiently(
     retry_on: Callable[[BaseException], bool] = is_transient,
 ) -> AsyncRetrying:
     """Retry what ``retry_on`` accepts for as long as it fails, waiting ``initial``·2ⁿ plus up to ``initial``
-    of jitter, never more than ``maximum``; anything else is raised at once, as itself."""
+    of jitter, never more than ``maximum``; anything else is raised at once, as itself. A cancellation is never
+    retried, whatever ``retry_on`` says: it is the process stopping the task, and a retried one never stops."""
+
+    def worth_retrying(exc: BaseException) -> bool:
+        return not isinstance(exc, asyncio.CancelledError) and retry_on(exc)
 
     def before_sleep(state: RetryCallState) -> None:
         assert state.outcome is not None and state.next_action is not None
@@ -65,7 +69,7 @@ def patiently(
     return AsyncRetrying(
         stop=stop_never,
         wait=wait_exponential_jitter(multiplier=initial, max=maximum, jitter=initial),
-        retry=retry_if_exception(retry_on),
+        retry=retry_if_exception(worth_retrying),
         before_sleep=before_sleep,
         reraise=True,
     )

@@ -25,7 +25,7 @@ from continuum_kit.db import database_reachable, make_engine, migrate
 from continuum_kit.dead_letters import DeadLetters
 from continuum_kit.delivery import UnitOfWork
 from continuum_kit.kafka import ensure_topics, make_producer
-from continuum_kit.offsets import OffsetCommitter
+from continuum_kit.offsets import CommitOnRevoke, OffsetCommitter
 from continuum_kit.relay import OutboxRelay
 from continuum_kit.settings import ServiceSettings
 from continuum_kit.telemetry import TRACER_NAME, setup_logging, setup_tracing, trace_database
@@ -100,20 +100,23 @@ class Runtime:
     def _subscribe(self) -> None:
         consumer, offsets = self.consumer, self.offsets
 
-        @self.broker.subscriber(
+        self.subscriber = self.broker.subscriber(
             self.settings.episode_topic,
             group_id=self.settings.consumer_group,
             ack_policy=AckPolicy.MANUAL,
             auto_offset_reset="earliest",
+            listener=CommitOnRevoke(offsets),
             decoder=_raw_body,
             title=f"{self.settings.service_name}:episode-events",
         )
+
+        @self.subscriber
         async def apply_episode_event(message: KafkaMessage) -> None:
             raw = message.raw_message
-            await consumer.process(
-                Record(raw.topic, raw.partition, raw.offset, raw.key, raw.value, list(raw.headers or []))
-            )
-            await offsets.applied(message.consumer, raw.topic, raw.partition, raw.offset)
+            async with offsets.applying(message.consumer, raw.topic, raw.partition, raw.offset):
+                await consumer.process(
+                    Record(raw.topic, raw.partition, raw.offset, raw.key, raw.value, list(raw.headers or []))
+                )
 
     @asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:

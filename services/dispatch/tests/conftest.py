@@ -115,17 +115,17 @@ class Desk:
         return (client or self.client).post(url, json=body, auth=auth, **kw)
 
     def response(self, response_id: str) -> dict:
-        return self.client.get(f"/v1/responses/{response_id}").json()
+        return self.client.get(f"/v1/responses/{response_id}", headers=ADMIN).json()
 
     def responder(self, responder_id: str) -> dict:
-        return self.client.get(f"/v1/responders/{responder_id}").json()
+        return self.client.get(f"/v1/responders/{responder_id}", headers=ADMIN).json()
 
     def set_status(self, responder_id: str, status: str) -> None:
         answer = self.client.patch(f"/v1/responders/{responder_id}/status", json={"status": status}, headers=ADMIN)
         assert answer.status_code == 200, answer.text
 
     def place(self, place_id: str) -> dict:
-        return self.client.get(f"/v1/places/{place_id}").json()
+        return self.client.get(f"/v1/places/{place_id}", headers=ADMIN).json()
 
     def events(self) -> list[Envelope]:
         return outbox(self.engine)

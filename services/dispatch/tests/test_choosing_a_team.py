@@ -5,6 +5,8 @@ import math
 from continuum_contracts.vocabulary import Channel, Need, ResponseType, SafetyFlag
 from continuum_dispatch.team_choice import cell_centre, distance_km
 
+from .conftest import ADMIN
+
 
 def expected_eta(desk, team: str, incident: tuple[float, float]) -> int:
     """Start-up time plus travel from the team's base to the centre of the incident's grid cell."""
@@ -82,7 +84,7 @@ def test_no_team_available_at_all_escalates_and_assigns_nothing(desk, client):
     escalated = emitted[0].data
     assert escalated.reason == "no_responder_available" and escalated.response_id is None
     assert escalated.target_minutes == 120 and escalated.best_eta_minutes is None
-    assert client.get(f"/v1/episodes/{emitted[0].subject}/responses").json() == []
+    assert client.get(f"/v1/episodes/{emitted[0].subject}/responses", headers=ADMIN).json() == []
 
 
 def test_when_every_team_is_busy_the_call_queues_behind_one_and_is_escalated(desk, settings):
@@ -152,7 +154,7 @@ def test_co_response_without_a_co_responder_escalates_rather_than_sending_police
 def test_returning_contact_does_not_send_a_second_team(desk, client):
     episode = desk.triage(area="central", at=desk.near("mobile-team-1"))[0].subject
     assert desk.triage(area="central", at=desk.near("mobile-team-1"), episode_id=episode) == []
-    assert len(client.get(f"/v1/episodes/{episode}/responses").json()) == 1
+    assert len(client.get(f"/v1/episodes/{episode}/responses", headers=ADMIN).json()) == 1
 
 
 def test_assigned_response_is_readable_by_id_and_by_episode(desk, client):
@@ -160,4 +162,4 @@ def test_assigned_response_is_readable_by_id_and_by_episode(desk, client):
     response = desk.response(str(emitted[0].data.response_id))
     assert response["status"] == "assigned" and response["episode_id"] == emitted[0].subject
     assert response["needs"] == ["housing", "mental_health"] and response["reservation"] is None
-    assert client.get(f"/v1/episodes/{emitted[0].subject}/responses").json() == [response]
+    assert client.get(f"/v1/episodes/{emitted[0].subject}/responses", headers=ADMIN).json() == [response]

@@ -3,6 +3,8 @@
 import pytest
 from continuum_dispatch.domain import OUTSIDE_PEER_ROLE, task_allowed
 
+from .conftest import ADMIN
+
 
 def give(desk, response_id: str, task: str, member: str, by: str | None = "mt1-clinician"):
     body = {"task": task, "assignee_member_id": member} | ({"assigned_by": by} if by else {})
@@ -14,7 +16,7 @@ def test_peer_cannot_be_assigned_involuntary_hold_and_attempt_is_audited(desk, c
     answer = give(desk, response_id, "involuntary_hold", "mt1-peer")
     assert answer.status_code == 422
     assert answer.json()["detail"] == "a peer cannot be assigned involuntary_hold: outside the peer role"
-    assert client.get(f"/v1/responses/{response_id}/tasks").json() == []
+    assert client.get(f"/v1/responses/{response_id}/tasks", headers=ADMIN).json() == []
     [entry] = client.get("/v1/audit", headers=admin).json()
     assert entry["actor"] == "mobile-team-1/mt1-clinician" and entry["action"] == "assign_task:involuntary_hold"
     assert entry["outcome"] == "refused:outside_peer_role" and entry["response_id"] == response_id
@@ -36,7 +38,7 @@ def test_peer_task_within_the_role_is_recorded(desk, client, admin):
         "mt1-peer",
         "mobile-team-1/mt1-clinician",
     )
-    assert client.get(f"/v1/responses/{response_id}/tasks").json() == [task]
+    assert client.get(f"/v1/responses/{response_id}/tasks", headers=ADMIN).json() == [task]
     assert client.get("/v1/audit", headers=admin).json()[0]["outcome"] == "assigned"
 
 

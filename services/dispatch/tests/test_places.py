@@ -5,6 +5,8 @@ from uuid import UUID, uuid4
 
 from continuum_contracts.vocabulary import Channel, ResponseType, SafetyFlag
 
+from .conftest import ADMIN
+
 
 def transport(desk, disposition="transported_to_stabilization", **triage) -> dict:
     """A team takes the person somewhere; return the response as the app then sees it."""
@@ -130,11 +132,12 @@ def test_facility_adds_a_place_and_its_beds_are_used(desk, client, admin):
 def test_resolution_in_place_reserves_nothing(desk, client):
     transport(desk, "resolved_in_place")
     assert desk.kinds(desk.events()) == ["response.assigned", "response.resolved"]
-    assert all(p["reserved"] == 0 and p["occupied"] == 0 for p in client.get("/v1/places").json())
+    assert all(p["reserved"] == 0 and p["occupied"] == 0 for p in client.get("/v1/places", headers=ADMIN).json())
 
 
 def test_default_places_are_listed(client):
-    places = {p["place_id"]: (p["place_type"], p["capacity"], p["available"]) for p in client.get("/v1/places").json()}
+    listed = client.get("/v1/places", headers=ADMIN).json()
+    places = {p["place_id"]: (p["place_type"], p["capacity"], p["available"]) for p in listed}
     assert places == {
         "stabilization-unit-1": ("stabilization_unit", 16, 16),
         "peer-respite-1": ("peer_respite", 6, 6),
@@ -143,11 +146,13 @@ def test_default_places_are_listed(client):
     }
 
 
-def test_facility_api_needs_the_admin_token(desk, client, settings):
+def test_facility_api_needs_the_admin_token(desk, client, settings, register):
     body = {"capacity": 3}
+    facility = register("detox-1-desk")  # a partner reads the places, but does not set them
     assert client.put("/v1/places/detox-1", json=body).status_code == 401
     assert client.put("/v1/places/detox-1", json=body, headers={"Authorization": "Bearer wrong"}).status_code == 401
     settings.admin_token = None
     answer = client.put("/v1/places/detox-1", json=body)
     assert answer.status_code == 503 and answer.json()["detail"] == "admin API disabled: set CONTINUUM_ADMIN_TOKEN"
-    assert desk.place("detox-1")["capacity"] == 10
+    assert client.put("/v1/places/detox-1", json=body, auth=facility).status_code == 503
+    assert client.get("/v1/places/detox-1", auth=facility).json()["capacity"] == 10

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from .conftest import ADMIN
+
 
 def team(**overrides) -> dict:
     body = {
@@ -31,7 +33,7 @@ def test_with_peer_follows_the_members(client, admin):
 
 
 def test_default_roster_is_listed_with_bases_and_coverage(client):
-    responders = {r["responder_id"]: r for r in client.get("/v1/responders").json()}
+    responders = {r["responder_id"]: r for r in client.get("/v1/responders", headers=ADMIN).json()}
     assert set(responders) == {
         "mobile-team-1",
         "mobile-team-2",
@@ -61,15 +63,15 @@ def test_team_replaced_by_put_is_chosen_by_its_new_coverage(desk, client, admin)
 
 
 def test_unknown_team_id_is_rejected_without_state_change(desk, client, admin):
-    before = client.get("/v1/responders").json()
+    before = client.get("/v1/responders", headers=ADMIN).json()
     body = team()
     del body["responder_id"]
     answer = client.put("/v1/responders/mobile-team-99", json=body, headers=admin)
     assert answer.status_code == 404 and "mobile-team-99" in answer.json()["detail"]
     answer = client.patch("/v1/responders/mobile-team-99/status", json={"status": "offline"}, headers=admin)
     assert answer.status_code == 404 and "mobile-team-99" in answer.json()["detail"]
-    assert client.get("/v1/responders/mobile-team-99").status_code == 404
-    assert client.get("/v1/responders").json() == before
+    assert client.get("/v1/responders/mobile-team-99", headers=ADMIN).status_code == 404
+    assert client.get("/v1/responders", headers=ADMIN).json() == before
 
 
 def test_out_of_range_coordinates_rejected(client, admin):
@@ -78,7 +80,7 @@ def test_out_of_range_coordinates_rejected(client, admin):
         assert answer.status_code == 422 and field in str(answer.json()["detail"])
     answer = client.post("/v1/responders", json=team(longitude=None), headers=admin)
     assert answer.status_code == 422 and "longitude" in str(answer.json()["detail"])
-    assert client.get("/v1/responders/mobile-team-east").status_code == 404
+    assert client.get("/v1/responders/mobile-team-east", headers=ADMIN).status_code == 404
 
 
 def test_unknown_role_area_or_hours_are_rejected_naming_the_field(client, admin):
@@ -135,8 +137,10 @@ def test_status_patch_takes_a_team_off_the_road(desk, client, admin):
     )
 
 
-def test_roster_writes_need_the_admin_token(client, settings):
+def test_roster_writes_need_the_admin_token(client, settings, register):
+    team_app = register("mobile-team-1")  # a partner reads the roster, but does not change it
     assert client.post("/v1/responders", json=team()).status_code == 401
+    assert client.post("/v1/responders", json=team(), auth=team_app).status_code == 403
     wrong = {"Authorization": "Bearer not-the-token-at-all"}
     assert (
         client.patch("/v1/responders/mobile-team-1/status", json={"status": "offline"}, headers=wrong).status_code
@@ -145,4 +149,4 @@ def test_roster_writes_need_the_admin_token(client, settings):
     settings.admin_token = None
     answer = client.post("/v1/responders", json=team(), headers=wrong)
     assert answer.status_code == 503 and answer.json()["detail"] == "admin API disabled: set CONTINUUM_ADMIN_TOKEN"
-    assert client.get("/v1/responders/mobile-team-1").json()["status"] == "available"
+    assert client.get("/v1/responders/mobile-team-1", auth=team_app).json()["status"] == "available"

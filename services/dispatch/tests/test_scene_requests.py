@@ -6,6 +6,8 @@ import pytest
 from continuum_contracts.vocabulary import ResponseType, SafetyFlag
 from continuum_kit.testing import at_once
 
+from .conftest import ADMIN
+
 ASK = {"response_type": "mobile_team", "reason": "person_in_crisis_on_scene"}
 
 
@@ -100,7 +102,7 @@ def test_a_refused_request_changes_nothing(desk, client, register, case, code):
     answer = ask(client, target, auth, body)
     assert answer.status_code == code, answer.text
     assert len(desk.events()) == before
-    assert len(client.get(f"/v1/episodes/{episode_id}/responses").json()) == 1
+    assert len(client.get(f"/v1/episodes/{episode_id}/responses", headers=ADMIN).json()) == 1
 
 
 def test_two_requests_for_a_team_at_the_same_moment_send_one_team(desk, client, register):

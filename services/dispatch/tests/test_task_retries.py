@@ -5,6 +5,8 @@ from continuum_kit.testing import at_once
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
+from .conftest import ADMIN
+
 SAFETY_PLANNING = {"task": "safety_planning", "assignee_member_id": "mt1-peer", "assigned_by": "mt1-clinician"}
 
 
@@ -32,7 +34,7 @@ def test_a_retried_task_returns_the_first_answer_and_gives_one_task(desk, client
     again = give(desk, response_id, "task-4f1c")
     assert (again.status_code, again.json()) == (200, first.json())
     assert effects(desk) == after_first
-    assert client.get(f"/v1/responses/{response_id}/tasks").json() == [first.json()]
+    assert client.get(f"/v1/responses/{response_id}/tasks", headers=ADMIN).json() == [first.json()]
     fresh = give(desk, response_id, "task-9a2b")
     assert fresh.status_code == 201 and fresh.json()["task_id"] != first.json()["task_id"]
 
@@ -40,7 +42,7 @@ def test_a_retried_task_returns_the_first_answer_and_gives_one_task(desk, client
 def test_without_a_key_each_task_is_its_own(desk, client):
     response_id = desk.assigned()["response_id"]
     assert [give(desk, response_id, None).status_code for _ in range(2)] == [201, 201]
-    assert len(client.get(f"/v1/responses/{response_id}/tasks").json()) == 2
+    assert len(client.get(f"/v1/responses/{response_id}/tasks", headers=ADMIN).json()) == 2
 
 
 def test_the_same_key_on_another_response_is_its_own_task(desk, client):

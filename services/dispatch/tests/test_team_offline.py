@@ -7,6 +7,8 @@ from continuum_dispatch.team_dropout import HANDOVER_RETRY
 from continuum_kit.testing import at_once
 from fastapi.testclient import TestClient
 
+from .conftest import ADMIN
+
 
 def send_team(desk) -> dict:
     """A central incident at mobile-team-1's base: mobile-team-1 goes, mobile-team-2 is next."""
@@ -17,7 +19,7 @@ def offline(client, admin, responder_id: str, *, put: bool = False):
     """County IT sets the team offline, by its status or by replacing its whole record."""
     if not put:
         return client.patch(f"/v1/responders/{responder_id}/status", json={"status": "offline"}, headers=admin)
-    record = client.get(f"/v1/responders/{responder_id}").json()
+    record = client.get(f"/v1/responders/{responder_id}", headers=ADMIN).json()
     body = {k: record[k] for k in ("kind", "members", "latitude", "longitude", "coverage_areas", "hours")}
     return client.put(f"/v1/responders/{responder_id}", json=body | {"status": "offline"}, headers=admin)
 
@@ -27,7 +29,7 @@ def since(desk, before: int) -> list:
 
 
 def live_on(desk, responder_id: str) -> int:
-    [team] = [r for r in desk.client.get("/v1/responders").json() if r["responder_id"] == responder_id]
+    [team] = [r for r in desk.client.get("/v1/responders", headers=ADMIN).json() if r["responder_id"] == responder_id]
     return team["active_responses"]
 
 
@@ -84,10 +86,10 @@ def test_setting_a_team_offline_twice_hands_over_once(desk, client, admin):
 
 def test_an_unknown_team_set_offline_is_404_and_changes_nothing(desk, client, admin):
     send_team(desk)
-    roster, events = client.get("/v1/responders").json(), desk.events()
+    roster, events = client.get("/v1/responders", headers=ADMIN).json(), desk.events()
     answer = offline(client, admin, "mobile-team-99")
     assert answer.status_code == 404 and "mobile-team-99" in answer.json()["detail"]
-    assert client.get("/v1/responders").json() == roster and desk.events() == events
+    assert client.get("/v1/responders", headers=ADMIN).json() == roster and desk.events() == events
 
 
 def test_setting_a_team_offline_needs_the_admin_token(desk, client):

@@ -5,6 +5,8 @@ from uuid import UUID, uuid4
 
 from continuum_contracts.vocabulary import Need
 
+from .conftest import ADMIN
+
 
 def test_team_moves_forward_each_step_is_published_and_team_status_follows(desk):
     data = desk.assigned()
@@ -78,7 +80,7 @@ def test_repeated_resolution_is_harmless_and_emits_nothing(desk):
 
 def test_unknown_response_is_404_naming_it(desk, client):
     unknown = uuid4()
-    answer = client.get(f"/v1/responses/{unknown}")
+    answer = client.get(f"/v1/responses/{unknown}", headers=ADMIN)
     assert answer.status_code == 404 and str(unknown) in answer.json()["detail"]
     answer = desk.update(str(unknown), "en_route")
     assert answer.status_code == 404 and str(unknown) in answer.json()["detail"]

@@ -87,16 +87,17 @@ class Hub:
         )
 
     def handoff(self, handoff_id) -> dict:
-        return self.client.get(f"/v1/handoffs/{handoff_id}").json()
+        """The handoff as county IT reads it (it reads everything)."""
+        return self.client.get(f"/v1/handoffs/{handoff_id}", headers=self.admin()).json()
 
     def handoffs(self) -> list[dict]:
-        return self.client.get(f"/v1/episodes/{self.episode}/handoffs").json()
+        return self.client.get(f"/v1/episodes/{self.episode}/handoffs", headers=self.admin()).json()
 
     def referrals(self) -> list[dict]:
-        return self.client.get(f"/v1/episodes/{self.episode}/referrals").json()
+        return self.client.get(f"/v1/episodes/{self.episode}/referrals", headers=self.admin()).json()
 
     def referral(self, referral_id) -> dict:
-        return self.client.get(f"/v1/referrals/{referral_id}").json()
+        return self.client.get(f"/v1/referrals/{referral_id}", headers=self.admin()).json()
 
     def admin(self) -> dict[str, str]:
         """County IT's bearer token, as a supervisor's tools send it."""

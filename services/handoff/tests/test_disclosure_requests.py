@@ -8,6 +8,8 @@ from continuum_handoff import api
 from continuum_handoff.config import HandoffSettings
 from continuum_kit.testing import api_client
 
+from .conftest import ADMIN_TOKEN
+
 RESPITE, HOUSING = "peer-respite-east", "coordinated-entry"
 WANTED = {"categories": ["identity"], "purpose": "housing_assistance"}
 
@@ -34,14 +36,18 @@ def test_disclosures_are_off_until_handoff_has_credentials_at_intake(hub):
 
 
 def test_unreachable_intake_is_a_503_to_retry_not_a_refusal(hub):
-    settings = HandoffSettings(intake_url=f"http://127.0.0.1:{closed_port()}", intake_secret="s" * 32)
+    settings = HandoffSettings(
+        intake_url=f"http://127.0.0.1:{closed_port()}", intake_secret="s" * 32, admin_token=ADMIN_TOKEN
+    )
     handoff_id = with_settings(hub, settings).reserve()
     answer = ask(hub, "handoffs", handoff_id, RESPITE)
     assert answer.status_code == 503 and "try again" in answer.json()["detail"]
 
 
 def test_only_the_addressee_may_ask_and_only_while_the_task_is_live(hub):
-    settings = HandoffSettings(intake_url=f"http://127.0.0.1:{closed_port()}", intake_secret="s" * 32)
+    settings = HandoffSettings(
+        intake_url=f"http://127.0.0.1:{closed_port()}", intake_secret="s" * 32, admin_token=ADMIN_TOKEN
+    )
     with_settings(hub, settings)
     handoff_id = hub.reserve()
     other = ask(hub, "handoffs", handoff_id, "peer-respite-west")

@@ -10,8 +10,11 @@ from continuum_handoff.config import HandoffSettings
 from continuum_handoff.handlers import build_handlers
 from continuum_kit.testing import outbox, register_partner, unit_of_work
 
+from .conftest import ADMIN_TOKEN
+
 EPISODE = uuid4()
 TEAM, RESPITE = "mobile-team-m3", "peer-respite-east"
+COUNTY_IT = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 def deliver(engine, clock, payload, settings=None):
@@ -51,7 +54,7 @@ def test_reserved_bed_requests_a_warm_handoff_to_the_place(engine, clock, client
     [event] = outbox(engine)
     assert event.type == "continuum.handoff.requested.v1" and event.subject == str(EPISODE)
     assert (event.data.from_party, event.data.to_party, event.data.warm) == (TEAM, RESPITE, True)
-    shown = client.get(f"/v1/episodes/{EPISODE}/handoffs").json()
+    shown = client.get(f"/v1/episodes/{EPISODE}/handoffs", headers=COUNTY_IT).json()
     assert [(h["handoff_id"], h["to_party"], h["status"]) for h in shown] == [(str(handoff_id), RESPITE, "requested")]
 
 
@@ -64,7 +67,7 @@ def test_housing_need_sends_a_coordinated_entry_referral(engine, clock, client):
         "coordinated-entry",
         "requested",
     )
-    [referral] = client.get(f"/v1/episodes/{EPISODE}/referrals").json()
+    [referral] = client.get(f"/v1/episodes/{EPISODE}/referrals", headers=COUNTY_IT).json()
     assert referral["referral_id"] == str(event.data.referral_id) and referral["to_party"] == "coordinated-entry"
 
 
@@ -75,7 +78,7 @@ def test_housing_referral_goes_to_the_configured_partner(engine, clock):
 
 def test_no_referral_without_a_housing_need(engine, clock, client):
     resolve(engine, clock, [Need.MENTAL_HEALTH])
-    assert outbox(engine) == [] and client.get(f"/v1/episodes/{EPISODE}/referrals").json() == []
+    assert outbox(engine) == [] and client.get(f"/v1/episodes/{EPISODE}/referrals", headers=COUNTY_IT).json() == []
 
 
 def test_no_referral_when_the_person_declined_services(engine, clock):
@@ -86,7 +89,9 @@ def test_no_referral_when_the_person_declined_services(engine, clock):
 def test_resolved_twice_sends_one_housing_referral(engine, clock, client):
     resolve(engine, clock, [Need.HOUSING])
     resolve(engine, clock, [Need.HOUSING])
-    assert len(outbox(engine)) == 1 and len(client.get(f"/v1/episodes/{EPISODE}/referrals").json()) == 1
+    assert (
+        len(outbox(engine)) == 1 and len(client.get(f"/v1/episodes/{EPISODE}/referrals", headers=COUNTY_IT).json()) == 1
+    )
 
 
 def test_accept_by_wrong_partner_is_forbidden_and_changes_nothing(engine, clock, client):
@@ -95,7 +100,7 @@ def test_accept_by_wrong_partner_is_forbidden_and_changes_nothing(engine, clock,
     assert response.status_code == 403
     assert response.json()["detail"]["addressed_to"] == RESPITE
     assert RESPITE in response.json()["detail"]["message"]
-    assert client.get(f"/v1/handoffs/{handoff_id}").json()["status"] == "requested"
+    assert client.get(f"/v1/handoffs/{handoff_id}", headers=COUNTY_IT).json()["status"] == "requested"
     assert len(outbox(engine)) == 1
 
 
@@ -114,7 +119,7 @@ def test_accept_then_complete_emits_events_in_order(engine, clock, client):
         "continuum.handoff.completed.v1",
     ]
     assert events[1].data.accepted_by == RESPITE and {e.subject for e in events} == {str(EPISODE)}
-    shown = client.get(f"/v1/handoffs/{handoff_id}").json()
+    shown = client.get(f"/v1/handoffs/{handoff_id}", headers=COUNTY_IT).json()
     assert shown["accepted_at"] < shown["completed_at"]
 
 
@@ -146,12 +151,12 @@ def test_repeat_complete_is_harmless_but_accepting_a_completed_handoff_conflicts
 
 def test_unknown_handoff_is_not_found_and_bad_body_is_rejected(engine, clock, client):
     assert client.post(f"/v1/handoffs/{uuid4()}/accept", auth=register_partner(engine, RESPITE)).status_code == 404
-    assert client.get(f"/v1/handoffs/{uuid4()}").status_code == 404
+    assert client.get(f"/v1/handoffs/{uuid4()}", headers=COUNTY_IT).status_code == 404
     handoff_id = reserve_bed(engine, clock)
     decline = f"/v1/handoffs/{handoff_id}/decline"
     refused = client.post(decline, json={"reason": "not a code!"}, auth=register_partner(engine, RESPITE))
     assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "reason"]
-    assert client.get(f"/v1/handoffs/{handoff_id}").json()["status"] == "requested"
+    assert client.get(f"/v1/handoffs/{handoff_id}", headers=COUNTY_IT).json()["status"] == "requested"
 
 
 def test_a_partner_must_prove_who_it_is_and_nothing_changes_until_it_does(engine, clock, client):
@@ -163,6 +168,6 @@ def test_a_partner_must_prove_who_it_is_and_nothing_changes_until_it_does(engine
     unknown = client.post(accept, auth=("respite-nobody-registered", secret))
     for refused in (anonymous, wrong_secret, unknown):
         assert refused.status_code == 401 and refused.headers["WWW-Authenticate"].startswith("Basic")
-    assert client.get(f"/v1/handoffs/{handoff_id}").json()["status"] == "requested"
+    assert client.get(f"/v1/handoffs/{handoff_id}", headers=COUNTY_IT).json()["status"] == "requested"
     assert len(outbox(engine)) == 1
     assert client.post(accept, auth=(partner, secret)).json()["status"] == "accepted"

@@ -7,6 +7,8 @@ import pytest
 from continuum_contracts.vocabulary import Need
 from continuum_handoff.config import HandoffSettings
 
+from .conftest import ADMIN_TOKEN
+
 HOUSING = "coordinated-entry"
 
 
@@ -42,7 +44,9 @@ def test_a_late_sweep_sends_the_last_reminder_before_escalating(hub, clock):
     assert emitted[1].data.reminders == 2
 
 
-@pytest.mark.parametrize("settings", [HandoffSettings(referral_reminder_hours=[1], referral_escalate_after_hours=2)])
+@pytest.mark.parametrize(
+    "settings", [HandoffSettings(referral_reminder_hours=[1], referral_escalate_after_hours=2, admin_token=ADMIN_TOKEN)]
+)
 def test_grace_period_comes_from_settings(hub, clock, settings):
     sent_referral(hub)
     clock.advance(timedelta(hours=2, minutes=59))
@@ -66,5 +70,5 @@ def test_a_result_before_the_deadline_means_no_escalation_and_after_it_leaves_th
 
 
 def test_an_unknown_referral_is_not_found_and_the_queue_needs_the_admin_token(hub):
-    assert hub.client.get(f"/v1/referrals/{uuid4()}").status_code == 404
+    assert hub.client.get(f"/v1/referrals/{uuid4()}", headers=hub.admin()).status_code == 404
     assert hub.client.get("/v1/escalations").status_code == 401

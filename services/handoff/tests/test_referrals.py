@@ -7,6 +7,8 @@ import pytest
 from continuum_contracts.vocabulary import Need
 from continuum_handoff.config import HandoffSettings
 
+from .conftest import ADMIN_TOKEN
+
 HOUSING = "coordinated-entry"
 
 
@@ -58,7 +60,7 @@ def test_no_reminder_once_the_result_arrived(hub, clock):
     assert hub.sweep() == [] and hub.referrals()[0]["reminders_sent"] == 1
 
 
-@pytest.mark.parametrize("settings", [HandoffSettings(referral_reminder_hours=[0.5])])
+@pytest.mark.parametrize("settings", [HandoffSettings(referral_reminder_hours=[0.5], admin_token=ADMIN_TOKEN)])
 def test_reminder_schedule_comes_from_settings(hub, clock, settings):
     sent_referral(hub)
     clock.advance(timedelta(minutes=30))

@@ -8,6 +8,8 @@ from continuum_contracts.events import EpisodeClosedV1
 from continuum_contracts.vocabulary import ClosureReason
 from continuum_handoff.config import HandoffSettings
 
+from .conftest import ADMIN_TOKEN
+
 RESPITE = "peer-respite-east"
 
 
@@ -51,7 +53,7 @@ def test_a_handoff_completed_in_time_never_stalls(hub, clock):
     assert hub.sweep() == []
 
 
-@pytest.mark.parametrize("settings", [HandoffSettings(complete_within_minutes=0.5)])
+@pytest.mark.parametrize("settings", [HandoffSettings(complete_within_minutes=0.5, admin_token=ADMIN_TOKEN)])
 def test_completion_window_comes_from_settings(hub, clock, settings):
     handoff_id = hub.reserve()
     hub.move(handoff_id, "accept", RESPITE)

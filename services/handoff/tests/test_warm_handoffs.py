@@ -7,6 +7,8 @@ from continuum_contracts.events import EpisodeClosedV1, PlacementReleasedV1
 from continuum_contracts.vocabulary import ClosureReason, PlaceType
 from continuum_handoff.config import HandoffSettings
 
+from .conftest import ADMIN_TOKEN
+
 RESPITE = "peer-respite-east"
 
 
@@ -149,7 +151,7 @@ def test_handoff_accepted_in_time_never_escalates_for_acceptance(hub, clock):
     assert hub.sweep() == [], "accepted in time, and still within its completion window"
 
 
-@pytest.mark.parametrize("settings", [HandoffSettings(accept_within_minutes=0.5)])
+@pytest.mark.parametrize("settings", [HandoffSettings(accept_within_minutes=0.5, admin_token=ADMIN_TOKEN)])
 def test_acceptance_window_comes_from_settings_and_may_be_a_fraction_of_a_minute(hub, clock, settings):
     hub.reserve()
     assert hub.events()[0].data.accept_by == clock.now() + timedelta(seconds=30)

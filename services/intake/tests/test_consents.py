@@ -186,7 +186,8 @@ def test_only_registered_parties_record_consents_or_ask_for_disclosures(client, 
     assert consent(client, clock, episode, None).status_code == 401
     assert disclose(client, episode, contact_only, ["identity"]).status_code == 403
     assert disclose(client, episode, None, ["identity"]).status_code == 401
-    assert client.get(f"/v1/episodes/{episode}/disclosures", auth=handoff).status_code == 401
+    audit_for_handoff = client.get(f"/v1/episodes/{episode}/disclosures", auth=handoff)
+    assert audit_for_handoff.status_code == 403 and "county IT only" in audit_for_handoff.json()["detail"]
 
 
 def test_a_retried_consent_is_recorded_once(client, clock, episode, recorder):

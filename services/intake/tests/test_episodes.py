@@ -5,7 +5,7 @@ from uuid import uuid4
 from continuum_contracts.events import EpisodeClosedV1, FollowupRiskFoundV1, ResponseResolvedV1
 from continuum_kit.testing import outbox
 
-from .conftest import deliver
+from .conftest import ADMIN, deliver
 
 CALLER = {"name": "Emerson Madeup", "phone": "555-0166", "date_of_birth": "1992-07-14"}
 RECEIVED, OPENED = "continuum.contact.received.v1", "continuum.episode.opened.v1"
@@ -19,7 +19,7 @@ def resolved(episode_id: str):
 def test_returning_caller_in_post_crisis_rejoins_episode_as_acute(client, engine, clock, partner):
     first = client.post("/v1/contacts/warmline", json={"medium": "call", "caller": CALLER}, auth=partner).json()
     deliver(engine, clock, *resolved(first["episode_id"]))
-    assert client.get(f"/v1/episodes/{first['episode_id']}").json()["stage"] == "post_crisis"
+    assert client.get(f"/v1/episodes/{first['episode_id']}", headers=ADMIN).json()["stage"] == "post_crisis"
     seen = len(outbox(engine))
     again = client.post("/v1/contacts/crisis-line", json={"medium": "text", "caller": CALLER}, auth=partner)
     assert again.status_code == 201
@@ -30,7 +30,7 @@ def test_returning_caller_in_post_crisis_rejoins_episode_as_acute(client, engine
     assert (reopened.previous_stage, reopened.stage) == ("post_crisis", "acute")
     assert triaged.returning is True and triaged.stage == "acute"
     assert {e.subject for e in events} == {first["episode_id"]}
-    episode = client.get(f"/v1/episodes/{first['episode_id']}").json()
+    episode = client.get(f"/v1/episodes/{first['episode_id']}", headers=ADMIN).json()
     assert (episode["stage"], episode["status"], episode["contacts"]) == ("acute", "open", 2)
 
 
@@ -46,7 +46,7 @@ def test_returning_caller_still_acute_joins_without_reopening(client, engine, pa
 def test_after_the_episode_closed_a_new_contact_opens_a_new_one(client, engine, clock, partner):
     first = client.post("/v1/contacts/walk-in", json={"site": "s", "caller": CALLER}, auth=partner).json()
     deliver(engine, clock, EpisodeClosedV1(reason="plan_complete"), first["episode_id"])
-    closed = client.get(f"/v1/episodes/{first['episode_id']}").json()
+    closed = client.get(f"/v1/episodes/{first['episode_id']}", headers=ADMIN).json()
     assert (closed["status"], closed["stage"], closed["closure_reason"]) == ("closed", "closed", "plan_complete")
     again = client.post("/v1/contacts/walk-in", json={"site": "s", "caller": CALLER}, auth=partner).json()
     assert again["person_id"] == first["person_id"] and again["episode_id"] != first["episode_id"]
@@ -56,12 +56,12 @@ def test_after_the_episode_closed_a_new_contact_opens_a_new_one(client, engine, 
 def test_episode_view_counts_contacts_and_shows_no_personal_details(client, partner):
     body = {"site": "s", "caller": CALLER, "note": "brought by a friend"}
     accepted = client.post("/v1/contacts/walk-in", json=body, auth=partner).json()
-    view = client.get(f"/v1/episodes/{accepted['episode_id']}")
+    view = client.get(f"/v1/episodes/{accepted['episode_id']}", auth=partner)
     assert view.status_code == 200 and view.json()["contacts"] == 1
     assert view.json()["contact_history"][0]["channel"] == "walk_in"
     for detail in ("Emerson", "555-0166", "1992-07-14", "friend"):
         assert detail not in view.text
-    assert client.get(f"/v1/episodes/{uuid4()}").status_code == 404
+    assert client.get(f"/v1/episodes/{uuid4()}", auth=partner).status_code == 404
 
 
 PLAN = {"peer_preferred": True, "language": "es", "preferred_place": "peer_respite", "helps": ["quiet_space"]}
@@ -128,4 +128,4 @@ def test_check_in_finding_renewed_risk_opens_a_contact_on_the_same_episode(clien
     triaged = events[2].data
     assert triaged.recommended_response == "co_response" and triaged.returning is True
     assert {e.subject for e in events} == {first["episode_id"]}
-    assert client.get(f"/v1/episodes/{first['episode_id']}").json()["contacts"] == 2
+    assert client.get(f"/v1/episodes/{first['episode_id']}", headers=ADMIN).json()["contacts"] == 2

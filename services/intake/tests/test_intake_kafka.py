@@ -83,7 +83,7 @@ async def test_garbage_is_dead_lettered_and_valid_events_still_apply(kafka_boots
                 await producer.stop()
 
             async def episode_closed() -> bool:
-                return (await client.get(f"/v1/episodes/{episode_id}")).json()["status"] == "closed"
+                return (await client.get(f"/v1/episodes/{episode_id}", auth=PARTNER)).json()["status"] == "closed"
 
             assert await _wait_for(episode_closed), "the valid event after the garbage was not applied"
 

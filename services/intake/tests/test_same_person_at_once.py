@@ -12,7 +12,7 @@ from continuum_contracts.events import EpisodeClosedV1, ResponseResolvedV1
 from continuum_kit.testing import at_once, outbox
 from fastapi.testclient import TestClient
 
-from .conftest import deliver
+from .conftest import ADMIN, deliver
 
 ROUNDS = 25
 CLOSURE_ROUNDS = 50  # a contact and a closure overlap in fewer rounds than two contacts do
@@ -87,7 +87,7 @@ def test_one_partner_retrying_without_a_key_at_once_makes_two_contacts_of_one_ep
 
 
 def _episode(client, episode_id: str) -> dict:
-    view = client.get(f"/v1/episodes/{episode_id}")
+    view = client.get(f"/v1/episodes/{episode_id}", headers=ADMIN)
     assert view.status_code == 200, view.text
     return view.json()
 

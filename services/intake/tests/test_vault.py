@@ -85,7 +85,9 @@ def test_weak_match_is_flagged_for_review_not_merged(client, partner, admin):
 
 
 def test_review_queue_needs_the_admin_token(client, partner):
-    assert client.get("/v1/reviews", auth=partner).status_code == 401
+    assert client.get("/v1/reviews").status_code == 401
+    refused = client.get("/v1/reviews", auth=partner)
+    assert refused.status_code == 403 and "county IT only" in refused.json()["detail"]
 
 
 def test_a_caller_without_details_is_never_matched(client, partner):

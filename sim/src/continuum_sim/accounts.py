@@ -5,6 +5,7 @@ import hashlib
 import hmac
 
 HANDOFF_AT_INTAKE = "handoff"  # handoff's partner id at intake, for disclosures
+BOARD_AT_DISPATCH = "board"  # the board's partner id at dispatch, for the roster
 DISCLOSURE_REQUEST = "continuum.disclosure.request"
 
 

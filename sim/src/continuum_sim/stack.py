@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from continuum_sim.accounts import HANDOFF_AT_INTAKE, partner_secret
+from continuum_sim.accounts import BOARD_AT_DISPATCH, HANDOFF_AT_INTAKE, partner_secret
 
 SERVICES = ("intake", "dispatch", "handoff", "followup")
 
@@ -155,14 +155,42 @@ class Stack:
         self.stop()
 
 
+@dataclass
+class BoardProcess(ServiceProcess):
+    """The board, whose partner account at dispatch (for the roster) county IT registers before it starts:
+    a board reading with an account dispatch does not know yet would be failed sign-ins, and dispatch limits
+    those per client address (here every process's)."""
+
+    dispatch: ServiceProcess | None = None
+    admin_token: str = ""
+
+    def start(self, timeout: float = 240.0) -> None:
+        if self.dispatch is not None:
+            self.dispatch.wait_healthy(timeout)
+            account = {"partner_id": BOARD_AT_DISPATCH, "secret": self.env["CONTINUUM_DISPATCH_SECRET"]}
+            answer = httpx.post(
+                f"{self.dispatch.url}/v1/admin/partners",
+                json=account,
+                headers={"Authorization": f"Bearer {self.admin_token}"},
+                timeout=10.0,
+            )
+            if answer.status_code not in (201, 409):  # 409: registered by an earlier start
+                raise RuntimeError(f"cannot register the board at dispatch: {answer.status_code} {answer.text[:200]}")
+        super().start()
+
+
 def board_process(stack: Stack, log_path: Path, **settings: str) -> ServiceProcess:
     """The operations board as a process of its own beside ``stack``: its own group on the same topic, its own
-    database, dispatch's roster read over HTTP. ``settings`` are more CONTINUUM_* values (name without prefix)."""
+    database, dispatch's roster read over HTTP as a partner of dispatch. ``settings`` are more CONTINUUM_*
+    values (name without prefix)."""
     env = {
         **stack.services["intake"].env,
         "CONTINUUM_HTTP_PORT": str(free_port()),
         "CONTINUUM_DISPATCH_URL": stack.urls["dispatch"],
+        "CONTINUUM_DISPATCH_PARTNER_ID": BOARD_AT_DISPATCH,
+        "CONTINUUM_DISPATCH_SECRET": partner_secret(stack.admin_token, BOARD_AT_DISPATCH),
         **{f"CONTINUUM_{name.upper()}": value for name, value in settings.items()},
     }
     env.pop("CONTINUUM_DATABASE_URL", None)
-    return ServiceProcess("board", int(env["CONTINUUM_HTTP_PORT"]), env, log_path)
+    dispatch, port = stack.services["dispatch"], int(env["CONTINUUM_HTTP_PORT"])
+    return BoardProcess("board", port, env, log_path, dispatch=dispatch, admin_token=stack.admin_token)

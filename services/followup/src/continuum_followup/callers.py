@@ -1,5 +1,6 @@
 """Who may speak for an episode's follow-up: the peer team its check-ins are assigned to, or a partner the county
-registered for it (e.g. the crisis line that hears a person decline). Anyone else is refused, and nothing changes.
+registered for it (e.g. the crisis line that hears a person decline). They, and county IT, may read its plan and
+check-ins. Anyone else is refused, and nothing changes.
 
 Checked before the episode is looked up, so that a partner cannot learn from a 404 which episodes followup knows.
 """

@@ -1,11 +1,12 @@
-"""What the routes share: dispatch's settings, the bed hold, and the admin-token guard of the write API."""
+"""What the routes share: dispatch's settings, the bed hold, the admin-token guard of the write API and the
+sign-in of the directories' reads."""
 
 from datetime import timedelta
 from typing import Annotated
 
 from continuum_contracts.events import CODE_PATTERN
 from continuum_kit.clock import Clock
-from continuum_kit.partners import AdminOnly
+from continuum_kit.partners import AdminOnly, authenticate_caller
 from continuum_kit.service import RuntimeDep, settings_of
 from fastapi import Depends, HTTPException, Path, status
 
@@ -39,6 +40,9 @@ ProgressTimeoutDep = Annotated[timedelta, Depends(_progress_timeout)]
 
 
 ADMIN = [AdminOnly]
+# The roster and places hold no episode state: any partner registered with dispatch, or county IT, reads them.
+SIGNED_IN = [Depends(authenticate_caller)]
+NOT_LISTED = {404: {"description": "no such entry"}}
 
 
 def unprocessable(field: str | int, *loc: str | int, message: str, kind: str, value: object) -> HTTPException:

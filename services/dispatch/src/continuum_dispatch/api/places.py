@@ -12,7 +12,7 @@ from fastapi import Response as HttpResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
-from continuum_dispatch.api.deps import ADMIN, CodePath
+from continuum_dispatch.api.deps import ADMIN, NOT_LISTED, SIGNED_IN, CodePath
 from continuum_dispatch.domain import BedState
 from continuum_dispatch.placement import (
     BedConflict,
@@ -70,13 +70,13 @@ def _out(place: Place, session: Session) -> PlaceOut:
     return PlaceOut.model_validate(place.model_dump() | counts)
 
 
-@router.get("/places", response_model=list[PlaceOut])
+@router.get("/places", response_model=list[PlaceOut], dependencies=SIGNED_IN)
 def list_places(session: SessionDep) -> list[PlaceOut]:
     places = session.exec(select(Place).order_by(col(Place.place_id))).all()
     return [_out(p, session) for p in places]
 
 
-@router.get("/places/{place_id}", response_model=PlaceOut)
+@router.get("/places/{place_id}", response_model=PlaceOut, dependencies=SIGNED_IN, responses=NOT_LISTED)
 def get_place(place_id: CodePath, session: SessionDep) -> PlaceOut:
     place = session.get(Place, place_id)
     if place is None:
@@ -84,7 +84,18 @@ def get_place(place_id: CodePath, session: SessionDep) -> PlaceOut:
     return _out(place, session)
 
 
-@router.put("/places/{place_id}", response_model=PlaceOut, dependencies=ADMIN)
+PLACE_ANSWERS: dict[int | str, dict] = {
+    201: {"description": "a new place"},
+    409: {"description": "the place exists with another place_type (it cannot change); nothing changed"},
+}
+BED_ANSWERS: dict[int | str, dict] = {
+    200: {"description": "a repeat of a move already made: the same answer, nothing changed"},
+    404: {"description": "no such place, or no such reservation at it"},
+    409: {"description": "the bed is not in a state that allows it (current_state given); nothing changed"},
+}
+
+
+@router.put("/places/{place_id}", response_model=PlaceOut, dependencies=ADMIN, responses=PLACE_ANSWERS)
 def put_place(place_id: CodePath, body: PlaceIn, uow: UnitOfWorkDep, reply: HttpResponse) -> PlaceOut:
     """Set a place's capacity and whether it takes people now; beds already taken stay taken."""
     place = uow.session.get(Place, place_id, with_for_update=True)
@@ -122,13 +133,17 @@ def _bed_move(move: BedMove, place_id: str, body: BedIn, uow: UnitOfWork, reply:
     return view
 
 
-@router.post("/places/{place_id}/admissions", response_model=BedOut, status_code=201, dependencies=ADMIN)
+@router.post(
+    "/places/{place_id}/admissions", response_model=BedOut, status_code=201, dependencies=ADMIN, responses=BED_ANSWERS
+)
 def post_admission(place_id: CodePath, body: BedIn, uow: UnitOfWorkDep, reply: HttpResponse) -> BedOut:
     """The person arrived: the held bed is now occupied (a repeat answers 200 and changes nothing)."""
     return _bed_move(admit, place_id, body, uow, reply)
 
 
-@router.post("/places/{place_id}/discharges", response_model=BedOut, status_code=201, dependencies=ADMIN)
+@router.post(
+    "/places/{place_id}/discharges", response_model=BedOut, status_code=201, dependencies=ADMIN, responses=BED_ANSWERS
+)
 def post_discharge(place_id: CodePath, body: BedIn, uow: UnitOfWorkDep, reply: HttpResponse) -> BedOut:
     """The person left: the bed is free again (a repeat answers 200 and changes nothing)."""
     return _bed_move(discharge, place_id, body, uow, reply)

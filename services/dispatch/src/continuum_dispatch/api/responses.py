@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from sqlmodel import Session, col, select
 
 from continuum_dispatch.api.deps import ProgressTimeoutDep, ReservationHoldDep, unprocessable
+from continuum_dispatch.api.readers import EpisodeReaderDep, ResponseReaderDep
 from continuum_dispatch.api.team_app import TEAM_APP_REFUSALS, AssignedTeamDep
 from continuum_dispatch.domain import STATUS_ALIASES, ResponseStatus
 from continuum_dispatch.progress import ResponseUpdate, StatusConflict, UnknownResponse, update_response
@@ -115,16 +116,22 @@ def _conflict(conflict: StatusConflict) -> HTTPException:
 
 
 @router.get("/responses/{response_id}", response_model=ResponseOut)
-def get_response(response_id: UUID, session: SessionDep) -> ResponseOut:
+def get_response(response_id: UUID, reader: ResponseReaderDep, session: SessionDep) -> ResponseOut:
+    """A response with its due times and bed reservation, for county IT and the partners party to it."""
     response = session.get(Response, response_id)
-    if response is None:
+    if response is None:  # the guard found it: a response is never deleted
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"response {response_id} not found")
     return _response_out(session, response)
 
 
 @router.get("/episodes/{episode_id}/responses", response_model=list[ResponseOut])
-def list_episode_responses(episode_id: UUID, session: SessionDep) -> list[ResponseOut]:
-    query = select(Response).where(Response.episode_id == episode_id).order_by(col(Response.assigned_at))
+def list_episode_responses(episode_id: UUID, visible: EpisodeReaderDep, session: SessionDep) -> list[ResponseOut]:
+    """The episode's responses the caller may read, oldest first: all of them for county IT."""
+    query = (
+        select(Response)
+        .where(Response.episode_id == episode_id, col(Response.response_id).in_(visible))
+        .order_by(col(Response.assigned_at))
+    )
     return [_response_out(session, response) for response in session.exec(query).all()]
 
 
@@ -199,8 +206,7 @@ def post_task(
 
 
 @router.get("/responses/{response_id}/tasks", response_model=list[TaskOut])
-def list_tasks(response_id: UUID, session: SessionDep) -> list[TaskOut]:
-    if session.get(Response, response_id) is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"response {response_id} not found")
+def list_tasks(response_id: UUID, reader: ResponseReaderDep, session: SessionDep) -> list[TaskOut]:
+    """The tasks given on a response, oldest first, for county IT and the partners party to it."""
     query = select(Task).where(Task.response_id == response_id).order_by(col(Task.at))
     return [TaskOut.model_validate(task, from_attributes=True) for task in session.exec(query).all()]

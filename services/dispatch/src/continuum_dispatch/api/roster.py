@@ -12,7 +12,7 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlmodel import Session, col, select
 
-from continuum_dispatch.api.deps import ADMIN, ClockDep, CodePath, SettingsDep, unprocessable
+from continuum_dispatch.api.deps import ADMIN, NOT_LISTED, SIGNED_IN, ClockDep, CodePath, SettingsDep, unprocessable
 from continuum_dispatch.assignment import active_responses, team_of
 from continuum_dispatch.config import DispatchSettings
 from continuum_dispatch.domain import MemberRole, ResponderKind, ResponderStatus
@@ -117,7 +117,7 @@ def _saved(uow: UnitOfWork, responder: Responder, settings: DispatchSettings) ->
     return view
 
 
-@router.get("/responders", response_model=list[ResponderOut])
+@router.get("/responders", response_model=list[ResponderOut], dependencies=SIGNED_IN)
 def list_responders(session: SessionDep, clock: ClockDep, settings: SettingsDep) -> list[ResponderOut]:
     load = active_responses(session)
     local = _local(clock, settings)
@@ -125,7 +125,7 @@ def list_responders(session: SessionDep, clock: ClockDep, settings: SettingsDep)
     return [_out(r, load.get(r.responder_id, 0), local) for r in responders]
 
 
-@router.get("/responders/{responder_id}", response_model=ResponderOut)
+@router.get("/responders/{responder_id}", response_model=ResponderOut, dependencies=SIGNED_IN, responses=NOT_LISTED)
 def get_responder(responder_id: CodePath, session: SessionDep, clock: ClockDep, settings: SettingsDep) -> ResponderOut:
     responder = session.get(Responder, responder_id)
     if responder is None:
@@ -133,7 +133,13 @@ def get_responder(responder_id: CodePath, session: SessionDep, clock: ClockDep, 
     return _out(responder, active_responses(session).get(responder_id, 0), _local(clock, settings))
 
 
-@router.post("/responders", response_model=ResponderOut, status_code=status.HTTP_201_CREATED, dependencies=ADMIN)
+@router.post(
+    "/responders",
+    response_model=ResponderOut,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=ADMIN,
+    responses={409: {"description": "a responder with that responder_id already exists; nothing changed"}},
+)
 def create_responder(body: ResponderCreate, uow: UnitOfWorkDep, settings: SettingsDep) -> ResponderOut:
     _known_areas(body, settings)
     if uow.session.get(Responder, body.responder_id) is not None:

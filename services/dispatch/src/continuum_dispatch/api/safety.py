@@ -5,23 +5,25 @@ account has the team's responder id, a police desk's the id of a police responde
 """
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from continuum_contracts.events import CodeStr
 from continuum_contracts.vocabulary import ResponseType, SafetyFlag
+from continuum_kit.guards import PARTNER, guard
 from continuum_kit.partners import PartnerDep
-from continuum_kit.service import UnitOfWorkDep
-from fastapi import APIRouter, HTTPException, status
+from continuum_kit.service import RuntimeDep, UnitOfWorkDep
+from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi import Response as HttpResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, select
 
 from continuum_dispatch.api.deps import SettingsDep
 from continuum_dispatch.api.team_app import TEAM_APP_REFUSALS, AssignedTeamDep
 from continuum_dispatch.progress import StatusConflict, UnknownResponse
 from continuum_dispatch.safety import report_safety_change
-from continuum_dispatch.scene_requests import NotPolice, UnknownEpisode, ask_for_response
-from continuum_dispatch.store import SafetyChange
+from continuum_dispatch.scene_requests import NotPolice, UnknownEpisode, ask_for_response, is_police
+from continuum_dispatch.store import Response, SafetyChange
 
 router = APIRouter(tags=["on scene"])
 UNAUTHENTICATED = {401: {"description": "no credentials, or wrong ones"}}
@@ -59,6 +61,23 @@ class RequestOut(BaseModel):
     responder_id: str | None
     requested_by: str | None
     already_live: bool = Field(description="a response of that kind was already under way: no second one sent")
+
+
+@guard(PARTNER, scope="a police desk on the roster", resource="episode_id")
+def police_desk(episode_id: UUID, partner_id: PartnerDep, runtime: RuntimeDep) -> str:
+    """The signed-in police desk, on an episode dispatch responded to; else 403 (not police) or 404."""
+    # A session of its own, closed at once, as the team app's check does (the request's unit of work follows).
+    with Session(runtime.engine) as session:
+        police = is_police(session, partner_id)
+        known = police and session.exec(select(Response.response_id).where(Response.episode_id == episode_id)).first()
+    if not police:  # before the episode: a team's app does not learn which episodes dispatch knows
+        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(NotPolice(partner_id)))
+    if not known:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(UnknownEpisode(episode_id)))
+    return partner_id
+
+
+PoliceDeskDep = Annotated[str, Depends(police_desk)]
 
 
 def _safety_out(record: SafetyChange) -> SafetyOut:
@@ -117,7 +136,7 @@ def post_safety_change(
 def post_response_request(
     episode_id: UUID,
     body: RequestIn,
-    partner_id: PartnerDep,
+    partner_id: PoliceDeskDep,
     uow: UnitOfWorkDep,
     settings: SettingsDep,
     answer: HttpResponse,

@@ -8,6 +8,7 @@ is the team's responder_id; it acts only on the responses assigned to that team.
 from typing import Annotated
 from uuid import UUID
 
+from continuum_kit.guards import PARTNER, guard
 from continuum_kit.partners import PartnerDep
 from continuum_kit.service import RuntimeDep
 from fastapi import Depends, HTTPException, status
@@ -22,6 +23,7 @@ TEAM_APP_REFUSALS = {
 }
 
 
+@guard(PARTNER, scope="the team the response is assigned to", resource="response_id")
 def assigned_team(response_id: UUID, partner_id: PartnerDep, runtime: RuntimeDep) -> str:
     """The signed-in team, when the response is assigned to it; else 404 (no response) or 403 (another team)."""
     # A session of its own, closed at once, as the kit's partner check does: on SQLite an open one would

@@ -5,17 +5,14 @@ from uuid import UUID
 
 from continuum_contracts.events import CodeStr
 from continuum_contracts.vocabulary import ClosureReason
-from continuum_kit.delivery import UnitOfWork
 from continuum_kit.idempotency import REPLAYED, IdempotencyKeyHeader, answer_once, request_keys
-from continuum_kit.partners import PartnerDep
 from continuum_kit.service import SessionDep, UnitOfWorkDep
 from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from continuum_followup.api.access import PlansReader, PlansSpeakerDep
 from continuum_followup.api.deps import CheckinOut, SettingsDep, checkin_out
-from continuum_followup.callers import NotThePlansPeer, require_speaker
 from continuum_followup.closure import EpisodeUnknown, decline
-from continuum_followup.config import FollowupSettings
 from continuum_followup.live_responses import live_count
 from continuum_followup.plans import PlanClosed, PlanNotFound, add_family_contact, checkins_of, plan_for
 from continuum_followup.store import Plan
@@ -70,14 +67,6 @@ NOT_ITS_PEER = {
 }
 
 
-def _speaker(uow: UnitOfWork, episode_id: UUID, caller: str, settings: FollowupSettings) -> None:
-    try:
-        require_speaker(uow.session, episode_id, caller, settings)
-    except NotThePlansPeer as refused:
-        detail = {"message": str(refused), "allowed": refused.allowed}
-        raise HTTPException(status.HTTP_403_FORBIDDEN, detail=detail) from None
-
-
 @router.post(
     "/episodes/{episode_id}/family-contacts",
     status_code=status.HTTP_201_CREATED,
@@ -94,13 +83,12 @@ def _speaker(uow: UnitOfWork, episode_id: UUID, caller: str, settings: FollowupS
 def post_family_contact(
     episode_id: UUID,
     body: FamilyContactIn,
-    peer: PartnerDep,
+    peer: PlansSpeakerDep,
     uow: UnitOfWorkDep,
     settings: SettingsDep,
     response: Response,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> CheckinOut:
-    _speaker(uow, episode_id, peer, settings)
 
     def add() -> CheckinOut:
         try:
@@ -125,10 +113,7 @@ def post_family_contact(
     responses={**UNKNOWN, **NOT_ITS_PEER, 401: {"description": "not a registered partner"}},
     summary="Record the person's refusal of further contact: the episode closes at once (a repeat changes nothing)",
 )
-def post_decline(
-    episode_id: UUID, body: DeclineIn, peer: PartnerDep, uow: UnitOfWorkDep, settings: SettingsDep
-) -> PlanOut:
-    _speaker(uow, episode_id, peer, settings)
+def post_decline(episode_id: UUID, body: DeclineIn, peer: PlansSpeakerDep, uow: UnitOfWorkDep) -> PlanOut:
     try:
         plan = decline(uow, episode_id)
     except EpisodeUnknown:
@@ -137,7 +122,13 @@ def post_decline(
     return _plan_out(uow.session, plan)
 
 
-@router.get("/episodes/{episode_id}/followups", response_model=PlanOut, responses=UNKNOWN)
+@router.get(
+    "/episodes/{episode_id}/followups",
+    response_model=PlanOut,
+    responses=UNKNOWN,
+    dependencies=[PlansReader],
+    summary="Read the episode's follow-up plan (county IT, its peer team, or a partner registered for follow-up)",
+)
 def get_episode_followups(episode_id: UUID, session: SessionDep) -> PlanOut:
     plan = plan_for(session, episode_id)
     if plan is None:

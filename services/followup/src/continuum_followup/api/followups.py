@@ -6,11 +6,11 @@ from uuid import UUID
 from continuum_contracts.events import CodeStr
 from continuum_contracts.vocabulary import FollowupChannel, Need, SafetyFlag
 from continuum_kit.idempotency import REPLAYED, IdempotencyKeyHeader, answer_once, request_keys
-from continuum_kit.partners import PartnerDep
 from continuum_kit.service import SessionDep, UnitOfWorkDep
 from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict
 
+from continuum_followup.api.access import AssignedPeerDep, CheckinReader
 from continuum_followup.api.deps import CheckinOut, SettingsDep, checkin_out
 from continuum_followup.attempts import CheckinAlreadyCompleted, CheckinNotFound, Finding, NotAssigned, record_attempt
 from continuum_followup.store import Checkin
@@ -56,7 +56,7 @@ class AttemptOut(BaseModel):
 def post_attempt(
     followup_id: UUID,
     body: AttemptIn,
-    peer: PartnerDep,
+    peer: AssignedPeerDep,
     uow: UnitOfWorkDep,
     settings: SettingsDep,
     response: Response,
@@ -93,7 +93,12 @@ def post_attempt(
     return answer_once(uow, keys, response, record, status_code=status.HTTP_201_CREATED)
 
 
-@router.get("/followups/{followup_id}", response_model=CheckinOut)
+@router.get(
+    "/followups/{followup_id}",
+    response_model=CheckinOut,
+    dependencies=[CheckinReader],
+    summary="Read a check-in (county IT, its peer team, or a partner registered for follow-up)",
+)
 def get_followup(followup_id: UUID, session: SessionDep) -> CheckinOut:
     checkin = session.get(Checkin, followup_id)
     if checkin is None:

@@ -1,4 +1,4 @@
-"""What the routes share: handoff's settings, and the 403 and 409 answers for a partner's refused move."""
+"""What the routes share: handoff's settings, and the 409 answer for a move the current status does not allow."""
 
 from typing import Annotated, Any, NoReturn
 
@@ -6,15 +6,10 @@ from continuum_kit.service import settings_of
 from fastapi import Depends, HTTPException, status
 
 from continuum_handoff.config import HandoffSettings
-from continuum_handoff.domain import NotAddressed, StatusConflict
+from continuum_handoff.domain import StatusConflict
 
 SettingsDep = Annotated[HandoffSettings, Depends(settings_of(HandoffSettings))]
-
-
-def refuse(what: str, partner_id: str, refused: NotAddressed) -> NoReturn:
-    message = f"{what} is addressed to {refused.to_party}, not {partner_id}"
-    detail = {"message": message, "addressed_to": refused.to_party}
-    raise HTTPException(status.HTTP_403_FORBIDDEN, detail=detail) from None
+CONFLICT: dict[str, Any] = {"description": "the current status does not allow it; detail has current_status"}
 
 
 def conflict(error: StatusConflict) -> NoReturn:

@@ -2,18 +2,15 @@
 
 from collections.abc import Callable
 from typing import Any
-from uuid import UUID
 
 from continuum_contracts.vocabulary import DataCategory, DisclosurePurpose
-from continuum_kit.partners import PartnerDep
-from continuum_kit.service import SessionDep
 from fastapi import APIRouter, HTTPException, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from continuum_handoff.api.deps import SettingsDep, refuse
+from continuum_handoff.api.deps import SettingsDep
+from continuum_handoff.api.parties import AddressedHandoff, AddressedReferral
 from continuum_handoff.config import HandoffSettings
-from continuum_handoff.domain import NotAddressed
 from continuum_handoff.intake_client import DisclosuresOff, IntakeUnavailable, ask_intake
 from continuum_handoff.relationships import Relationship, RelationshipEnded, for_handoff, for_referral
 from continuum_handoff.store import Handoff, Referral
@@ -31,14 +28,11 @@ def _disclose(
     what: str,
     task: Handoff | Referral,
     relate: Callable[[Any, str], Relationship],
-    partner_id: str,
     body: DisclosureIn,
     settings: HandoffSettings,
 ) -> JSONResponse:
     try:
-        relationship = relate(task, partner_id)
-    except NotAddressed as refused:
-        refuse(what, partner_id, refused)
+        relationship = relate(task, task.to_party)  # the guard has checked the caller is the addressee
     except RelationshipEnded as ended:
         detail = {"message": f"{what} is {ended.status}; nothing is disclosed", "current_status": ended.status}
         raise HTTPException(status.HTTP_409_CONFLICT, detail=detail) from None
@@ -55,29 +49,26 @@ def _disclose(
     return JSONResponse(answer.body, status_code=answer.status_code, headers={"Cache-Control": "no-store"})
 
 
+DISCLOSED: dict[int | str, dict[str, Any]] = {
+    200: {"description": "intake's release of the covered categories, with the consents' scope; no-store"},
+    403: {"description": "not the addressee (addressed_to given), or intake's refusal naming the missing consent"},
+    409: {"description": "the handoff or referral has ended; nothing is disclosed (current_status given)"},
+}
+
+
 @router.post(
     "/handoffs/{handoff_id}/disclosure",
     summary="The addressed partner asks for the person's record, released by intake only as the person consented",
+    responses=DISCLOSED,
 )
-def post_handoff_disclosure(
-    handoff_id: UUID, body: DisclosureIn, partner_id: PartnerDep, session: SessionDep, settings: SettingsDep
-) -> JSONResponse:
-    handoff = session.get(Handoff, handoff_id)
-    if handoff is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"handoff {handoff_id} not found")
-    session.close()  # nothing more to read; don't hold a connection during intake's answer
-    return _disclose(f"handoff {handoff_id}", handoff, for_handoff, partner_id, body, settings)
+def post_handoff_disclosure(handoff: AddressedHandoff, body: DisclosureIn, settings: SettingsDep) -> JSONResponse:
+    return _disclose(f"handoff {handoff.handoff_id}", handoff, for_handoff, body, settings)
 
 
 @router.post(
     "/referrals/{referral_id}/disclosure",
     summary="The referred-to partner asks for the person's record, released by intake only as the person consented",
+    responses=DISCLOSED,
 )
-def post_referral_disclosure(
-    referral_id: UUID, body: DisclosureIn, partner_id: PartnerDep, session: SessionDep, settings: SettingsDep
-) -> JSONResponse:
-    referral = session.get(Referral, referral_id)
-    if referral is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"referral {referral_id} not found")
-    session.close()
-    return _disclose(f"referral {referral_id}", referral, for_referral, partner_id, body, settings)
+def post_referral_disclosure(referral: AddressedReferral, body: DisclosureIn, settings: SettingsDep) -> JSONResponse:
+    return _disclose(f"referral {referral.referral_id}", referral, for_referral, body, settings)

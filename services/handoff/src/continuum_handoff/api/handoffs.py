@@ -7,14 +7,13 @@ from uuid import UUID
 
 from continuum_contracts.vocabulary import TaskStatus
 from continuum_kit.delivery import UnitOfWork
-from continuum_kit.partners import PartnerDep
-from continuum_kit.service import SessionDep, UnitOfWorkDep
+from continuum_kit.service import UnitOfWorkDep
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import col, select
 
-from continuum_handoff.api.deps import SettingsDep, conflict, refuse
-from continuum_handoff.domain import DeclineReason, NotAddressed, StatusConflict
+from continuum_handoff.api.deps import CONFLICT, SettingsDep, conflict
+from continuum_handoff.api.parties import AddressedHandoff, EpisodeHandoffs, ReadableHandoff
+from continuum_handoff.domain import DeclineReason, StatusConflict
 from continuum_handoff.store import Handoff
 from continuum_handoff.warm_handoffs import (
     HandoffNotFound,
@@ -64,53 +63,53 @@ def _handoff_out(handoff: Handoff) -> HandoffOut:
 Move = Callable[[UnitOfWork, UUID, str], Handoff]
 
 
-def _move(uow: UnitOfWork, handoff_id: UUID, partner_id: str, move: Move) -> HandoffOut:
+def _move(uow: UnitOfWork, addressed: Handoff, move: Move) -> HandoffOut:
+    # The guard has found the handoff and its addressee; the move reads it again, locked, to change it.
+    handoff_id = addressed.handoff_id
     try:
-        handoff = move(uow, handoff_id, partner_id)
+        handoff = move(uow, handoff_id, addressed.to_party)
     except HandoffNotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"handoff {handoff_id} not found") from None
-    except NotAddressed as refused:
-        refuse(f"handoff {handoff_id}", partner_id, refused)
     except StatusConflict as status_conflict:
         conflict(status_conflict)
     uow.commit()
     return _handoff_out(handoff)
 
 
-@router.post("/handoffs/{handoff_id}/receive", response_model=HandoffOut)
-def post_receive(handoff_id: UUID, partner_id: PartnerDep, uow: UnitOfWorkDep) -> HandoffOut:
-    return _move(uow, handoff_id, partner_id, receive_handoff)
+MOVED = {409: CONFLICT}
 
 
-@router.post("/handoffs/{handoff_id}/accept", response_model=HandoffOut)
-def post_accept(handoff_id: UUID, partner_id: PartnerDep, uow: UnitOfWorkDep, settings: SettingsDep) -> HandoffOut:
-    return _move(uow, handoff_id, partner_id, partial(accept_handoff, settings=settings))
+@router.post("/handoffs/{handoff_id}/receive", response_model=HandoffOut, responses=MOVED)
+def post_receive(handoff: AddressedHandoff, uow: UnitOfWorkDep) -> HandoffOut:
+    return _move(uow, handoff, receive_handoff)
 
 
-@router.post("/handoffs/{handoff_id}/start", response_model=HandoffOut)
-def post_start(handoff_id: UUID, partner_id: PartnerDep, uow: UnitOfWorkDep) -> HandoffOut:
-    return _move(uow, handoff_id, partner_id, start_handoff)
+@router.post("/handoffs/{handoff_id}/accept", response_model=HandoffOut, responses=MOVED)
+def post_accept(handoff: AddressedHandoff, uow: UnitOfWorkDep, settings: SettingsDep) -> HandoffOut:
+    return _move(uow, handoff, partial(accept_handoff, settings=settings))
 
 
-@router.post("/handoffs/{handoff_id}/complete", response_model=HandoffOut)
-def post_complete(handoff_id: UUID, partner_id: PartnerDep, uow: UnitOfWorkDep) -> HandoffOut:
-    return _move(uow, handoff_id, partner_id, complete_handoff)
+@router.post("/handoffs/{handoff_id}/start", response_model=HandoffOut, responses=MOVED)
+def post_start(handoff: AddressedHandoff, uow: UnitOfWorkDep) -> HandoffOut:
+    return _move(uow, handoff, start_handoff)
 
 
-@router.post("/handoffs/{handoff_id}/decline", response_model=HandoffOut)
-def post_decline(handoff_id: UUID, body: DeclineIn, partner_id: PartnerDep, uow: UnitOfWorkDep) -> HandoffOut:
-    return _move(uow, handoff_id, partner_id, partial(decline_handoff, reason=body.reason))
+@router.post("/handoffs/{handoff_id}/complete", response_model=HandoffOut, responses=MOVED)
+def post_complete(handoff: AddressedHandoff, uow: UnitOfWorkDep) -> HandoffOut:
+    return _move(uow, handoff, complete_handoff)
+
+
+@router.post("/handoffs/{handoff_id}/decline", response_model=HandoffOut, responses=MOVED)
+def post_decline(handoff: AddressedHandoff, body: DeclineIn, uow: UnitOfWorkDep) -> HandoffOut:
+    return _move(uow, handoff, partial(decline_handoff, reason=body.reason))
 
 
 @router.get("/handoffs/{handoff_id}", response_model=HandoffOut)
-def get_handoff(handoff_id: UUID, session: SessionDep) -> HandoffOut:
-    handoff = session.get(Handoff, handoff_id)
-    if handoff is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"handoff {handoff_id} not found")
+def get_handoff(handoff: ReadableHandoff) -> HandoffOut:
     return _handoff_out(handoff)
 
 
 @router.get("/episodes/{episode_id}/handoffs", response_model=list[HandoffOut])
-def get_episode_handoffs(episode_id: UUID, session: SessionDep) -> list[HandoffOut]:
-    query = select(Handoff).where(Handoff.episode_id == episode_id).order_by(col(Handoff.requested_at))
-    return [_handoff_out(handoff) for handoff in session.exec(query).all()]
+def get_episode_handoffs(episode_id: UUID, handoffs: EpisodeHandoffs) -> list[HandoffOut]:
+    """The episode's handoffs the caller may read, oldest first (county IT: all, possibly none)."""
+    return [_handoff_out(handoff) for handoff in handoffs]

@@ -1,28 +1,37 @@
-"""Who may call intake: partner systems by HTTP Basic, within their registration; operators by the admin token."""
+"""Who may call intake: partner systems by HTTP Basic, within their registration; county IT by the admin token.
 
+Each check is a FastAPI dependency marked with its guard (``continuum_kit.guards``), so that the route's
+OpenAPI names who may call it and the door test tries it. Checks against one episode, person or consent
+are in ``parties.py``.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
 from continuum_contracts.vocabulary import Channel
+from continuum_kit.guards import ADMIN, PARTNER, guard
 from continuum_kit.partners import (
     basic_challenge,
+    basic_credentials,
     bearer_challenge,
+    check_admin_only,
     check_admin_token,
     check_partner_secret,
     unauthenticated,
 )
 from continuum_kit.service import RuntimeDep
-from fastapi import Depends, HTTPException, status
+from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBasicCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from continuum_intake.api.deps import PartsDep
-from continuum_intake.parts import IntakeParts
 from continuum_intake.store import Partner
 
 REALM = "continuum-intake"
+COUNTY_IT = "admin"  # who county IT is in what it records (recorded_by, revoked_by)
 partner_basic = HTTPBasic(
     scheme_name="partner", realm=REALM, auto_error=False, description="a registered partner: partner_id and secret"
 )
@@ -38,6 +47,10 @@ class PartnerEventType(StrEnum):
     DISCLOSURE_REQUEST = "continuum.disclosure.request"  # handoff, asking on behalf of a receiving partner
 
 
+def refused(message: str) -> HTTPException:
+    return HTTPException(status.HTTP_403_FORBIDDEN, detail=message)
+
+
 @dataclass(frozen=True)
 class AuthenticatedPartner:
     partner_id: str
@@ -46,17 +59,23 @@ class AuthenticatedPartner:
 
     def require_channel(self, channel: Channel) -> None:
         if channel.value not in self.channels:
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                detail=f"partner {self.partner_id!r} is not registered for channel {channel.value!r}",
-            )
+            raise refused(f"partner {self.partner_id!r} is not registered for channel {channel.value!r}")
 
     def require_event_type(self, event_type: PartnerEventType) -> None:
         if event_type.value not in self.event_types:
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                detail=f"partner {self.partner_id!r} is not registered for event type {event_type.value!r}",
-            )
+            raise refused(f"partner {self.partner_id!r} is not registered for event type {event_type.value!r}")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """County IT (``partner`` None) or a registered partner, on a route that admits both."""
+
+    partner: AuthenticatedPartner | None
+
+    @property
+    def name(self) -> str:
+        """Who is acting, as recorded: county IT is ``admin``, a partner its id."""
+        return self.partner.partner_id if self.partner is not None else COUNTY_IT
 
 
 BASIC_CHALLENGE = basic_challenge(REALM)
@@ -70,58 +89,81 @@ def _registered(engine: Engine, partner_id: str) -> Partner | None:
         return session.get(Partner, partner_id)
 
 
-def _check_partner(credentials: HTTPBasicCredentials | None, engine: Engine) -> Partner:
+def _check_partner(credentials: HTTPBasicCredentials | None, engine: Engine) -> AuthenticatedPartner:
     registered = _registered(engine, credentials.username) if credentials is not None else None
-    return check_partner_secret(credentials, registered, REALM)
-
-
-def authenticate_partner(
-    credentials: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)], runtime: RuntimeDep
-) -> AuthenticatedPartner:
-    partner = _check_partner(credentials, runtime.engine)
+    partner = check_partner_secret(credentials, registered, REALM)
     return AuthenticatedPartner(partner.partner_id, frozenset(partner.channels), frozenset(partner.event_types))
 
 
-def _check_admin(credentials: HTTPAuthorizationCredentials | None, parts: IntakeParts) -> None:
-    check_admin_token(parts.admin_token, credentials, REALM)
+@guard(PARTNER)
+def authenticate_partner(
+    credentials: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)], runtime: RuntimeDep
+) -> AuthenticatedPartner:
+    return _check_partner(credentials, runtime.engine)
 
 
+@guard(ADMIN, scope="county IT only: a partner's credentials are refused")
 def require_admin(
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(admin_bearer)], parts: PartsDep
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(admin_bearer)],
+    request: Request,
+    runtime: RuntimeDep,
+    parts: PartsDep,
 ) -> None:
-    _check_admin(credentials, parts)
+    """County IT's token; a partner signing in with its own right credentials is told 403, not asked again."""
+
+    def check_partner(credentials: HTTPBasicCredentials) -> object:
+        return _check_partner(credentials, runtime.engine)
+
+    check_admin_only(parts.admin_token, bearer, basic_credentials(request), check_partner, REALM)
 
 
-def _recorder(event_type: PartnerEventType):  # noqa: ANN202 - a FastAPI dependency
-    def recorder(
-        basic: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)],
-        bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(admin_bearer)],
-        runtime: RuntimeDep,
-        parts: PartsDep,
-    ) -> str:
-        """Who is acting: ``admin`` (county IT's token), or a partner registered for this kind of record."""
-        if bearer is not None:
-            _check_admin(bearer, parts)
-            return "admin"
-        if basic is None:
-            raise unauthenticated(BASIC_CHALLENGE, BEARER_CHALLENGE)
-        partner = authenticate_partner(basic, runtime)
-        partner.require_event_type(event_type)
-        return partner.partner_id
+@guard(PARTNER, ADMIN)
+def authenticate_caller(
+    basic: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(admin_bearer)],
+    runtime: RuntimeDep,
+    parts: PartsDep,
+) -> Caller:
+    """County IT by its token, or a registered partner by HTTP Basic (401 naming both schemes)."""
+    if bearer is not None:
+        check_admin_token(parts.admin_token, bearer, REALM)
+        return Caller(None)
+    if basic is None:
+        raise unauthenticated(BASIC_CHALLENGE, BEARER_CHALLENGE)
+    return Caller(_check_partner(basic, runtime.engine))
+
+
+CallerDep = Annotated[Caller, Depends(authenticate_caller)]
+
+
+def _recorder(event_type: PartnerEventType) -> Callable[..., Caller]:
+    @guard(PARTNER, ADMIN, scope=f"county IT, or a partner registered for event type {event_type.value}")
+    def recorder(caller: CallerDep) -> Caller:
+        """County IT, or a partner registered for this kind of record."""
+        if caller.partner is not None:
+            caller.partner.require_event_type(event_type)
+        return caller
 
     return recorder
 
 
-def _partner_registered_for(event_type: PartnerEventType):  # noqa: ANN202 - a FastAPI dependency
-    def registered(partner: Annotated[AuthenticatedPartner, Depends(authenticate_partner)]) -> str:
+def _partner_registered_for(event_type: PartnerEventType, also: str = "") -> Callable[..., AuthenticatedPartner]:
+    @guard(PARTNER, scope=f"a partner registered for event type {event_type.value}{also}")
+    def registered(partner: Annotated[AuthenticatedPartner, Depends(authenticate_partner)]) -> AuthenticatedPartner:
         partner.require_event_type(event_type)
-        return partner.partner_id
+        return partner
 
     return registered
 
 
 PartnerDep = Annotated[AuthenticatedPartner, Depends(authenticate_partner)]
 AdminOnly = Depends(require_admin)
-PlanRecorderDep = Annotated[str, Depends(_recorder(PartnerEventType.CRISIS_PLAN_RECORDED))]
-ConsentRecorderDep = Annotated[str, Depends(_recorder(PartnerEventType.CONSENT_RECORDED))]
-DisclosureRequesterDep = Annotated[str, Depends(_partner_registered_for(PartnerEventType.DISCLOSURE_REQUEST))]
+PlanRecorderDep = Annotated[Caller, Depends(_recorder(PartnerEventType.CRISIS_PLAN_RECORDED))]
+ConsentRecorderDep = Annotated[Caller, Depends(_recorder(PartnerEventType.CONSENT_RECORDED))]
+DisclosureRequesterDep = Annotated[
+    AuthenticatedPartner, Depends(_partner_registered_for(PartnerEventType.DISCLOSURE_REQUEST))
+]
+EventSenderDep = Annotated[
+    AuthenticatedPartner,
+    Depends(_partner_registered_for(PartnerEventType.CONTACT_SUBMITTED, " and for the contact's channel")),
+]

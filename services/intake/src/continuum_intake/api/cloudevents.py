@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from continuum_intake.api.auth import PartnerDep, PartnerEventType
+from continuum_intake.api.auth import EventSenderDep
 from continuum_intake.api.channel_bodies import GenericContact
 from continuum_intake.api.contact_answers import ContactAccepted, check_contact
 from continuum_intake.api.deps import PartsDep
@@ -69,7 +69,10 @@ def _earlier(session: Session, partner_id: str, event_id: str) -> Contact | None
     response_model=ContactAccepted,
     dependencies=[Depends(_structured_mode)],
     summary="A contact as a CloudEvent (structured JSON); a repeated id returns the first result with 200",
-    responses={200: {"description": "this partner posted this event id before: the contact it made then"}},
+    responses={
+        200: {"description": "this partner posted this event id before: the contact it made then"},
+        415: {"description": "not one CloudEvent in structured mode (content-type application/cloudevents+json)"},
+    },
     openapi_extra={
         "requestBody": {
             "content": {"application/cloudevents+json": {"schema": {"$ref": "#/components/schemas/ContactSubmitted"}}}
@@ -77,9 +80,8 @@ def _earlier(session: Session, partner_id: str, event_id: str) -> Contact | None
     },
 )
 def post_event(
-    event: ContactSubmitted, partner: PartnerDep, parts: PartsDep, uow: UnitOfWorkDep, response: Response
+    event: ContactSubmitted, partner: EventSenderDep, parts: PartsDep, uow: UnitOfWorkDep, response: Response
 ) -> ContactAccepted:
-    partner.require_event_type(PartnerEventType.CONTACT_SUBMITTED)
     if (earlier := _earlier(uow.session, partner.partner_id, event.id)) is not None:
         response.status_code = status.HTTP_200_OK
         return ContactAccepted.of(earlier)

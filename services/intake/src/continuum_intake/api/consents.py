@@ -17,8 +17,9 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, select
 
-from continuum_intake.api.auth import AdminOnly, ConsentRecorderDep, DisclosureRequesterDep
+from continuum_intake.api.auth import AdminOnly, DisclosureRequesterDep
 from continuum_intake.api.deps import PartsDep
+from continuum_intake.api.resource_guards import ConsentKeeperDep, EpisodeConsentsDep
 from continuum_intake.api.validation import PhiSafeRoute, invalid
 from continuum_intake.config import Code
 from continuum_intake.consent_recording import (
@@ -116,11 +117,12 @@ def _episode(session: Session, episode_id: UUID) -> Episode:
 def post_consent(
     episode_id: UUID,
     body: ConsentIn,
-    recorded_by: ConsentRecorderDep,
+    keeper: EpisodeConsentsDep,
     uow: UnitOfWorkDep,
     response: Response,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> ConsentOut:
+    recorded_by = keeper.caller.name
     terms = ConsentTerms(**body.model_dump())
 
     def record() -> ConsentOut:
@@ -136,13 +138,19 @@ def post_consent(
     return answer_once(uow, keys, response, record, status_code=status.HTTP_201_CREATED)
 
 
-@router.get("/episodes/{episode_id}/consents", response_model=list[ConsentOut], summary="The person's consents")
+@router.get(
+    "/episodes/{episode_id}/consents",
+    response_model=list[ConsentOut],
+    summary="The person's consents the caller may see (county IT: all; a partner: those recorded on the episodes "
+    "it is party to)",
+)
 def get_consents(
-    episode_id: UUID, _reader: ConsentRecorderDep, session: SessionDep, runtime: RuntimeDep
+    episode_id: UUID, keeper: EpisodeConsentsDep, session: SessionDep, runtime: RuntimeDep
 ) -> list[ConsentOut]:
     episode = _episode(session, episode_id)  # a read: no unit of work (on SQLite that would take the write lock)
     now = runtime.clock.now()
-    return [_consent_out(consent, now) for consent in consents_of(session, episode.person_id)]
+    seen = [consent for consent in consents_of(session, episode.person_id) if keeper.sees(consent.episode_id)]
+    return [_consent_out(consent, now) for consent in seen]
 
 
 @router.post(
@@ -150,9 +158,9 @@ def get_consents(
     response_model=ConsentOut,
     summary="Revoke a consent: nothing more is disclosed under it (a repeat is harmless)",
 )
-def post_revoke(consent_id: UUID, revoked_by: ConsentRecorderDep, uow: UnitOfWorkDep) -> ConsentOut:
+def post_revoke(consent_id: UUID, keeper: ConsentKeeperDep, uow: UnitOfWorkDep) -> ConsentOut:
     try:
-        consent = revoke_consent(uow, consent_id, revoked_by)
+        consent = revoke_consent(uow, consent_id, keeper.name)
     except UnknownConsent as unknown:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(unknown)) from unknown
     uow.commit()
@@ -161,6 +169,10 @@ def post_revoke(consent_id: UUID, revoked_by: ConsentRecorderDep, uow: UnitOfWor
 
 @router.post(
     "/disclosures",
+    responses={
+        200: {"description": "the covered categories of the record, the consents they were released under"},
+        404: {"description": "no such episode"},
+    },
     summary="Release the categories of a person's record that their active consents cover, to one recipient",
 )
 def post_disclosure(
@@ -168,7 +180,7 @@ def post_disclosure(
 ) -> JSONResponse:
     request = Request(body.recipient, body.recipient_category, body.purpose, tuple(body.categories))
     try:
-        disclosed = disclose(uow, parts.vault, body.episode_id, request, requested_by, body.basis)
+        disclosed = disclose(uow, parts.vault, body.episode_id, request, requested_by.partner_id, body.basis)
     except UnknownEpisode as unknown:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=str(unknown)) from unknown
     uow.commit()
@@ -218,6 +230,7 @@ def post_disclosure(
     "/episodes/{episode_id}/disclosures",
     response_model=list[DisclosureOut],
     dependencies=[AdminOnly],
+    responses={404: {"description": "no such episode"}},
     summary="The disclosure audit of an episode: every release and refusal",
 )
 def get_disclosures(episode_id: UUID, session: SessionDep) -> list[DisclosureOut]:

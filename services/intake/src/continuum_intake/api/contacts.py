@@ -9,6 +9,7 @@ from typing import Annotated
 
 from continuum_contracts.vocabulary import Channel
 from continuum_kit.delivery import UnitOfWork
+from continuum_kit.guards import PARTNER, guard
 from continuum_kit.idempotency import REPLAYED, IdempotencyKeyHeader, answer_once, request_keys
 from continuum_kit.service import UnitOfWorkDep
 from fastapi import APIRouter, Depends, Request, Response, status
@@ -49,6 +50,7 @@ class Posting:
     idempotency_key: str | None
 
 
+@guard(PARTNER, scope="a partner registered for the contact's channel")
 def _posting(
     partner: PartnerDep,
     parts: PartsDep,

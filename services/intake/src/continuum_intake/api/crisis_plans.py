@@ -11,10 +11,10 @@ from continuum_kit.service import SessionDep, UnitOfWorkDep
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from continuum_intake.api.auth import PlanRecorderDep
+from continuum_intake.api.resource_guards import PlanReaderDep, PlanWriterDep
 from continuum_intake.api.validation import PhiSafeRoute
 from continuum_intake.config import Code
-from continuum_intake.store import CrisisPlan, Person
+from continuum_intake.store import CrisisPlan
 
 router = APIRouter(prefix="/v1/people", tags=["crisis plans"], route_class=PhiSafeRoute)
 
@@ -38,16 +38,9 @@ def _out(plan: CrisisPlan) -> CrisisPlanOut:
     return CrisisPlanOut.model_validate(plan, from_attributes=True)
 
 
-def _no_such_person(person_id: UUID) -> HTTPException:
-    return HTTPException(status.HTTP_404_NOT_FOUND, detail=f"person {person_id} not found")
-
-
 @router.put("/{person_id}/crisis-plan", response_model=CrisisPlanOut, summary="Record or replace a crisis plan")
-def put_crisis_plan(
-    person_id: UUID, body: CrisisPlanIn, recorded_by: PlanRecorderDep, uow: UnitOfWorkDep
-) -> CrisisPlanOut:
-    if uow.session.get(Person, person_id) is None:
-        raise _no_such_person(person_id)
+def put_crisis_plan(person_id: UUID, body: CrisisPlanIn, writer: PlanWriterDep, uow: UnitOfWorkDep) -> CrisisPlanOut:
+    recorded_by = writer.name
     plan = uow.session.get(CrisisPlan, person_id) or CrisisPlan(person_id=person_id, recorded_by=recorded_by)
     for name, value in body.model_dump().items():
         setattr(plan, name, value)
@@ -58,7 +51,7 @@ def put_crisis_plan(
 
 
 @router.get("/{person_id}/crisis-plan", response_model=CrisisPlanOut)
-def get_crisis_plan(person_id: UUID, _reader: PlanRecorderDep, session: SessionDep) -> CrisisPlanOut:
+def get_crisis_plan(person_id: UUID, _reader: PlanReaderDep, session: SessionDep) -> CrisisPlanOut:
     plan = session.get(CrisisPlan, person_id)
     if plan is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no crisis plan for person {person_id}")

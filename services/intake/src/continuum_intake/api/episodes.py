@@ -1,14 +1,16 @@
-"""The episode view that any operator tool may read: its stage and contact history, no PHI in it."""
+"""The episode view: its stage and contact history, no PHI in it. County IT sees every contact; a partner
+party to the episode sees its own."""
 
 from datetime import datetime
 from uuid import UUID
 
 from continuum_contracts.vocabulary import Acuity, Channel, ResponseType, Stage
 from continuum_kit.service import SessionDep
-from fastapi import APIRouter, HTTPException, status
-from pydantic import BaseModel
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
+from continuum_intake.api.resource_guards import EpisodeReaderDep
 from continuum_intake.api.validation import PhiSafeRoute
 from continuum_intake.store import Contact, Episode
 
@@ -36,18 +38,21 @@ class EpisodeOut(BaseModel):
     opened_at: datetime
     closed_at: datetime | None
     closure_reason: str | None
-    contacts: int
+    contacts: int = Field(description="the contacts in contact_history")
     contact_history: list[ContactOut]
 
 
-@router.get("/episodes/{episode_id}", response_model=EpisodeOut)
-def get_episode(episode_id: UUID, session: SessionDep) -> EpisodeOut:
-    episode = session.get(Episode, episode_id)
-    if episode is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"episode {episode_id} not found")
-    history = session.exec(
-        select(Contact).where(Contact.episode_id == episode_id).order_by(col(Contact.received_at))
-    ).all()
+@router.get(
+    "/episodes/{episode_id}",
+    response_model=EpisodeOut,
+    summary="An episode's stage and the contacts on it the caller may see (county IT: all; a partner: its own)",
+)
+def get_episode(episode_id: UUID, reader: EpisodeReaderDep, session: SessionDep) -> EpisodeOut:
+    episode = session.get_one(Episode, episode_id)  # the reader's guard found it; an episode is never deleted
+    query = select(Contact).where(Contact.episode_id == episode_id)
+    if reader.caller.partner is not None:  # a partner's view: the contacts it posted
+        query = query.where(Contact.partner_id == reader.caller.partner.partner_id)
+    history = session.exec(query.order_by(col(Contact.received_at))).all()
     return EpisodeOut(
         episode_id=episode.episode_id,
         person_id=episode.person_id,
