@@ -38,7 +38,7 @@ install_engine() {
 start() {
     docker info >/dev/null 2>&1 && return
     install_engine
-    [[ $(id -u) == 0 ]] || die "the Docker engine is not running and only root can start it (dockerd)"
+    [[ $(id -u) == 0 ]] || die "no Docker engine answers \`docker info\` for this user, and only root can start one (dockerd)"
     mkdir -p "$(dirname "$DOCKERD_LOG")"
     log "starting dockerd in the background (log: $DOCKERD_LOG) ..."
     # setsid: its own session, so the engine outlives this shell and the CI step that started it.
