@@ -69,7 +69,11 @@ class County:
         return run([*command, *args], timeout=timeout, check=check)
 
     def up(self) -> None:
-        self.compose("up", "--detach", "--wait", "--wait-timeout", "600", timeout=900)
+        result = self.compose("up", "--detach", "--wait", "--wait-timeout", "600", timeout=900, check=False)
+        if result.returncode != 0:  # say which container did not become healthy, and what it logged
+            states = {row["Service"]: row.get("Health") or row["State"] for row in self.containers()}
+            logs = self.compose("logs", "--no-color", "--tail", "20", check=False).stdout
+            raise RuntimeError(f"compose up failed: {result.stderr.strip()}\n{states}\n{logs}")
 
     def down(self, *args: str) -> None:
         self.compose("down", "--timeout", "30", *args)
