@@ -1,5 +1,5 @@
 # Continuum's everyday commands. Each works on a fresh machine: it installs what it needs first.
-.PHONY: setup demo test bench kafka-start kafka-stop postgres-start postgres-stop
+.PHONY: setup demo test bench images engine kafka-start kafka-stop postgres-start postgres-stop
 
 setup:
 	bash deploy/install.sh all
@@ -20,6 +20,14 @@ test: setup
 bench: setup
 	bash deploy/kafka.sh start
 	uv run python bench/bench.py; status=$$?; bash deploy/kafka.sh stop; exit $$status
+
+# Every image docker-compose.yml uses, from a Debian base (CONTINUUM_BASE=debootstrap, the default, or debian),
+# after making sure a Docker engine runs and has the compose and buildx plugins (deploy/images/).
+images: engine
+	bash deploy/images/build.sh
+
+engine:
+	bash deploy/images/engine.sh
 
 kafka-start:
 	bash deploy/kafka.sh start

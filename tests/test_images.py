@@ -88,3 +88,36 @@ def test_install_step_puts_one_service_and_no_dev_tools_in_the_environment(tmp_p
     assert seen["main"], f"python -m continuum_{service} would not start"
     editable = [p.name for p in venv.rglob("*.pth") if str(ROOT) in p.read_text()]
     assert editable == [], "the image would point at the build stage's sources"
+
+
+# ---- built from the Debian base, nothing pulled: what `make images` builds (deploy/images/) ---------------------
+
+DOCKERFILES = sorted(
+    [*(ROOT / "deploy" / "docker").glob("*.Dockerfile"), *(ROOT / "deploy" / "images").glob("*.Dockerfile")]
+)
+
+
+@pytest.mark.parametrize("dockerfile", DOCKERFILES, ids=lambda path: path.name)
+def test_every_image_starts_from_a_continuum_image_and_fetches_no_frontend(dockerfile):
+    text = dockerfile.read_text()
+    assert not re.search(r"^#\s*syntax\s*=", text, re.MULTILINE), "a syntax line pulls a frontend from a registry"
+    defaults = dict(re.findall(r"^ARG (\w+)=(\S+)$", text, re.MULTILINE))
+    stage_names = set()
+    for line in instructions(dockerfile):
+        if line.upper().startswith("FROM "):
+            parts = line.split()
+            image = parts[1]
+            if image.startswith("${"):
+                image = defaults[image.strip("${}")]
+            assert image in stage_names or image.startswith("continuum/"), f"{dockerfile.name}: FROM {image}"
+            if len(parts) == 4 and parts[2].upper() == "AS":
+                stage_names.add(parts[3])
+
+
+def test_compose_uses_the_images_make_images_builds_tagged_with_the_release():
+    compose = (ROOT / "docker-compose.yml").read_text()
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    for service in APP_PORTS:
+        assert f"image: continuum/{service}:${{CONTINUUM_IMAGE_TAG:-{version}}}" in compose, service
+    for image in re.findall(r"\$\{[A-Z]+_IMAGE:-([^}]+)\}", compose):
+        assert image.startswith("continuum/"), image

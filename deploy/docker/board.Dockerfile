@@ -1,11 +1,12 @@
-# syntax=docker/dockerfile:1
 # The board service's image: continuum-board and its dependencies only, no dev tools, run as a non-root user.
 # Build context is the repository root: `docker compose build board`.
-ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+# Both images come from `make images` (deploy/images/python.Dockerfile): Debian's Python 3.11, and it plus pip and uv.
+ARG PYTHON_IMAGE=continuum/python:3.11
+ARG BUILD_IMAGE=continuum/python-build:3.11
 
-FROM ${PYTHON_IMAGE} AS build
+FROM ${BUILD_IMAGE} AS build
 ENV UV_PROJECT_ENVIRONMENT=/opt/continuum UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never \
-    PIP_ROOT_USER_ACTION=ignore
+    UV_PYTHON=/usr/bin/python3.11 PIP_ROOT_USER_ACTION=ignore
 WORKDIR /src
 COPY deploy/install.sh deploy/install.sh
 RUN bash deploy/install.sh uv
