@@ -12,6 +12,16 @@ ENV_EXAMPLE = ROOT / "deploy" / "compose.env.example"
 INSTALL = "deploy/install.sh"
 APP_PORTS = {"intake": 8001, "dispatch": 8002, "handoff": 8003, "followup": 8004, "board": 8005}
 APP_SERVICES = list(APP_PORTS)
+
+
+def settings_class(service: str) -> type:
+    """A service's settings class, by the service's name (``continuum_<service>.config``)."""
+    import importlib
+
+    name = {"board": "BoardSettings"}.get(service, f"{service.capitalize()}Settings")
+    return getattr(importlib.import_module(f"continuum_{service}.config"), name)
+
+
 INFRASTRUCTURE = {"kafka", "postgres", "jaeger"}
 SECRETS = [
     "POSTGRES_PASSWORD",

@@ -6,19 +6,12 @@ import importlib
 
 import pytest
 
-SERVICES = ["intake", "dispatch", "handoff", "followup", "board"]
-SETTINGS = {
-    "intake": "IntakeSettings",
-    "dispatch": "DispatchSettings",
-    "handoff": "HandoffSettings",
-    "followup": "FollowupSettings",
-    "board": "BoardSettings",
-}
+from tests.deployment import APP_SERVICES as SERVICES
+from tests.deployment import settings_class
 
 
 def _document(service: str, tmp_path) -> dict:
-    config = importlib.import_module(f"continuum_{service}.config")
-    settings = getattr(config, SETTINGS[service])(data_dir=tmp_path, admin_token="openapi-admin-token-0123456789")
+    settings = settings_class(service)(data_dir=tmp_path, admin_token="openapi-admin-token-0123456789")
     app = importlib.import_module(f"continuum_{service}.app").create_app(settings)
     return app.openapi()
 

@@ -24,17 +24,12 @@ from schemathesis.core.failures import FailureGroup, as_reported_failure
 from schemathesis.pytest.lazy import get_all_tests
 from schemathesis.python import asgi
 
+from tests.deployment import APP_SERVICES, settings_class
+
 ADMIN_TOKEN = "fuzz-admin-token-0123456789abcdef"
 PARTNER_SECRET = "fuzz-partner-secret-0123456789"
 OPERATOR_PASSWORD = "fuzz-operator-password-0123"
 MAX_EXAMPLES = 5
-SETTINGS = {
-    "intake": "IntakeSettings",
-    "dispatch": "DispatchSettings",
-    "handoff": "HandoffSettings",
-    "followup": "FollowupSettings",
-    "board": "BoardSettings",
-}
 FUZZ = settings(
     max_examples=MAX_EXAMPLES,
     derandomize=True,
@@ -92,8 +87,7 @@ def _config() -> schemathesis.Config:
 
 def _serve(service: str, kafka_bootstrap: str, tmp_path_factory) -> Served:
     topic = f"test.fuzz-{service}.{secrets.token_hex(5)}"
-    config = importlib.import_module(f"continuum_{service}.config")
-    service_settings = getattr(config, SETTINGS[service])(
+    service_settings = settings_class(service)(
         data_dir=tmp_path_factory.mktemp(service),
         admin_token=ADMIN_TOKEN,
         kafka_bootstrap=kafka_bootstrap,
@@ -186,6 +180,6 @@ def _fuzz(served: Served, subtests) -> None:
 
 
 @pytest.mark.timeout(420)  # a hung call fails the test rather than stopping CI
-@pytest.mark.parametrize("served", list(SETTINGS), indirect=True)
+@pytest.mark.parametrize("served", APP_SERVICES, indirect=True)
 def test_every_answer_is_as_the_openapi_says(served, subtests):
     _fuzz(served, subtests)
