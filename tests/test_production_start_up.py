@@ -80,3 +80,14 @@ def test_intake_with_the_countys_own_secrets_starts_in_production(tmp_path, kafk
     finally:
         intake.stop()
     assert "DEVELOPMENT" not in intake.log_path.read_text()
+
+
+@pytest.mark.parametrize(("service", "setting"), [("handoff", "intake_secret"), ("board", "dispatch_secret")])
+def test_a_service_whose_own_partner_secret_is_too_short_to_be_registered_does_not_start(tmp_path, service, setting):
+    short = "too-short-secret"
+    lines = refused_lines(production_process(service, tmp_path, admin_token=ADMIN_TOKEN, **{setting: short}))
+    assert lines == [
+        f"{service}: cannot start: CONTINUUM_{setting.upper()}: is shorter than 24 characters: no partner account "
+        "can have it, so the other service would refuse every call; set the secret registered for this service there"
+    ]
+    assert short not in "\n".join(lines)

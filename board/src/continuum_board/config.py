@@ -3,8 +3,8 @@
 from typing import Annotated
 
 from continuum_contracts.events import CODE_PATTERN
-from continuum_kit.settings import ServiceSettings
-from pydantic import Field, SecretStr, StringConstraints
+from continuum_kit.settings import AccountSecret, ServiceSettings
+from pydantic import Field, StringConstraints
 
 Code = Annotated[str, StringConstraints(max_length=64, pattern=CODE_PATTERN)]
 
@@ -52,7 +52,7 @@ class BoardSettings(ServiceSettings):
     dispatch_partner_id: str = Field(
         default="board", description="the board's partner account at dispatch, registered there by county IT"
     )
-    dispatch_secret: SecretStr | None = Field(
+    dispatch_secret: AccountSecret = Field(
         default=None,
         description="that account's secret: dispatch's roster is read only by a registered partner (or county IT); "
         "unset, dispatch refuses the board's reads and the board keeps the last roster it has",

@@ -28,6 +28,7 @@ from continuum_kit.db import UTCDateTime
 from continuum_kit.guards import ADMIN, PARTNER, guard
 from continuum_kit.passwords import DECOY_HASH, VerifiedSecrets, hash_secret, verify_secret
 from continuum_kit.service import RuntimeDep, SessionDep, UnitOfWorkDep
+from continuum_kit.settings import PARTNER_SECRET_MIN_LENGTH
 from continuum_kit.sign_in_limits import basic_pair
 
 PARTNER_ID_PATTERN = r"^[a-z0-9][a-z0-9_.:-]*$"
@@ -210,7 +211,11 @@ CallerDep = Annotated[Caller, Depends(authenticate_caller)]
 class PartnerAccountIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     partner_id: PartnerId
-    secret: str = Field(min_length=24, max_length=200, description="the partner's HTTP Basic password; stored hashed")
+    secret: str = Field(
+        min_length=PARTNER_SECRET_MIN_LENGTH,
+        max_length=200,
+        description="the partner's HTTP Basic password; stored hashed",
+    )
 
 
 class PartnerAccountOut(BaseModel):

@@ -2,15 +2,30 @@
 
 import sys
 from pathlib import Path
-from typing import Literal, Self, TypeVar
+from typing import Annotated, Literal, Self, TypeVar
 
 from continuum_contracts import DEAD_LETTER_TOPIC, EPISODE_TOPIC
 from limits import parse
-from pydantic import AwareDatetime, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, AwareDatetime, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from pydantic_settings.exceptions import SettingsError
 
 DEVELOPMENT_ESCAPE = "(or CONTINUUM_ENVIRONMENT=development)"
+PARTNER_SECRET_MIN_LENGTH = 24
+"""The shortest secret a partner account may have (the admin API refuses a shorter one at registration)."""
+
+
+def _account_secret(secret: SecretStr | None) -> SecretStr | None:
+    if secret is not None and len(secret.get_secret_value()) < PARTNER_SECRET_MIN_LENGTH:
+        raise ValueError(
+            f"is shorter than {PARTNER_SECRET_MIN_LENGTH} characters: no partner account can have it, so the other "
+            "service would refuse every call; set the secret registered for this service there"
+        )
+    return secret
+
+
+AccountSecret = Annotated[SecretStr | None, AfterValidator(_account_secret)]
+"""A setting holding this service's own partner secret at another service (unset: that service is not called)."""
 
 
 class ServiceSettings(BaseSettings):

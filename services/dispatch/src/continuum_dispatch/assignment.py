@@ -13,8 +13,8 @@ from sqlmodel import Session, col, func, select
 
 from continuum_dispatch.config import DispatchSettings
 from continuum_dispatch.domain import (
-    FINAL,
     KIND_FOR_RESPONSE,
+    LIVE,
     TIMED_KINDS,
     Escalation,
     EtaPolicy,
@@ -62,10 +62,11 @@ def eta_policy(settings: DispatchSettings) -> EtaPolicy:
 
 
 def active_responses(session: Session) -> dict[str, int]:
-    """How many unfinished responses each busy responder has."""
+    """How many unfinished responses each busy responder has. Read from the index of live responses (status,
+    responder): its cost grows with the responses under way, not with every response ever recorded."""
     query = (
         select(Response.responder_id, func.count())
-        .where(col(Response.status).not_in([s.value for s in FINAL]))
+        .where(col(Response.status).in_(sorted(s.value for s in LIVE)))
         .group_by(col(Response.responder_id))
     )
     return {responder_id: count for responder_id, count in session.exec(query).all()}

@@ -79,6 +79,7 @@ KIND_FOR_RESPONSE = {
 # targets. A warmline peer is already on the line; police and EMS are other agencies' dispatch desks.
 TIMED_KINDS = frozenset({ResponderKind.MOBILE_TEAM, ResponderKind.CO_RESPONDER})
 FINAL = frozenset({ResponseStatus.RESOLVED, ResponseStatus.REPLACED, ResponseStatus.CANCELLED})
+LIVE = frozenset(ResponseStatus) - FINAL
 ARRIVED = frozenset({ResponseStatus.ON_SCENE, ResponseStatus.RESOLVED})
 STATUS_ALIASES = {"arrived": ResponseStatus.ON_SCENE}
 RESPONDER_STATUS_FOR = {

@@ -9,6 +9,7 @@ from datetime import datetime
 from uuid import UUID, uuid4
 
 from continuum_kit.db import UTCDateTime
+from sqlalchemy import Index
 from sqlmodel import JSON, Column, Field, SQLModel
 
 
@@ -41,6 +42,8 @@ class Response(SQLModel, table=True):
     """One responder sent to one episode, how far that response has got, and its due times."""
 
     __tablename__ = "dispatch_response"
+    # Each team's live load (assignment.active_responses) without reading the finished responses.
+    __table_args__ = (Index("ix_dispatch_response_live", "status", "responder_id"),)
     response_id: UUID = Field(default_factory=uuid4, primary_key=True)
     episode_id: UUID = Field(index=True)
     response_type: str = Field(max_length=32)

@@ -1,8 +1,8 @@
 """Handoff's settings: the shared service settings with handoff's name, port, partners and timers."""
 
 from continuum_contracts.events import CODE_PATTERN
-from continuum_kit.settings import ServiceSettings
-from pydantic import Field, PositiveFloat, SecretStr
+from continuum_kit.settings import AccountSecret, ServiceSettings
+from pydantic import Field, PositiveFloat
 
 
 class HandoffSettings(ServiceSettings):
@@ -54,6 +54,6 @@ class HandoffSettings(ServiceSettings):
     intake_partner_id: str = Field(
         default="handoff", max_length=64, pattern=CODE_PATTERN, description="handoff's partner id at intake"
     )
-    intake_secret: SecretStr | None = Field(
+    intake_secret: AccountSecret = Field(
         default=None, description="handoff's secret at intake; unset means disclosures are off (503)"
     )
