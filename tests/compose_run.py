@@ -73,15 +73,20 @@ class County:
             env.write(f"PUBLISH_ADDRESS={address}\nKAFKA_HOST_PORT={kafka_port}\n")
         return cls(f"continuum-test-{secrets.token_hex(4)}", env_file, address, kafka_port)
 
+    def set(self, name: str, value: str) -> None:
+        """One setting of .env changed, as county IT edits the file (takes effect at the next ``up``)."""
+        lines = [line for line in self.env_file.read_text().splitlines() if line.partition("=")[0].strip() != name]
+        self.env_file.write_text("\n".join([*lines, f"{name}={value}"]) + "\n")
+
     def compose(self, *args: str, timeout: float = 900, check: bool = True) -> subprocess.CompletedProcess:
         files = ["-f", str(COMPOSE_FILE), "-f", str(HOST_KAFKA)]
         command = ["docker", "compose", "--project-name", self.project, "--env-file", str(self.env_file), *files]
         return run([*command, *args], timeout=timeout, check=check)
 
-    def up(self) -> None:
-        result = self.compose("up", "--detach", "--wait", "--wait-timeout", "600", timeout=900, check=False)
+    def up(self, *services: str) -> None:
+        result = self.compose("up", "--detach", "--wait", "--wait-timeout", "600", *services, timeout=900, check=False)
         if result.returncode != 0:  # say which container did not become healthy, and what it logged
-            states = {row["Service"]: row.get("Health") or row["State"] for row in self.containers()}
+            states = self.health()
             logs = self.compose("logs", "--no-color", "--tail", "20", check=False).stdout
             raise RuntimeError(f"compose up failed: {result.stderr.strip()}\n{states}\n{logs}")
 
@@ -104,6 +109,10 @@ class County:
     @property
     def kafka_bootstrap(self) -> str:
         return f"{self.address}:{self.kafka_port}"
+
+    def health(self) -> dict[str, str]:
+        """Each container's health (or its state, where it has no health yet: restarting, exited)."""
+        return {row["Service"]: row.get("Health") or row["State"] for row in self.containers()}
 
     def containers(self) -> list[dict]:
         """`docker compose ps` of every container of the project, running or not."""

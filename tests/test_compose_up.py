@@ -1,127 +1,77 @@
 """`docker compose up -d --wait` as county IT runs it, through the real Docker engine, on the images of `make images`.
 
-The whole county starts from docker-compose.yml and the documented .env: every container healthy, each service on
-its own migrated database, a 911 call played to closure over the published ports, the data kept across `down` and
-`up`, and nothing left behind by `down -v`. Skipped only when no Docker engine can be started on this machine."""
+The county first runs the previous release (its images built from its commit, deploy/images/releases) and takes a
+911 call; then it upgrades as the operator's guide says (this release's images, CONTINUUM_IMAGE_TAG, `up`). From
+there: every container healthy, each service on its own database migrated forward with nothing lost, 911 calls
+played to closure over the published ports, a service container killed mid-journey with no effect twice, a wrong
+secret stopping only its service, the data kept across `down` and `up`, and nothing left behind by `down -v`.
+Skipped only when no Docker engine can be started on this machine."""
 
 import asyncio
-import random
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer
-from alembic.config import Config
-from alembic.script import ScriptDirectory
-from continuum_sim.partners import Partners, eventually
-from continuum_sim.scenarios import homeless_911_call
+from continuum_sim.partners import eventually
 
 from tests.compose_run import IMAGES, County, engine_ready, run
-from tests.deployment import APP_PORTS, INFRASTRUCTURE
+from tests.county_journeys import (
+    SERVICES,
+    admin,
+    board_timeline,
+    history,
+    journeys_through_a_kill,
+    play_911_call,
+    register_county_accounts,
+    revisions,
+    topic_holds,
+    traced_services,
+)
+from tests.deployment import APP_PORTS, INFRASTRUCTURE, ROOT
 
-pytestmark = [pytest.mark.docker, pytest.mark.timeout(1800)]
+pytestmark = [pytest.mark.docker, pytest.mark.timeout(2400)]
 
-TOPIC = "continuum.episode-events"
+RELEASE = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+RELEASES = [line.split() for line in (ROOT / "deploy/images/releases").read_text().splitlines() if line[:1].isdigit()]
+PREVIOUS = RELEASES[-1][0]
+
+
+@dataclass
+class Upgrade:
+    county: County
+    episode_id: str  # a 911 call taken to closure under the previous release
+    revisions: dict[str, str]  # each service's revision under the previous release
 
 
 @pytest.fixture(scope="module")
-def county(tmp_path_factory):
-    """The county, up and healthy; on the way out `down -v`, whatever happened, and a check nothing is left."""
+def upgrade(tmp_path_factory) -> Iterator[Upgrade]:
+    """The county on the previous release, one call taken, then upgraded to this one; on the way out `down -v`,
+    whatever happened, and a check that nothing is left."""
     if why := engine_ready():
         pytest.skip(why)
     run(["bash", str(IMAGES)], timeout=3600)  # cached: a second run only checks every layer
+    run(["bash", str(IMAGES), "release", PREVIOUS], timeout=3600)
     county = County.fresh(tmp_path_factory.mktemp("county"))
+    county.set("CONTINUUM_IMAGE_TAG", PREVIOUS)
     try:
         county.up()
-        yield county
+        register_county_accounts(county)
+        episode_id = asyncio.run(play_911_call(county, seed=10))
+        before = revisions(county)
+        county.set("CONTINUUM_IMAGE_TAG", RELEASE)  # the operator's guide's upgrade: the new tag, then `up`
+        county.up()
+        yield Upgrade(county, episode_id, before)
     finally:
         county.down("--volumes", "--remove-orphans")
         leftovers = county.leftovers()
         assert leftovers == {"containers": [], "networks": [], "volumes": []}, leftovers
 
 
-def admin(county: County) -> dict[str, str]:
-    return {"Authorization": f"Bearer {county.settings['CONTINUUM_ADMIN_TOKEN']}"}
-
-
-def register_county_accounts(county: County) -> None:
-    """The operator's guide's first start: handoff's account at intake and the board's at dispatch, with the
-    secrets from .env (the partner systems' accounts are registered by the simulated partners themselves)."""
-    accounts = {
-        "intake": {
-            "partner_id": "handoff",
-            "secret": county.settings["CONTINUUM_HANDOFF_INTAKE_SECRET"],
-            "event_types": ["continuum.disclosure.request"],
-        },
-        "dispatch": {"partner_id": "board", "secret": county.settings["CONTINUUM_BOARD_DISPATCH_SECRET"]},
-    }
-    for service, body in accounts.items():
-        response = httpx.post(f"{county.urls[service]}/v1/admin/partners", json=body, headers=admin(county))
-        assert response.status_code in (201, 409), response.text
-
-
-async def play_911_call(county: County, seed: int) -> str:
-    """A 911 call to closure, the partner systems played over the published ports; the episode's id."""
-    async with Partners(
-        county.kafka_bootstrap, TOPIC, county.urls, admin_token=county.settings["CONTINUUM_ADMIN_TOKEN"]
-    ) as partners:
-        journey = await partners.post(homeless_911_call(random.Random(seed)))
-        assert await partners.wait_closed([journey.episode_id], timeout=180) == []
-
-        async def closed_everywhere():
-            view = await partners.service_view(journey.episode_id)
-            done = view["intake"]["status"] == "closed" and [h["status"] for h in view["handoffs"]] == ["completed"]
-            return view if done else None
-
-        assert await eventually(closed_everywhere, timeout=60)
-        assert journey.counts()["followup.completed"] == 2 and journey.counts()["episode.closed"] == 1
-        return journey.episode_id
-
-
-def board_timeline(county: County, episode_id: str) -> list[dict]:
-    """The episode's timeline as a supervisor signed in on the board sees it (its events, in order)."""
-    operator = {"username": "supervisor-1", "password": "a long passphrase for the test"}
-    board = county.urls["board"]
-    created = httpx.post(f"{board}/v1/admin/operators", json=operator, headers=admin(county))
-    assert created.status_code in (201, 409), created.text
-    session = httpx.post(f"{board}/v1/session", json=operator)
-    assert session.status_code == 200, session.text
-    # The session cookie is Secure; over the plain-HTTP test address it is sent by hand.
-    cookie = {"Cookie": f"continuum_board_session={session.cookies['continuum_board_session']}"}
-    timeline = httpx.get(f"{board}/v1/episodes/{episode_id}/timeline", headers=cookie)
-    assert timeline.status_code == 200, timeline.text
-    return timeline.json()["events"]
-
-
-def traced_services(county: County, trace_ids: set[str]) -> set[str]:
-    """The services with spans in these traces, as Jaeger's query API on the published port tells them."""
-    services = set()
-    for trace_id in trace_ids:
-        response = httpx.get(f"http://{county.address}:16686/api/traces/{trace_id}", timeout=10)
-        if response.status_code == 200:
-            for trace in response.json()["data"]:
-                services |= {process["serviceName"] for process in trace["processes"].values()}
-    return services
-
-
-async def topic_holds(county: County, episode_id: str) -> bool:
-    """Whether the broker still holds events of this episode on the topic (read from its first offset)."""
-    consumer = AIOKafkaConsumer(TOPIC, bootstrap_servers=county.kafka_bootstrap, auto_offset_reset="earliest")
-    await consumer.start()
-    try:
-        deadline = asyncio.get_running_loop().time() + 60
-        while asyncio.get_running_loop().time() < deadline:
-            batches = await consumer.getmany(timeout_ms=1000)
-            if any(record.key == episode_id.encode() for records in batches.values() for record in records):
-                return True
-        return False
-    finally:
-        await consumer.stop()
-
-
-def head_revision(service: str) -> str:
-    config = Config()
-    config.set_main_option("script_location", f"continuum_{service}:migrations")
-    return ScriptDirectory.from_config(config).get_current_head()
+@pytest.fixture(scope="module")
+def county(upgrade) -> County:
+    return upgrade.county
 
 
 # ---- tests, in the order county IT meets them --------------------------------------------------------------
@@ -130,6 +80,7 @@ def head_revision(service: str) -> str:
 def test_every_container_is_healthy_and_each_service_answers_on_its_published_port(county):
     containers = {row["Service"]: row for row in county.containers()}
     assert set(containers) == INFRASTRUCTURE | set(APP_PORTS)
+    assert {name: containers[name]["Image"] for name in APP_PORTS} == {s: f"continuum/{s}:{RELEASE}" for s in APP_PORTS}
     assert {name: row["Health"] for name, row in containers.items()} == dict.fromkeys(containers, "healthy")
     for name, url in county.urls.items():
         response = httpx.get(f"{url}/health", timeout=10)
@@ -137,8 +88,33 @@ def test_every_container_is_healthy_and_each_service_answers_on_its_published_po
 
 
 def test_each_service_migrated_its_own_database_to_the_newest_revision(county):
-    for service in APP_PORTS:
-        assert county.psql(f"continuum_{service}", "SELECT version_num FROM alembic_version") == head_revision(service)
+    assert revisions(county) == {service: history(service)[0] for service in SERVICES}
+
+
+def test_the_upgrade_from_the_previous_release_moved_every_service_forward_and_lost_nothing(upgrade):
+    county, episode_id = upgrade.county, upgrade.episode_id
+    # Each service's revision under the previous release is one of this release's history (nothing forked), and
+    # each is now at this release's newest: the migrations in between ran when the new image started.
+    for service, revision in upgrade.revisions.items():
+        assert revision in history(service), f"{service}: {revision} is not in this release's migrations"
+    assert revisions(county) == {service: history(service)[0] for service in SERVICES}
+    # The call taken under the previous release reads the same from every service after the upgrade.
+    episode = httpx.get(f"{county.urls['intake']}/v1/episodes/{episode_id}", headers=admin(county), timeout=10)
+    assert episode.status_code == 200 and episode.json()["status"] == "closed", episode.text
+    read = {
+        "dispatch": f"/v1/episodes/{episode_id}/responses",
+        "handoff": f"/v1/episodes/{episode_id}/handoffs",
+        "followup": f"/v1/episodes/{episode_id}/followups",
+    }
+    views = {
+        name: httpx.get(county.urls[name] + path, headers=admin(county), timeout=10) for name, path in read.items()
+    }
+    assert {name: view.status_code for name, view in views.items()} == dict.fromkeys(read, 200)
+    assert [response["status"] for response in views["dispatch"].json()] == ["resolved"], views["dispatch"].text
+    assert [handoff["status"] for handoff in views["handoff"].json()] == ["completed"], views["handoff"].text
+    assert views["followup"].json()["plan_status"] == "closed", views["followup"].text
+    types = [event["type"] for event in board_timeline(county, episode_id)]
+    assert types[0] == "continuum.contact.received.v1" and "continuum.episode.closed.v1" in types
 
 
 def test_a_911_call_closes_through_the_containers_the_board_shows_it_and_jaeger_has_its_traces(county):
@@ -152,6 +128,46 @@ def test_a_911_call_closes_through_the_containers_the_board_shows_it_and_jaeger_
     expected = {f"continuum-{service}" for service in ("intake", "dispatch", "handoff", "followup")}
     seen = asyncio.run(eventually(lambda: expected <= traced_services(county, trace_ids), timeout=60))
     assert seen, f"Jaeger has spans of {traced_services(county, trace_ids)} for the journey's traces"
+
+
+def test_a_service_container_killed_mid_journey_comes_back_and_every_call_closes_with_nothing_done_twice(county):
+    register_county_accounts(county)
+    played = asyncio.run(journeys_through_a_kill(county, "dispatch", calls=6))
+    assert played["open_at_kill"] > 0, "every call had closed before the kill: nothing was mid-journey"
+    assert played["still_open"] == []
+    once = {"response.assigned": 1, "response.resolved": 1, "handoff.completed": 1, "episode.closed": 1}
+    counts = {journey.episode_id: journey.counts() for journey in played["journeys"]}
+    assert {e: {t: c[t] for t in once} for e, c in counts.items()} == dict.fromkeys(counts, once)
+    views = played["views"]
+    assert {e: len(v["responses"]) for e, v in views.items()} == dict.fromkeys(views, 1), "a second team was sent"
+    assert {e: [h["status"] for h in v["handoffs"]] for e, v in views.items()} == dict.fromkeys(views, ["completed"])
+    checkins = {e: [c["status"] for c in v["followups"]["checkins"]] for e, v in views.items()}
+    assert checkins == dict.fromkeys(views, ["completed", "completed"]), "a check-in was scheduled twice"
+
+
+def test_a_wrong_secret_makes_only_its_service_unhealthy_with_a_line_naming_it(county):
+    good = {name: county.settings[name] for name in ("CONTINUUM_VAULT_KEYS", "CONTINUUM_HANDOFF_INTAKE_SECRET")}
+    county.set("CONTINUUM_VAULT_KEYS", "'[\"not-a-fernet-key\"]'")
+    county.set("CONTINUUM_HANDOFF_INTAKE_SECRET", "short-secret")
+    try:
+        result = county.compose("up", "--detach", "--wait", "--wait-timeout", "90", "intake", "handoff", check=False)
+        assert result.returncode != 0, "compose up --wait passed with a wrong secret"
+        health = county.health()
+        assert health["intake"] != "healthy" and health["handoff"] != "healthy", health
+        others = INFRASTRUCTURE | {"dispatch", "followup", "board"}
+        assert {name: health[name] for name in others} == dict.fromkeys(others, "healthy")
+        for name in ("dispatch", "followup", "board"):
+            assert httpx.get(f"{county.urls[name]}/health", timeout=10).status_code == 200, name
+        logs = {name: county.compose("logs", "--no-color", name).stdout for name in ("intake", "handoff")}
+        assert "intake: cannot start: CONTINUUM_VAULT_KEYS" in logs["intake"] and "not a Fernet key" in logs["intake"]
+        assert "handoff: cannot start: CONTINUUM_INTAKE_SECRET: is shorter than 24 characters" in logs["handoff"]
+        assert "not-a-fernet-key" not in logs["intake"] and "short-secret" not in logs["handoff"]
+        assert "Traceback" not in logs["intake"] + logs["handoff"]
+    finally:
+        county.set("CONTINUUM_VAULT_KEYS", f"'{good['CONTINUUM_VAULT_KEYS']}'")
+        county.set("CONTINUUM_HANDOFF_INTAKE_SECRET", good["CONTINUUM_HANDOFF_INTAKE_SECRET"])
+        county.up("intake", "handoff")
+    assert set(county.health().values()) == {"healthy"}
 
 
 def test_down_and_up_keep_every_episode(county):

@@ -4,6 +4,9 @@
 #   deploy/images/build.sh [all]   the base, then Kafka, PostgreSQL, Jaeger and the five services
 #   deploy/images/build.sh base | python | kafka | postgres | jaeger | services | <service>
 #                                  one part (each needs the base, the services also the python images)
+#   deploy/images/build.sh release VERSION
+#                                  the five service images of an earlier release (deploy/images/releases), from
+#                                  its commit, tagged continuum/<service>:VERSION
 #
 # Images: continuum/base:bookworm, continuum/python:3.11 and continuum/python-build:3.11 (what the services'
 # Dockerfiles start FROM), continuum/kafka:4.1.1, continuum/postgres:15, continuum/jaeger:2.13.0 and
@@ -64,5 +67,6 @@ case ${1:-all} in
     jaeger) timed jaeger build_jaeger ;;
     services) for service in "${SERVICES[@]}"; do timed "$service" build_service "$service"; done ;;
     intake | dispatch | handoff | followup | board) timed "$1" build_service "$1" ;;
+    release) [[ -n ${2:-} ]] || die "release needs a version (deploy/images/releases)"; build_release "$2" ;;
     *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -27,6 +27,30 @@ build_service() {
     build "continuum/$1:$(service_tag)" "$REPO/deploy/docker/$1.Dockerfile" "$REPO"
 }
 
+# An earlier release's five service images, from its commit as deploy/images/releases lists it (for an upgrade:
+# tests/test_compose_up.py starts a county on the previous release and upgrades it). Images of that tag that an
+# engine already has are kept: a release does not change.
+build_release() {
+    local version=$1 commit dir service
+    commit=$(awk -v v="$version" '$1 == v {print $2}' "$HERE/releases")
+    [[ -n $commit ]] || die "release $version is not in deploy/images/releases"
+    local missing=()
+    for service in "${SERVICES[@]}"; do
+        docker image inspect "continuum/$service:$version" >/dev/null 2>&1 || missing+=("$service")
+    done
+    ((${#missing[@]})) || return 0
+    # A shallow clone may not hold the release's commit: fetch just that one.
+    git -C "$REPO" cat-file -e "$commit^{commit}" 2>/dev/null || git -C "$REPO" fetch --quiet --depth 1 origin "$commit" \
+        || die "release $version: commit $commit is not in this clone and cannot be fetched"
+    dir=$CACHE/images/release-$version
+    rm -rf "$dir" && mkdir -p "$dir"
+    git -C "$REPO" archive "$commit" | tar -x -C "$dir"
+    for service in "${missing[@]}"; do
+        timed "$service $version" build "continuum/$service:$version" "$dir/deploy/docker/$service.Dockerfile" "$dir"
+    done
+    rm -rf "$dir"
+}
+
 # A build context of its own under $CACHE/images/<name>: the artifacts (hard links where possible) and the
 # files beside its Dockerfile.
 context() {
