@@ -1,8 +1,10 @@
 """Shared fixtures: the real Kafka broker and PostgreSQL server, started by the project's own scripts or, with
 CONTINUUM_TEST_SERVERS=containers, from the project's images through testcontainers."""
 
+import importlib.util
 import os
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -28,6 +30,16 @@ def _servers() -> str:
     return servers
 
 
+def _containers():
+    """tests/containers.py, loaded by its path: conftest.py also serves test directories that cannot import
+    `tests`, and the default run never loads testcontainers."""
+    if (module := sys.modules.get("continuum_test_containers")) is None:
+        spec = importlib.util.spec_from_file_location("continuum_test_containers", ROOT / "tests" / "containers.py")
+        module = sys.modules["continuum_test_containers"] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return module
+
+
 def _script(name: str, *args: str) -> str:
     result = subprocess.run(["bash", str(ROOT / "deploy" / name), *args], capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -41,9 +53,7 @@ def kafka_bootstrap():
     if external := os.environ.get("CONTINUUM_TEST_KAFKA"):
         yield external
     elif _servers() == "containers":
-        from tests import containers
-
-        with containers.kafka() as bootstrap:
+        with _containers().kafka() as bootstrap:
             yield bootstrap
     else:
         _script("kafka.sh", "start")
@@ -56,9 +66,7 @@ def postgres_admin_url():
     if external := os.environ.get("CONTINUUM_TEST_POSTGRES"):
         yield external
     elif _servers() == "containers":
-        from tests import containers
-
-        with containers.postgres() as url:
+        with _containers().postgres() as url:
             yield url
     else:
         _script("postgres.sh", "start")

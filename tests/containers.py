@@ -12,6 +12,7 @@ whatever a killed run leaves is found with `docker ps -a --filter label=continuu
 
 import asyncio
 import contextlib
+import logging
 import os
 import secrets
 import uuid
@@ -96,6 +97,18 @@ class Answers(WaitStrategy):
             raise TimeoutError(f"the {self._what} container did not answer within {self._startup_timeout:.0f} s")
 
 
+@contextlib.contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    """No log lines of the client for each refused attempt while the broker is still starting."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _logs(container: WaitStrategyTarget) -> str:
     out, err = container.get_logs()
     return (out + err).decode(errors="replace")[-4000:]
@@ -147,7 +160,7 @@ async def _describe_cluster(bootstrap: str) -> list[str]:
 def _kafka_answers(container: DockerContainer) -> bool:
     """A metadata round trip from here, through the published port, naming the broker by the address it gave."""
     address = kafka_address(container)
-    with ThreadPoolExecutor(1) as pool:  # its own event loop, whatever loop the caller runs
+    with _quiet("aiokafka"), ThreadPoolExecutor(1) as pool:  # its own event loop, whatever loop the caller runs
         try:
             brokers = pool.submit(asyncio.run, _describe_cluster(address)).result()
         except Exception:  # not up yet: refused, reset, timed out, no metadata
