@@ -49,7 +49,8 @@ def _script(name: str, *args: str) -> str:
 
 @pytest.fixture(scope="session")
 def kafka_bootstrap():
-    """A real Apache Kafka broker (KRaft, single node), started here unless CONTINUUM_TEST_KAFKA names one."""
+    """A real Apache Kafka broker (KRaft, single node), started here (deploy/kafka.sh, or a container with
+    CONTINUUM_TEST_SERVERS=containers) unless CONTINUUM_TEST_KAFKA names one."""
     if external := os.environ.get("CONTINUUM_TEST_KAFKA"):
         yield external
     elif _servers() == "containers":
@@ -62,7 +63,8 @@ def kafka_bootstrap():
 
 @pytest.fixture(scope="session")
 def postgres_admin_url():
-    """A real PostgreSQL server, started here unless CONTINUUM_TEST_POSTGRES names one."""
+    """A real PostgreSQL server, started here (deploy/postgres.sh, or a container with
+    CONTINUUM_TEST_SERVERS=containers) unless CONTINUUM_TEST_POSTGRES names one; a superuser's URL."""
     if external := os.environ.get("CONTINUUM_TEST_POSTGRES"):
         yield external
     elif _servers() == "containers":
