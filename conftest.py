@@ -1,7 +1,10 @@
-"""Shared fixtures: the real Kafka broker and PostgreSQL server, started by the project's own scripts."""
+"""Shared fixtures: the real Kafka broker and PostgreSQL server, started by the project's own scripts or, with
+CONTINUUM_TEST_SERVERS=containers, from the project's images through testcontainers."""
 
+import importlib.util
 import os
 import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -17,6 +20,26 @@ PG_PORT = int(os.environ.get("PG_PORT", "15432"))
 os.environ["CONTINUUM_ENVIRONMENT"] = "development"
 
 
+def _servers() -> str:
+    """Where the servers come from when no CONTINUUM_TEST_KAFKA / CONTINUUM_TEST_POSTGRES names them: `local`
+    (deploy/kafka.sh's Maven jars, deploy/postgres.sh's PostgreSQL) or `containers` (the project's images, through
+    testcontainers: tests/containers.py)."""
+    servers = os.environ.get("CONTINUUM_TEST_SERVERS", "local")
+    if servers not in ("local", "containers"):
+        raise pytest.UsageError(f"CONTINUUM_TEST_SERVERS={servers!r}: use local or containers")
+    return servers
+
+
+def _containers():
+    """tests/containers.py, loaded by its path: conftest.py also serves test directories that cannot import
+    `tests`, and the default run never loads testcontainers."""
+    if (module := sys.modules.get("continuum_test_containers")) is None:
+        spec = importlib.util.spec_from_file_location("continuum_test_containers", ROOT / "tests" / "containers.py")
+        module = sys.modules["continuum_test_containers"] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return module
+
+
 def _script(name: str, *args: str) -> str:
     result = subprocess.run(["bash", str(ROOT / "deploy" / name), *args], capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -25,21 +48,31 @@ def _script(name: str, *args: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def kafka_bootstrap() -> str:
-    """A real Apache Kafka broker (KRaft, single node), started here unless CONTINUUM_TEST_KAFKA names one."""
+def kafka_bootstrap():
+    """A real Apache Kafka broker (KRaft, single node), started here (deploy/kafka.sh, or a container with
+    CONTINUUM_TEST_SERVERS=containers) unless CONTINUUM_TEST_KAFKA names one."""
     if external := os.environ.get("CONTINUUM_TEST_KAFKA"):
-        return external
-    _script("kafka.sh", "start")
-    return f"127.0.0.1:{KAFKA_PORT}"
+        yield external
+    elif _servers() == "containers":
+        with _containers().kafka() as bootstrap:
+            yield bootstrap
+    else:
+        _script("kafka.sh", "start")
+        yield f"127.0.0.1:{KAFKA_PORT}"
 
 
 @pytest.fixture(scope="session")
-def postgres_admin_url() -> str:
-    """A real PostgreSQL server, started here unless CONTINUUM_TEST_POSTGRES names one."""
+def postgres_admin_url():
+    """A real PostgreSQL server, started here (deploy/postgres.sh, or a container with
+    CONTINUUM_TEST_SERVERS=containers) unless CONTINUUM_TEST_POSTGRES names one; a superuser's URL."""
     if external := os.environ.get("CONTINUUM_TEST_POSTGRES"):
-        return external
-    _script("postgres.sh", "start")
-    return f"postgresql://continuum@127.0.0.1:{PG_PORT}/continuum_test"
+        yield external
+    elif _servers() == "containers":
+        with _containers().postgres() as url:
+            yield url
+    else:
+        _script("postgres.sh", "start")
+        yield f"postgresql://continuum@127.0.0.1:{PG_PORT}/continuum_test"
 
 
 @pytest.fixture
