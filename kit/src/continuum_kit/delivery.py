@@ -87,12 +87,14 @@ class UnitOfWork:
         one wait for it, then find the row, so an event is applied once even by two instances at once.
         """
         dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        inbox = ProcessedEvent.__table__
         statement = (
-            dialect.insert(ProcessedEvent.__table__)
+            dialect.insert(inbox)
             .values(consumer=consumer, event_id=event_id, processed_at=self.clock.now())
             .on_conflict_do_nothing()
+            .returning(inbox.c.event_id)  # the row inserted, or none (a driver's rowcount is not always kept)
         )
-        return self.session.execute(statement).rowcount == 1
+        return self.session.execute(statement).first() is not None
 
     def emit(self, payload: EventPayload, *, episode_id: UUID | str) -> Envelope:
         trace: dict[str, str] = {}
