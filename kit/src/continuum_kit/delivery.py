@@ -12,6 +12,7 @@ from continuum_contracts import Envelope, to_kafka
 from continuum_contracts.events import EventPayload
 from opentelemetry import propagate
 from sqlalchemy import JSON, Column, Engine, Index, LargeBinary
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel
 
 from continuum_kit.clock import Clock
@@ -78,6 +79,22 @@ class UnitOfWork:
             return True
         self.session.add(ProcessedEvent(consumer=consumer, event_id=event_id, processed_at=self.clock.now()))
         return False
+
+    def mark_processed(self, consumer: str, event_id: str) -> bool:
+        """Mark the event applied by ``consumer`` in this transaction, in one statement; False if it already was.
+
+        ``INSERT … ON CONFLICT DO NOTHING``: a concurrent transaction marking the same event makes this
+        one wait for it, then find the row, so an event is applied once even by two instances at once.
+        """
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        inbox = ProcessedEvent.__table__
+        statement = (
+            dialect.insert(inbox)
+            .values(consumer=consumer, event_id=event_id, processed_at=self.clock.now())
+            .on_conflict_do_nothing()
+            .returning(inbox.c.event_id)  # the row inserted, or none (a driver's rowcount is not always kept)
+        )
+        return self.session.execute(statement).first() is not None
 
     def emit(self, payload: EventPayload, *, episode_id: UUID | str) -> Envelope:
         trace: dict[str, str] = {}

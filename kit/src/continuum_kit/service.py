@@ -11,32 +11,25 @@ import uvicorn
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
-from faststream import AckPolicy
-from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from continuum_kit import http_errors, openapi_answers, sign_in_limits
 from continuum_kit.clock import Clock, configured_clock
-from continuum_kit.consumer import EventConsumer, Handlers, Record
+from continuum_kit.consume_loop import ConsumeLoop
+from continuum_kit.consumer import EventConsumer, Handlers
 from continuum_kit.db import database_reachable, make_engine, migrate
 from continuum_kit.dead_letters import DeadLetters
 from continuum_kit.delivery import UnitOfWork
 from continuum_kit.kafka import ensure_topics, make_producer
-from continuum_kit.offsets import CommitOnRevoke, OffsetCommitter
+from continuum_kit.offsets import OffsetCommitter
 from continuum_kit.relay import OutboxRelay
 from continuum_kit.settings import ServiceSettings
 from continuum_kit.telemetry import TRACER_NAME, setup_logging, setup_tracing, trace_database
 from continuum_kit.timers import Sweep, TimerSweeper
 
 log = logging.getLogger(__name__)
-
-
-async def _raw_body(message: object) -> bytes:
-    # The consumer validates bytes itself, so that bad JSON is dead-lettered, not dropped.
-    return getattr(message, "body", b"")
 
 
 class Runtime:
@@ -77,16 +70,10 @@ class Runtime:
             retry_max=settings.retry_max_seconds,
             tracer=tracer,
         )
-        # No FastStream telemetry middleware: the consumer makes the ``process`` span itself, a child
-        # of the record's trace context, with the CloudEvents id as the message id.
-        self.broker = KafkaBroker(
-            settings.kafka_servers,
-            client_id=f"continuum-{settings.service_name}",
-            log_level=logging.DEBUG,  # a line per record is noise at INFO; the consumer logs what matters
-        )
         self.offsets = OffsetCommitter()
+        # The kit's own getmany loop: a partition's batch in one transaction (``consume_loop.py``).
+        self.events = ConsumeLoop(settings, self.consumer, self.offsets)
         self.timers = TimerSweeper(sweeps or [], self.unit_of_work, interval=settings.timer_sweep_seconds)
-        self._subscribe()
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(
@@ -96,27 +83,6 @@ class Runtime:
             clock=self.clock,
             on_commit=self.relay.wake,
         )
-
-    def _subscribe(self) -> None:
-        consumer, offsets = self.consumer, self.offsets
-
-        self.subscriber = self.broker.subscriber(
-            self.settings.episode_topic,
-            group_id=self.settings.consumer_group,
-            ack_policy=AckPolicy.MANUAL,
-            auto_offset_reset="earliest",
-            listener=CommitOnRevoke(offsets),
-            decoder=_raw_body,
-            title=f"{self.settings.service_name}:episode-events",
-        )
-
-        @self.subscriber
-        async def apply_episode_event(message: KafkaMessage) -> None:
-            raw = message.raw_message
-            async with offsets.applying(message.consumer, raw.topic, raw.partition, raw.offset):
-                await consumer.process(
-                    Record(raw.topic, raw.partition, raw.offset, raw.key, raw.value, list(raw.headers or []))
-                )
 
     @asynccontextmanager
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
@@ -130,13 +96,12 @@ class Runtime:
             asyncio.create_task(self.offsets.run(), name="offset-commits"),
             asyncio.create_task(self.timers.run(), name="timer-sweeps"),
         ]
-        await self.broker.start()
+        await self.events.start()
         log.info("%s ready on %s:%d", self.settings.service_name, self.settings.http_host, self.settings.http_port)
         try:
             yield
         finally:
-            await self.offsets.flush()
-            await self.broker.stop()
+            await self.events.stop()  # the batch in hand finishes, and its offsets are committed
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -148,7 +113,7 @@ class Runtime:
 
     async def health(self) -> JSONResponse:
         database_ok = await asyncio.to_thread(database_reachable, self.engine)
-        broker_ok = await self.broker.ping(timeout=2.0)
+        broker_ok = await broker_reachable(self.producer)
         body = {
             "service": self.settings.service_name,
             "status": "ok" if database_ok and broker_ok else "unavailable",
@@ -172,6 +137,17 @@ class Runtime:
             app, tracer_provider=self.tracer_provider, excluded_urls="health", exclude_spans=["receive", "send"]
         )
         return app
+
+
+async def broker_reachable(producer: AIOKafkaProducer | None, timeout: float = 2.0) -> bool:
+    """True if a broker answers a metadata request within ``timeout`` seconds."""
+    if producer is None:
+        return False
+    try:
+        await asyncio.wait_for(producer.client.fetch_all_metadata(), timeout)
+    except Exception:  # noqa: BLE001 - health reports any failure as unreachable
+        return False
+    return True
 
 
 def install_http_edges(app: FastAPI, settings: ServiceSettings) -> None:

@@ -176,10 +176,12 @@ def start_process_span(
     key: bytes | None,
     headers: Sequence[tuple[str, bytes]],
     consumer_group: str,
-):
+) -> trace.Span:
     """A consumer span for one record, a child of the producer span whose context the record carries.
 
-    Use as a context manager: the handler's statements and the outbox rows it writes happen inside it.
+    Not made current here: the worker applying the record's batch enters it (``trace.use_span``) around
+    the record's handler, so that its statements and the outbox rows it writes happen inside it; it is
+    ended once the record's outcome is known (after the batch commits, after any dead letter).
     """
     attributes: dict[str, str | int] = {
         "messaging.system": "kafka",
@@ -192,7 +194,7 @@ def start_process_span(
     }
     if episode_id := _episode_id(key):
         attributes |= {"messaging.kafka.message.key": episode_id, "continuum.episode_id": episode_id}
-    return tracer.start_as_current_span(
+    return tracer.start_span(
         f"process {topic}",
         context=propagate.extract(_trace_carrier(headers)),
         kind=SpanKind.CONSUMER,

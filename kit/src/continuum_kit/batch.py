@@ -1,0 +1,79 @@
+"""One partition's batch in one database transaction, in the worker thread: a savepoint per record.
+
+For each record, in offset order, inside its ``process`` span: a SAVEPOINT, the inbox mark (one
+``INSERT … ON CONFLICT DO NOTHING``; no row inserted means the event was applied before: a
+duplicate, nothing more to do), the handler, its outbox rows. A handler that raises, or whose
+changes conflict with stored state, rolls back its own savepoint only (inbox mark included) and
+the record is marked for the dead-letter topic; the records after it go on. A transient failure
+(database gone, lock timeout) is raised: the whole transaction rolls back and the caller retries
+the batch. The transaction commits once, after the last record.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from continuum_contracts import Envelope
+from opentelemetry import trace
+from sqlalchemy.exc import IntegrityError
+
+from continuum_kit.delivery import UnitOfWork
+from continuum_kit.retries import is_transient
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    IGNORED = "ignored"
+    DEAD_LETTERED = "dead_lettered"
+    UNRECORDED = "unrecorded"  # could not be dead-lettered either (the broker refuses it for good): logged, skipped
+
+
+@dataclass(eq=False)
+class Item:
+    """One record of a batch on its way: its span, its event (if valid), its handler, and what became of it."""
+
+    record: Any
+    span: trace.Span
+    envelope: Envelope | None = None
+    handler: Callable[[UnitOfWork, Envelope], None] | None = None
+    outcome: Outcome = Outcome.IGNORED
+    reason: str | None = None  # set: to be dead-lettered with this reason
+
+
+def apply_batch(unit_of_work: Callable[[], UnitOfWork], consumer: str, items: list[Item]) -> None:
+    """Apply the items in one transaction; set each one's outcome, or the reason to dead-letter it."""
+    with unit_of_work() as uow:
+        for item in items:
+            with trace.use_span(item.span, end_on_exit=False, record_exception=False, set_status_on_exception=False):
+                _apply_one(uow, consumer, item)
+        uow.commit()
+
+
+def _apply_one(uow: UnitOfWork, consumer: str, item: Item) -> None:
+    envelope, handler = item.envelope, item.handler
+    assert envelope is not None and handler is not None
+    item.outcome, item.reason = Outcome.APPLIED, None  # afresh on each attempt at the batch
+    emitted = len(uow.emitted)
+    try:
+        with uow.session.begin_nested():
+            if not uow.mark_processed(consumer, envelope.id):
+                item.outcome = Outcome.DUPLICATE
+                return
+            handler(uow, envelope)
+    except Exception as exc:
+        if is_transient(exc):
+            raise
+        del uow.emitted[emitted:]  # rolled back with the savepoint
+        if isinstance(exc, IntegrityError):
+            item.reason = f"{envelope.type} conflicts with stored state"
+        else:
+            # Only the exception's type: its text could quote stored personal data.
+            log.error(
+                "%s: handler for %s failed on event %s: %s", consumer, envelope.type, envelope.id, type(exc).__name__
+            )
+            item.reason = f"{envelope.type} handler failed: {type(exc).__name__}"
