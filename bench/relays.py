@@ -106,7 +106,8 @@ async def _wait_for(bootstrap: str, sink: str, messages: int) -> None:
 
 async def _carried(bootstrap: str, sink: str) -> list[str]:
     """The header names of one record on the sink: what the relay carried on."""
-    consumer = AIOKafkaConsumer(sink, bootstrap_servers=bootstrap.split(","), group_id=None, auto_offset_reset="earliest")
+    servers = bootstrap.split(",")
+    consumer = AIOKafkaConsumer(sink, bootstrap_servers=servers, group_id=None, auto_offset_reset="earliest")
     await consumer.start()
     try:
         record = await consumer.getone()

@@ -48,6 +48,7 @@ def render(result: dict) -> str:
         f"{_n(raw['msg_per_s']):>10} msg/s   ({raw['messages']} messages, {raw['seconds']:.1f} s)",
         "(b) FastStream subscriber->publisher, defaults  "
         f"{_n(fs['msg_per_s']):>10} msg/s   ({fs['messages']} messages, {fs['seconds']:.1f} s)",
+        f"    headers on the sink: raw {', '.join(raw['headers'])}; FastStream {', '.join(fs['headers'])}",
         "",
         "(c) Continuum end to end      episodes closed   seconds  episodes/s  events/s  ev/episode"
         "  assigned p50  p99 ms",
