@@ -52,7 +52,7 @@ async def run(args: argparse.Namespace, options: Options) -> dict:
         alone = await intake_alone(stack, args.contacts, args.clients, seed=11)
     log("(c) Continuum end to end ...")
     with county(options, "e2e") as stack:
-        stored = await preload(stack, options.kafka, args.stored)
+        stored = await preload(stack, options.kafka, args.stored, args.stored_through)
         saturated = await episodes(stack, options.kafka, args.episodes, None, seed=5)
         paced = []
         for n, rate in enumerate(args.rates):
@@ -91,6 +91,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--instances", type=int, default=1, help="processes per service (needs --database postgresql)")
     parser.add_argument("--stored", type=int, default=0, help="closed episodes stored before the measurement")
+    parser.add_argument(
+        "--stored-through",
+        type=int,
+        default=500,
+        help="of --stored, how many go through the services (the rest:"
+        " copies of their rows with fresh ids, see bench/stored.py)",
+    )
     parser.add_argument("--messages", type=int, default=20000, help="records through each relay, (a) and (b)")
     parser.add_argument("--episodes", type=int, default=200, help="episodes posted at once, (c) saturated")
     parser.add_argument("--rates", type=float, nargs="+", default=[4.0, 20.0], help="contacts/s of (c) paced")

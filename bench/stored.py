@@ -1,6 +1,6 @@
 """Episodes already stored before the measurement (``--stored K``), to see whether the cost grows with them.
 
-Up to ``THROUGH_SERVICES`` episodes go through the services, as partners post them; a larger K starts with
+Up to ``through`` episodes (500 unless told) go through the services, as partners post them; a larger K starts with
 that many and then, with the services stopped, copies their rows (every table of every service's database)
 with a fresh UUID wherever one appears, in columns, JSON and text alike, until K episodes are stored. The
 copies are real rows of real episodes, closed and published; they never passed through Kafka (the topic holds
@@ -16,7 +16,6 @@ from continuum_sim.stack import SERVICES, Stack
 from phases import episodes
 from sqlalchemy import Integer, MetaData, create_engine, insert, select
 
-THROUGH_SERVICES = 500
 # A UUID, with dashes or as 32 hex digits, not a piece of a longer hex string (a digest).
 UUID = re.compile(r"(?<![0-9a-fA-F])[0-9a-fA-F]{8}(-?)(?:[0-9a-fA-F]{4}\1){3}[0-9a-fA-F]{12}(?![0-9a-fA-F])")
 BATCH = 5000
@@ -88,11 +87,11 @@ def copy_rows(url: str, copies: int) -> int:
     return written
 
 
-async def preload(stack: Stack, kafka: str, count: int) -> str:
+async def preload(stack: Stack, kafka: str, count: int, through: int = 500) -> str:
     """Store ``count`` closed episodes before the measurement; says how they were stored."""
     if count <= 0:
         return "none"
-    seed = min(count, THROUGH_SERVICES)
+    seed = min(count, through)
     first = await episodes(stack, kafka, seed, None, seed=7001)
     through = first["closed"]
     if count <= through:
