@@ -46,7 +46,7 @@ async def run(args: argparse.Namespace, options: Options) -> dict:
     log("(a) raw relay ...")
     raw = await raw_relay(options.kafka, args.messages, options.replication)
     log("(b) FastStream relay ...")
-    faststream = await faststream_relay(options.kafka, args.messages, options.replication)
+    faststream = await faststream_relay(options.kafka, args.faststream_messages, options.replication)
     log("(d) intake alone ...")
     with county(options, "intake", only=("intake",)) as stack:
         alone = await intake_alone(stack, args.contacts, args.clients, seed=11)
@@ -98,10 +98,13 @@ def main(argv: list[str] | None = None) -> None:
         help="of --stored, how many go through the services (the rest:"
         " copies of their rows with fresh ids, see bench/stored.py)",
     )
-    parser.add_argument("--messages", type=int, default=20000, help="records through each relay, (a) and (b)")
+    parser.add_argument("--messages", type=int, default=20000, help="records through the raw relay, (a)")
+    parser.add_argument(
+        "--faststream-messages", type=int, default=5000, help="records through the FastStream relay, (b)"
+    )
     parser.add_argument("--episodes", type=int, default=200, help="episodes posted at once, (c) saturated")
     parser.add_argument("--rates", type=float, nargs="+", default=[4.0, 20.0], help="contacts/s of (c) paced")
-    parser.add_argument("--paced-seconds", type=float, default=15.0, help="how long each paced run posts")
+    parser.add_argument("--paced-seconds", type=float, default=10.0, help="how long each paced run posts")
     parser.add_argument("--contacts", type=int, default=1000, help="contacts posted in (d) intake alone")
     parser.add_argument("--clients", type=int, default=16, help="concurrent HTTP clients in (d) intake alone")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of the table")

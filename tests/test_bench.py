@@ -14,9 +14,9 @@ NUMBER = r"[\d,]+(?:\.\d+)?"
 
 
 def test_the_bench_prints_every_section_with_numbers(kafka_bootstrap):
-    tiny = ["--messages", "200", "--episodes", "3", "--rates", "4", "20", "--paced-seconds", "0.3", "--contacts", "16"]
+    tiny = "--messages 200 --faststream-messages 200 --episodes 3 --rates 4 20 --paced-seconds 0.3 --contacts 16"
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench.py"), "--kafka", kafka_bootstrap, *tiny],
+        [sys.executable, str(ROOT / "bench" / "bench.py"), "--kafka", kafka_bootstrap, *tiny.split()],
         capture_output=True,
         text=True,
         timeout=300,
