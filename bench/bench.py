@@ -1,157 +1,143 @@
-"""Continuum's benchmark, against one running broker.
+"""Continuum's benchmark, from one run on one broker.
 
-(a) a raw aiokafka consume->produce relay (idempotent producer, acks=all), in messages per second;
-(b) Continuum end to end with the four services as processes on SQLite: episodes per second from
-contact to closure, and latency from contact posted to response assigned (p50, p99).
-It prints the figures and their ratios. Run: ``make bench`` (or ``uv run python bench/bench.py``).
-"""
+(a) a raw aiokafka consume->produce relay of records with Continuum's CloudEvents headers, in messages/s;
+(b) a FastStream subscriber->publisher relay with FastStream's defaults, the same records, in messages/s;
+(c) Continuum end to end, the four services as processes: episodes posted at once (saturated: episodes/s from
+    contact to closure) and paced (4/s and 20/s: contact posted -> response assigned, p50 and p99);
+(d) intake alone: 16 concurrent HTTP clients posting contacts, contacts/s and p50/p99;
+(e) CPU seconds of every process in each phase, and CPU ms per closed episode per service;
+then the ratios of (c) to (a) and (b). Flags choose SQLite or PostgreSQL, N instances per service, the single
+broker or the three-node cluster, and episodes stored beforehand. Run: ``make bench`` (or
+``uv run python bench/bench.py --help``)."""
 
 import argparse
 import asyncio
+import json
 import logging
-import statistics
-import tempfile
-import time
-import uuid
+import subprocess
+import sys
 from pathlib import Path
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from continuum_sim.partners import Partners
-from continuum_sim.scenarios import homeless_911_call, sample, warmline_call
-from continuum_sim.stack import Stack
+from county import Options, county
+from phases import episodes, intake_alone
+from relays import faststream_relay, raw_relay
+from report import cpu_table, ratios, render
+from stored import preload
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_POSTGRES = "postgresql://continuum@127.0.0.1:15432/continuum_test"
+CLUSTER = "127.0.0.1:29092,127.0.0.1:29094,127.0.0.1:29096"
 
 
-async def _create(bootstrap: str, *topics: str, partitions: int = 6) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(t, num_partitions=partitions, replication_factor=1) for t in topics])
-    finally:
-        await admin.close()
+def _kafka_script(*args: str) -> str:
+    done = subprocess.run(["bash", str(ROOT / "deploy" / "kafka.sh"), *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"deploy/kafka.sh {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return done.stdout
 
 
-async def raw_relay(bootstrap: str, messages: int) -> float:
-    """Messages per second through a bare consume->produce loop, the floor under any Kafka service."""
-    source, sink = f"bench.raw-in.{uuid.uuid4().hex[:8]}", f"bench.raw-out.{uuid.uuid4().hex[:8]}"
-    await _create(bootstrap, source, sink)
-    payload = b'{"reason": "plan_complete"}' + b" " * 200
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all", linger_ms=2)
-    await producer.start()
-    try:
-        futures = [await producer.send(source, payload, key=str(i % 997).encode()) for i in range(messages)]
-        await asyncio.gather(*futures)
-        consumer = AIOKafkaConsumer(
-            source,
-            bootstrap_servers=bootstrap,
-            group_id=f"bench-{uuid.uuid4().hex[:6]}",
-            auto_offset_reset="earliest",
-            enable_auto_commit=False,
-        )
-        await consumer.start()
-        try:
-            started = time.perf_counter()
-            relayed, pending = 0, []
-            while relayed < messages:
-                batch = await consumer.getmany(timeout_ms=500, max_records=1000)
-                for records in batch.values():
-                    for record in records:
-                        pending.append(
-                            await producer.send(sink, record.value, key=record.key, headers=list(record.headers))
-                        )
-                        relayed += 1
-                await asyncio.gather(*pending)
-                pending.clear()
-                await consumer.commit()
-            return messages / (time.perf_counter() - started)
-        finally:
-            await consumer.stop()
-    finally:
-        await producer.stop()
+def cluster_running() -> bool:
+    status = _kafka_script("status")
+    return all(f"cluster node {n}: running" in status for n in (1, 2, 3))
 
 
-def _percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
-
-
-async def _paced(partners: Partners, scenarios: list, rate: float) -> list:
-    """Post at a steady rate, as contacts arrive in life, instead of all at once."""
-    tasks = []
-    for scenario in scenarios:
-        tasks.append(asyncio.create_task(partners.post(scenario)))
-        await asyncio.sleep(1 / rate)
-    return await asyncio.gather(*tasks)
-
-
-async def continuum_end_to_end(bootstrap: str, episodes: int, workdir: Path, rate: float | None) -> dict:
-    """Episodes posted all at once (rate None: saturation) or at a steady rate (latency under load)."""
-    topic = f"bench.episode-events.{uuid.uuid4().hex[:8]}"
-    stack = Stack(bootstrap, workdir, topic=topic, group_prefix=topic)
-    await asyncio.to_thread(stack.start)
-    try:
-        async with Partners(
-            bootstrap, topic, stack.urls, app_updates=("resolved",), admin_token=stack.admin_token
-        ) as partners:
-            scenarios = sample(episodes, seed=5, kinds=[homeless_911_call, warmline_call])
-            started = time.monotonic()
-            if rate is None:
-                journeys = await partners.post_all(scenarios, concurrency=16)
-            else:
-                journeys = await _paced(partners, scenarios, rate)
-            still_open = await partners.wait_closed([j.episode_id for j in journeys], timeout=600)
-            elapsed = time.monotonic() - started
-    finally:
-        await asyncio.to_thread(stack.stop)
-    assigned = [
-        j.first("continuum.response.assigned.v1").seen_at - j.posted_at
-        for j in journeys
-        if j.first("continuum.response.assigned.v1")
-    ]
-    events = sum(len(j.events) for j in journeys)
+async def run(args: argparse.Namespace, options: Options) -> dict:
+    log = (lambda *a: print(*a, file=sys.stderr, flush=True)) if args.verbose else (lambda *a: None)
+    log("(a) raw relay ...")
+    raw = await raw_relay(options.kafka, args.messages, options.replication)
+    log("(b) FastStream relay ...")
+    faststream = await faststream_relay(options.kafka, args.faststream_messages, options.replication)
+    log("(d) intake alone ...")
+    with county(options, "intake", only=("intake",)) as stack:
+        alone = await intake_alone(stack, args.contacts, args.clients, seed=11)
+    log("(c) Continuum end to end ...")
+    with county(options, "e2e") as stack:
+        stored = await preload(stack, options.kafka, args.stored, args.stored_through)
+        saturated = await episodes(stack, options.kafka, args.episodes, None, seed=5)
+        paced = []
+        for n, rate in enumerate(args.rates):
+            log(f"    paced {rate:g}/s ...")
+            count = max(2, round(rate * args.paced_seconds))
+            paced.append(await episodes(stack, options.kafka, count, rate, seed=100 + n))
+    database = "sqlite" if options.database == "sqlite" else "postgresql"
     return {
-        "episodes": episodes,
-        "closed": episodes - len(still_open),
-        "seconds": elapsed,
-        "episodes_per_s": (episodes - len(still_open)) / elapsed,
-        "events_per_s": events / elapsed,
-        "events_per_episode": events / episodes,
-        "assign_p50_ms": 1000 * _percentile(assigned, 50),
-        "assign_p99_ms": 1000 * _percentile(assigned, 99),
+        "setup": {
+            "kafka": options.kafka,
+            "database": database,
+            "instances": options.instances,
+            "stored": args.stored,
+            "stored_how": stored,
+        },
+        "raw_relay": raw,
+        "faststream_relay": faststream,
+        "continuum": {"saturated": saturated, "paced": paced},
+        "intake_alone": alone,
     }
 
 
-async def main(args: argparse.Namespace) -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--kafka",
+        default="127.0.0.1:19092",
+        help="broker addresses (host:port,...), or 'cluster': the local three-node cluster (deploy/kafka.sh"
+        " cluster-start, started and stopped here unless it already runs), topics replicated three times",
+    )
+    parser.add_argument(
+        "--database",
+        default="sqlite",
+        help="sqlite (each service's file), postgresql (databases of the bench's own on the shared server"
+        f" {SHARED_POSTGRES}, dropped afterwards) or the postgresql:// URL of another server to make them on",
+    )
+    parser.add_argument("--instances", type=int, default=1, help="processes per service (needs --database postgresql)")
+    parser.add_argument("--stored", type=int, default=0, help="closed episodes stored before the measurement")
+    parser.add_argument(
+        "--stored-through",
+        type=int,
+        default=500,
+        help="of --stored, how many go through the services (the rest:"
+        " copies of their rows with fresh ids, see bench/stored.py)",
+    )
+    parser.add_argument("--messages", type=int, default=20000, help="records through the raw relay, (a)")
+    parser.add_argument(
+        "--faststream-messages", type=int, default=5000, help="records through the FastStream relay, (b)"
+    )
+    parser.add_argument("--episodes", type=int, default=200, help="episodes posted at once, (c) saturated")
+    parser.add_argument("--rates", type=float, nargs="+", default=[4.0, 20.0], help="contacts/s of (c) paced")
+    parser.add_argument("--paced-seconds", type=float, default=10.0, help="how long each paced run posts")
+    parser.add_argument("--contacts", type=int, default=1000, help="contacts posted in (d) intake alone")
+    parser.add_argument("--clients", type=int, default=16, help="concurrent HTTP clients in (d) intake alone")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of the table")
+    parser.add_argument("--verbose", action="store_true", help="say on stderr which section runs")
+    args = parser.parse_args(argv)
+
+    database = args.database
+    if database == "postgresql":
+        database = SHARED_POSTGRES
+    elif database != "sqlite" and not database.startswith("postgresql"):
+        parser.error("--database is sqlite, postgresql or a postgresql:// URL")
+    if args.instances > 1 and database == "sqlite":
+        parser.error("--instances above 1 needs --database postgresql: a SQLite file is one instance's")
+    started_cluster = False
+    if args.kafka == "cluster":
+        if not cluster_running():
+            _kafka_script("cluster-start")
+            started_cluster = True
+        options = Options(CLUSTER, database, args.instances, replication=3)
+    else:
+        options = Options(args.kafka, database, args.instances)
+
     logging.getLogger("aiokafka").setLevel(logging.ERROR)  # leader elections on new topics retry quietly
-    raw = await raw_relay(args.kafka, args.messages)
-    with tempfile.TemporaryDirectory(prefix="continuum-bench-") as tmp:
-        e2e = await continuum_end_to_end(args.kafka, args.episodes, Path(tmp) / "saturated", None)
-        paced = await continuum_end_to_end(args.kafka, args.paced_episodes, Path(tmp) / "paced", args.rate)
-    print(f"(a) raw aiokafka consume->produce relay: {raw:,.0f} msg/s ({args.messages} messages)")
-    print(
-        f"(b) Continuum end to end, {e2e['episodes']} episodes posted at once: {e2e['closed']} closed in"
-        f" {e2e['seconds']:.1f}s = {e2e['episodes_per_s']:.2f} episodes/s, {e2e['events_per_s']:.0f} events/s"
-        f" ({e2e['events_per_episode']:.1f} events per episode)"
-    )
-    print(
-        f"    contact posted -> response assigned, all at once: p50 {e2e['assign_p50_ms']:.0f} ms,"
-        f" p99 {e2e['assign_p99_ms']:.0f} ms"
-    )
-    print(
-        f"    contact posted -> response assigned, {paced['episodes']} episodes at {args.rate:g}/s:"
-        f" p50 {paced['assign_p50_ms']:.0f} ms, p99 {paced['assign_p99_ms']:.0f} ms"
-        f" ({paced['closed']}/{paced['episodes']} closed)"
-    )
-    print(
-        f"ratio: Continuum events/s / raw relay msg/s = {e2e['events_per_s'] / raw:.3f};"
-        f" raw relay msg/s per Continuum episode/s = {raw / e2e['episodes_per_s']:.0f}"
-    )
+    logging.getLogger("continuum_sim").setLevel(logging.ERROR)
+    try:
+        result = asyncio.run(run(args, options))
+    finally:
+        if started_cluster:
+            _kafka_script("cluster-stop")
+    result["ratios"] = ratios(result)
+    result["cpu"] = cpu_table(result)
+    print(json.dumps(result, indent=2) if args.json else render(result))
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--kafka", default="127.0.0.1:19092")
-    parser.add_argument("--messages", type=int, default=20000)
-    parser.add_argument("--episodes", type=int, default=200, help="episodes posted at once (throughput)")
-    parser.add_argument("--paced-episodes", type=int, default=100, help="episodes posted at --rate (latency)")
-    parser.add_argument("--rate", type=float, default=4.0, help="contacts per second in the paced run")
-    asyncio.run(main(parser.parse_args()))
+    main()

@@ -74,7 +74,9 @@ class ServiceProcess:
 
 @dataclass
 class Stack:
-    """Four service processes sharing a broker, each with its own database."""
+    """Four services as processes sharing a broker, each with its own database. ``instances`` > 1 starts that
+    many processes of every service, each on its own HTTP port, on the same database and consumer group (a
+    database URL per service: the SQLite file is the single-instance default); ``services`` holds the first."""
 
     kafka_bootstrap: str
     workdir: Path
@@ -85,8 +87,12 @@ class Stack:
     otlp_endpoint: str | None = None  # where the services export their traces (OTLP/HTTP)
     admin_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    instances: int = 1
+    replicas: dict[str, list[ServiceProcess]] = field(default_factory=dict)  # every process of each service
 
     def __post_init__(self) -> None:
+        if self.instances > 1 and set(SERVICES) - set(self.database_urls):
+            raise ValueError("several instances of a service share one database: give each a database URL")
         self.workdir.mkdir(parents=True, exist_ok=True)
         for name in SERVICES:
             env = {
@@ -115,6 +121,16 @@ class Stack:
         self.services["handoff"].env.setdefault(
             "CONTINUUM_INTAKE_SECRET", partner_secret(self.admin_token, HANDOFF_AT_INTAKE)
         )
+        for name, first in self.services.items():
+            self.replicas[name] = [first]
+            for n in range(2, self.instances + 1):
+                env = {**first.env, "CONTINUUM_HTTP_PORT": str(free_port())}
+                port = int(env["CONTINUUM_HTTP_PORT"])
+                self.replicas[name].append(ServiceProcess(name, port, env, self.workdir / f"{name}-{n}.log"))
+
+    @property
+    def processes(self) -> list[ServiceProcess]:
+        return [process for replicas in self.replicas.values() for process in replicas]
 
     @property
     def urls(self) -> dict[str, str]:
@@ -123,9 +139,9 @@ class Stack:
     def start(self, timeout: float = 120.0) -> None:
         """Start every service and wait until each is healthy; if one is not, stop them all (none is left behind)."""
         try:
-            for service in self.services.values():
+            for service in self.processes:
                 service.start()
-            for service in self.services.values():
+            for service in self.processes:
                 service.wait_healthy(timeout)
         except BaseException:
             self.stop()
@@ -136,7 +152,7 @@ class Stack:
         self.services[name].wait_healthy()
 
     def stop(self) -> None:
-        for service in self.services.values():
+        for service in self.processes:
             service.stop()
 
     @classmethod
