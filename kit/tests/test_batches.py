@@ -5,7 +5,6 @@ import asyncio
 import uuid
 
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient
 from continuum_contracts import Envelope, to_kafka
 from continuum_contracts.events import EpisodeClosedV1, FollowupCompletedV1
 from continuum_kit.clock import ManualClock
@@ -15,18 +14,10 @@ from continuum_kit.delivery import OutboxMessage, ProcessedEvent, UnitOfWork
 from continuum_kit.kafka import ensure_topics, make_producer
 from continuum_kit.service import Runtime
 from continuum_kit.settings import ServiceSettings
-from continuum_kit.testing import read_topic
+from continuum_kit.testing import RecordingDeadLetters, committed_offsets, read_topic
 from sqlmodel import Session, SQLModel, select
 
 OFFENDER = 3  # the sequence whose handler raises
-
-
-class RecordingDeadLetters:
-    def __init__(self) -> None:
-        self.published: list[dict] = []
-
-    async def publish(self, **kwargs) -> None:
-        self.published.append(kwargs)
 
 
 @pytest.fixture
@@ -144,16 +135,6 @@ async def until(condition, timeout: float = 60.0) -> None:
         await asyncio.sleep(0.05)
 
 
-async def _committed(settings: ServiceSettings) -> dict[int, int]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_servers)
-    await admin.start()
-    try:
-        offsets = await admin.list_consumer_group_offsets(settings.consumer_group)
-    finally:
-        await admin.close()
-    return {tp.partition: meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
-
-
 async def _produce(runtime: Runtime, envelopes: list[Envelope]) -> None:
     producer = make_producer(runtime.settings)
     await producer.start()
@@ -186,7 +167,7 @@ async def test_over_the_broker_offsets_go_past_the_whole_batch_and_a_replay_afte
         first.events._task.cancel()  # the process dies: applied, offsets never committed
         assert first.events.client is not None
         await first.events.client.stop()
-        assert await _committed(first.settings) == {}
+        assert await committed_offsets(first.settings) == {}
 
         second = _runtime(kafka_bootstrap, topic, engine, handled)
         second.dead_letters.producer = producer
@@ -196,7 +177,7 @@ async def test_over_the_broker_offsets_go_past_the_whole_batch_and_a_replay_afte
     finally:
         await producer.stop()
     assert handled.count(envelopes[OFFENDER - 1].id) == 2 and len(set(handled)) == 5
-    assert await _committed(first.settings) == {0: 5}
+    assert await committed_offsets(first.settings) == {0: 5}
     assert len(_outbox(engine)) == 4
     letters = await read_topic(kafka_bootstrap, f"{topic}.dlq", expected=2)
     assert [dict(letter.headers)["dlq_origin"] for letter in letters] == [f"{topic}/0/2".encode()] * 2

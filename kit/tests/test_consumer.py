@@ -17,16 +17,9 @@ from continuum_kit.consumer import EventConsumer, Outcome, Record
 from continuum_kit.db import make_engine
 from continuum_kit.delivery import OutboxMessage, ProcessedEvent, UnitOfWork
 from continuum_kit.retries import is_transient
+from continuum_kit.testing import RecordingDeadLetters
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, SQLModel, select
-
-
-class RecordingDeadLetters:
-    def __init__(self) -> None:
-        self.published: list[dict] = []
-
-    async def publish(self, **kwargs) -> None:
-        self.published.append(kwargs)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from contextlib import AsyncExitStack
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 from continuum_contracts import Envelope, to_kafka
 from continuum_contracts.events import FollowupCompletedV1
 from continuum_kit.db import make_engine
@@ -19,6 +18,7 @@ from continuum_kit.kafka import ensure_topics, make_producer
 from continuum_kit.offsets import CommitOnRevoke, OffsetCommitter
 from continuum_kit.service import Runtime
 from continuum_kit.settings import ServiceSettings
+from continuum_kit.testing import committed_offsets
 from sqlmodel import SQLModel
 
 PARTITIONS = 4
@@ -117,17 +117,6 @@ async def _produce(settings: ServiceSettings, per_partition: int) -> dict[str, t
     return sent
 
 
-async def _committed(settings: ServiceSettings) -> dict[int, int]:
-    """The group's committed offsets by partition, as the broker has them."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_servers)
-    await admin.start()
-    try:
-        offsets = await admin.list_consumer_group_offsets(settings.consumer_group)
-    finally:
-        await admin.close()
-    return {tp.partition: meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
-
-
 async def until(condition, timeout: float = 60.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not condition():
@@ -208,7 +197,7 @@ async def test_rebalance_commits_what_was_applied_so_the_new_owner_starts_right_
             partition, offset = sent[event_id]
             expected[partition] = max(expected.get(partition, 0), offset + 1)
         # Committed while the first still owned every partition: every batch applied, not the one in flight.
-        assert await _committed(settings) == expected
+        assert await committed_offsets(settings) == expected
         release.set()
         await until(lambda: set(first_applied) | set(second_applied) == set(sent))
         second_holds = {tp.partition for tp in second.events.client.assignment()}
@@ -248,7 +237,7 @@ async def test_flush_after_a_rebalance_commits_the_kept_partitions_and_skips_the
         await second.stop()
         await first.stop()
     assert 0 < len(kept) < PARTITIONS
-    assert await _committed(settings) == dict.fromkeys(kept, 1)
+    assert await committed_offsets(settings) == dict.fromkeys(kept, 1)
 
 
 @pytest.mark.kafka
@@ -267,7 +256,7 @@ async def test_record_in_flight_when_its_partition_is_revoked_is_not_committed_b
             second = await _member(settings, OffsetCommitter())
             await until(lambda: _split(first, second) and not committer.rebalancing)
         await committer.flush()
-        assert await _committed(settings) == {}, "a record in flight at the revoke was committed"
+        assert await committed_offsets(settings) == {}, "a record in flight at the revoke was committed"
         kept = {tp.partition for tp in first.assignment()}
         for partition in kept:  # handled again under the new assignment: committed
             async with committer.applying(first, settings.episode_topic, partition, 0):
@@ -276,4 +265,4 @@ async def test_record_in_flight_when_its_partition_is_revoked_is_not_committed_b
         if second is not None:
             await second.stop()
         await first.stop()
-    assert await _committed(settings) == dict.fromkeys(kept, 1)
+    assert await committed_offsets(settings) == dict.fromkeys(kept, 1)

@@ -118,7 +118,7 @@ async def test_statements_are_traced_with_placeholders_only(engine, exported, mo
     tracer = provider.get_tracer("test")
     with tracer.start_as_current_span("request"):
         with UnitOfWork(engine, source="/continuum/test", topic="t", clock=ManualClock()) as uow:
-            uow.already_processed("consumer-with-a-name", "event-7f3c")
+            uow.mark_processed("consumer-with-a-name", "event-7f3c")
             uow.commit()
     statements = [s for s in exporter.get_finished_spans() if s.kind == SpanKind.CLIENT]
     texts = [s.attributes.get("db.statement") or s.attributes.get("db.query.text") for s in statements]

@@ -73,13 +73,6 @@ class UnitOfWork:
         self.session.rollback()
         self.session.close()
 
-    def already_processed(self, consumer: str, event_id: str) -> bool:
-        """True if ``consumer`` applied this event before; otherwise mark it applied in this transaction."""
-        if self.session.get(ProcessedEvent, (consumer, event_id)) is not None:
-            return True
-        self.session.add(ProcessedEvent(consumer=consumer, event_id=event_id, processed_at=self.clock.now()))
-        return False
-
     def mark_processed(self, consumer: str, event_id: str) -> bool:
         """Mark the event applied by ``consumer`` in this transaction, in one statement; False if it already was.
 

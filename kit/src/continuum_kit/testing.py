@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
+from aiokafka.admin import AIOKafkaAdminClient
 from continuum_contracts import Envelope, from_kafka
 from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
@@ -263,3 +264,24 @@ class OtlpReceiver:
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+class RecordingDeadLetters:
+    """A dead-letter topic that keeps what it is given (a consumer's reason and origin), for a test to read."""
+
+    def __init__(self) -> None:
+        self.published: list[dict] = []
+
+    async def publish(self, **kwargs) -> None:
+        self.published.append(kwargs)
+
+
+async def committed_offsets(settings: ServiceSettings) -> dict[int, int]:
+    """The service's consumer group's committed offsets by partition, as the broker has them."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_servers)
+    await admin.start()
+    try:
+        offsets = await admin.list_consumer_group_offsets(settings.consumer_group)
+    finally:
+        await admin.close()
+    return {tp.partition: meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
