@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import text, union_all
 from sqlmodel import Session, col, select
 
 from continuum_kit.delivery import RELAY_SHARDS, OutboxMessage
@@ -25,8 +25,10 @@ CLAIM_SHARDS = 4  # per pass, of RELAY_SHARDS: under a backlog, up to four insta
 _CLAIM = text(
     """
     SELECT s.shard FROM outbox_shard AS s
-    WHERE EXISTS (SELECT 1 FROM outbox AS o WHERE o.shard = s.shard AND o.published_at IS NULL)
-    ORDER BY (SELECT min(o.seq) FROM outbox AS o WHERE o.shard = s.shard AND o.published_at IS NULL)
+    CROSS JOIN LATERAL (
+        SELECT o.seq FROM outbox AS o WHERE o.shard = s.shard AND o.published_at IS NULL ORDER BY o.seq LIMIT 1
+    ) AS oldest
+    ORDER BY oldest.seq
     LIMIT :shards
     FOR UPDATE OF s SKIP LOCKED
     """
@@ -75,19 +77,18 @@ def claim(session: Session, batch_size: int, handed: HandedRows) -> Claim:
     """Lock shards (PostgreSQL) and return their unpublished rows in seq order, at most ``batch_size``."""
     postgres = session.get_bind().dialect.name == "postgresql"
     shards: list[int] | None = None
-    pending = (
-        select(OutboxMessage.seq, OutboxMessage.event_id)
-        .where(col(OutboxMessage.published_at).is_(None))
-        .order_by(col(OutboxMessage.seq))
-        .limit(batch_size)
-    )
+    pending = _pending(batch_size)
     if postgres:
         shards = list(session.execute(_CLAIM, {"shards": min(CLAIM_SHARDS, RELAY_SHARDS)}).scalars())
         if not shards:
             session.commit()
             return Claim([], more=False)
-        pending = pending.where(col(OutboxMessage.shard).in_(shards))
-    found = [(seq, event_id) for seq, event_id in session.exec(pending).all() if seq is not None]
+        # Each shard's head on its own (shard, published_at, seq) index range, never a walk of every row by seq.
+        heads = union_all(
+            *(_pending(batch_size).where(col(OutboxMessage.shard) == shard) for shard in shards)
+        ).subquery()
+        pending = select(heads.c.seq, heads.c.event_id).order_by(heads.c.seq).limit(batch_size)
+    found = [(seq, event_id) for seq, event_id in session.execute(pending).all() if seq is not None]
     rows: dict[int, OutboxMessage] = {}
     for seq, event_id in found:
         if (row := handed.take(seq, event_id)) is not None:
@@ -101,3 +102,12 @@ def claim(session: Session, batch_size: int, handed: HandedRows) -> Claim:
         session.commit()  # SQLite: don't hold its single write lock while sending
     full = len(found) == batch_size
     return Claim([rows[seq] for seq, _ in found], more=full or (shards is not None and len(shards) == CLAIM_SHARDS))
+
+
+def _pending(limit: int):  # noqa: ANN202 - a select of (seq, event_id)
+    return (
+        select(OutboxMessage.seq, OutboxMessage.event_id)
+        .where(col(OutboxMessage.published_at).is_(None))
+        .order_by(col(OutboxMessage.seq))
+        .limit(limit)
+    )
