@@ -12,7 +12,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
 SERVICES = ["intake", "dispatch", "handoff", "followup", "board"]
-DELIVERY = {"outbox", "processed_event"}
+DELIVERY = {"outbox", "outbox_shard", "processed_event"}
 KIT_TABLES = {
     "intake": DELIVERY | {"answered_request"},
     "dispatch": DELIVERY | {"partner_account", "answered_request"},

@@ -11,12 +11,12 @@ from continuum_kit.clock import ManualClock
 from continuum_kit.consumer import EventConsumer, Outcome, Record
 from continuum_kit.db import make_engine
 from continuum_kit.dead_letters import PRODUCER_MAX_REQUEST_SIZE, DeadLetters
-from continuum_kit.delivery import OutboxMessage, ProcessedEvent, UnitOfWork
+from continuum_kit.delivery import OutboxMessage, UnitOfWork
 from continuum_kit.kafka import ensure_topics, make_producer
 from continuum_kit.relay import OutboxRelay
 from continuum_kit.settings import ServiceSettings
-from continuum_kit.testing import read_topic
-from sqlmodel import Session, SQLModel, select
+from continuum_kit.testing import create_delivery_schema, read_topic
+from sqlmodel import Session, select
 
 pytestmark = pytest.mark.kafka
 
@@ -79,7 +79,7 @@ async def test_an_outbox_row_too_large_for_the_broker_is_dead_lettered_and_the_r
     kafka_bootstrap, topic, producer, tmp_path
 ):
     engine = make_engine(f"sqlite:///{tmp_path / 'relay.db'}")
-    SQLModel.metadata.create_all(engine, tables=[ProcessedEvent.__table__, OutboxMessage.__table__])
+    create_delivery_schema(engine)
     clock = ManualClock()
     with UnitOfWork(engine, source="/continuum/kit-test", topic=topic, clock=clock) as uow:
         for _ in range(2):

@@ -10,14 +10,15 @@ from continuum_contracts.events import EpisodeClosedV1, FollowupCompletedV1
 from continuum_kit.clock import ManualClock
 from continuum_kit.consumer import EventConsumer, Outcome, Record
 from continuum_kit.db import make_engine
-from continuum_kit.delivery import OutboxMessage, ProcessedEvent, UnitOfWork
+from continuum_kit.delivery import OutboxMessage, UnitOfWork
 from continuum_kit.relay import OutboxRelay
 from continuum_kit.telemetry import PrivacyFilter, trace_database
+from continuum_kit.testing import create_delivery_schema
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, Status, StatusCode
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import Session, col, select
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def exported():
 @pytest.fixture
 def engine(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'kit.db'}")
-    SQLModel.metadata.create_all(engine, tables=[ProcessedEvent.__table__, OutboxMessage.__table__])
+    create_delivery_schema(engine)
     return engine
 
 

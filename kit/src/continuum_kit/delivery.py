@@ -4,6 +4,7 @@ A handler's state change, the id of the event it processed (inbox) and the event
 publish (outbox) commit in one database transaction; the relay publishes the outbox later.
 """
 
+import zlib
 from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
@@ -17,6 +18,14 @@ from sqlmodel import Field, Session, SQLModel
 
 from continuum_kit.clock import Clock
 from continuum_kit.db import UTCDateTime
+
+# Fixed: a row keeps the shard it was written with, so changing this needs an empty outbox (every row published).
+RELAY_SHARDS = 16
+
+
+def shard_of(key: bytes) -> int:
+    """The relay shard of a record key (the episode id): a stable hash, so one episode's rows share one shard."""
+    return zlib.crc32(key) % RELAY_SHARDS
 
 
 class ProcessedEvent(SQLModel, table=True):
@@ -32,8 +41,12 @@ class OutboxMessage(SQLModel, table=True):
     """Outbox: a Kafka record written in the transaction that decided it, published by the relay."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_unpublished", "published_at", "seq"),)
+    __table_args__ = (
+        Index("ix_outbox_unpublished", "published_at", "seq"),
+        Index("ix_outbox_shard_pending", "shard", "published_at", "seq"),
+    )
     seq: int | None = Field(default=None, primary_key=True)
+    shard: int = Field(default=0)  # shard_of(key): a relay pass publishes a shard's rows in seq order, holding it
     event_id: str = Field(unique=True, max_length=100)
     event_type: str = Field(max_length=100)
     topic: str = Field(max_length=200)
@@ -47,6 +60,14 @@ class OutboxMessage(SQLModel, table=True):
         return [(name, value.encode()) for name, value in self.headers]
 
 
+class OutboxShard(SQLModel, table=True):
+    """One row per relay shard (0 to RELAY_SHARDS - 1): on PostgreSQL a relay pass locks the rows of the shards
+    it publishes (``FOR UPDATE SKIP LOCKED``), so instances sharing a database publish different shards."""
+
+    __tablename__ = "outbox_shard"
+    shard: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+
+
 class UnitOfWork:
     """One transaction: state changes, the inbox mark and outbox rows commit together or not at all."""
 
@@ -57,7 +78,7 @@ class UnitOfWork:
         source: str,
         topic: str,
         clock: Clock,
-        on_commit: Callable[[], None] | None = None,
+        on_commit: Callable[[list[OutboxMessage]], None] | None = None,
     ) -> None:
         self.session = Session(engine, expire_on_commit=False)
         self.clock = clock
@@ -65,6 +86,7 @@ class UnitOfWork:
         self._topic = topic
         self._on_commit = on_commit
         self.emitted: list[Envelope] = []
+        self._outbox: dict[str, OutboxMessage] = {}
 
     def __enter__(self) -> "UnitOfWork":
         return self
@@ -94,21 +116,24 @@ class UnitOfWork:
         propagate.inject(trace)
         envelope = Envelope.new(payload, episode_id=episode_id, source=self._source, time=self.clock.now(), trace=trace)
         record = to_kafka(envelope)
-        self.session.add(
-            OutboxMessage(
-                event_id=envelope.id,
-                event_type=envelope.type,
-                topic=self._topic,
-                key=record.key,
-                value=record.value,
-                headers=[[name, value.decode()] for name, value in record.headers],
-                created_at=self.clock.now(),
-            )
+        message = OutboxMessage(
+            event_id=envelope.id,
+            event_type=envelope.type,
+            topic=self._topic,
+            key=record.key,
+            shard=shard_of(record.key),
+            value=record.value,
+            headers=[[name, value.decode()] for name, value in record.headers],
+            created_at=self.clock.now(),
         )
+        self.session.add(message)
+        self._outbox[envelope.id] = message
         self.emitted.append(envelope)
         return envelope
 
     def commit(self) -> None:
+        """Commit, then hand the committed outbox rows (their seqs now known) to ``on_commit``: the relay
+        publishes them without reading their bytes back. Only rows still in ``emitted`` were committed."""
         self.session.commit()
         if self.emitted and self._on_commit is not None:
-            self._on_commit()
+            self._on_commit([self._outbox[envelope.id] for envelope in self.emitted])

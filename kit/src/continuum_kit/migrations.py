@@ -5,6 +5,7 @@ from alembic import context, op
 from sqlalchemy import MetaData, engine_from_config, pool
 
 from continuum_kit.db import UTCDateTime
+from continuum_kit.delivery import RELAY_SHARDS, shard_of
 
 
 def run_migrations(target_metadata: MetaData) -> None:
@@ -66,3 +67,38 @@ def drop_delivery_tables() -> None:
     op.drop_table("processed_event")
     op.drop_index("ix_outbox_unpublished", table_name="outbox")
     op.drop_table("outbox")
+
+
+def add_relay_shards() -> None:
+    """The outbox's relay shard and the table of shards a relay pass locks; each service's revision after
+    ``create_delivery_tables`` calls it. Rows still unpublished get the shard of their key, so that an
+    episode's old and new rows share one; published rows are never read by shard and keep 0."""
+    op.add_column("outbox", sa.Column("shard", sa.Integer(), nullable=False, server_default="0"))
+    outbox = sa.table(
+        "outbox",
+        sa.column("seq", sa.Integer()),
+        sa.column("key", sa.LargeBinary()),
+        sa.column("shard", sa.Integer()),
+        sa.column("published_at", UTCDateTime(timezone=True)),
+    )
+    connection = op.get_bind()
+    pending = connection.execute(sa.select(outbox.c.seq, outbox.c.key).where(outbox.c.published_at.is_(None))).all()
+    if pending:
+        connection.execute(
+            outbox.update().where(outbox.c.seq == sa.bindparam("row_seq")).values(shard=sa.bindparam("row_shard")),
+            [{"row_seq": seq, "row_shard": shard_of(bytes(key))} for seq, key in pending],
+        )
+    op.create_index("ix_outbox_shard_pending", "outbox", ["shard", "published_at", "seq"], unique=False)
+    shards = op.create_table(
+        "outbox_shard",
+        sa.Column("shard", sa.Integer(), autoincrement=False, nullable=False),
+        sa.PrimaryKeyConstraint("shard"),
+    )
+    op.bulk_insert(shards, [{"shard": shard} for shard in range(RELAY_SHARDS)])
+
+
+def drop_relay_shards() -> None:
+    op.drop_table("outbox_shard")
+    op.drop_index("ix_outbox_shard_pending", table_name="outbox")
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("shard")

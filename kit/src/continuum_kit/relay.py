@@ -5,24 +5,28 @@ backoff, jitter and a cap (``retries.py``) and the rows wait in the outbox: givi
 county's events, and a refused topic or client is the operator's to fix, for the whole outbox at once.
 The one failure that belongs to a single row, a row larger than the broker takes, is not retried: the
 row goes to the dead-letter topic (truncated, ``dead_letters.py``) and the rows after it flow on.
+
+Which rows a pass takes, and the shard locks that let several instances publish at once in per-episode
+order, are ``relay_claims.py``.
 """
 
 import asyncio
 import logging
+from collections.abc import Sequence
 
 from aiokafka import AIOKafkaProducer
 from opentelemetry import trace
-from sqlalchemy import Engine, text, update
-from sqlmodel import Session, col, select
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col
 
 from continuum_kit.clock import Clock
 from continuum_kit.dead_letters import DeadLetters
 from continuum_kit.delivery import OutboxMessage
+from continuum_kit.relay_claims import HandedRows, claim
 from continuum_kit.retries import TOO_LARGE, patiently
 from continuum_kit.telemetry import TRACER_NAME, end_send_span, headers_for, start_send_span
 
 log = logging.getLogger(__name__)
-RELAY_LOCK_KEY = 0x636F6E74  # any constant: the lock is per database, and each service has its own
 
 
 class OutboxRelay:
@@ -44,9 +48,11 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._wakeup = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.handed = HandedRows()
 
-    def wake(self) -> None:
-        """Called after a commit that wrote outbox rows, from any thread."""
+    def wake(self, rows: Sequence[OutboxMessage] = ()) -> None:
+        """Called after a commit that wrote outbox rows, from any thread, with the rows committed."""
+        self.handed.add(rows)
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._wakeup.set)
 
@@ -60,7 +66,7 @@ class OutboxRelay:
         while True:
             async for attempt in patiently(0.2, 5.0, on_retry=retrying, retry_on=lambda _: True):
                 with attempt:
-                    while await self.publish_pending(producer) == self._batch_size:
+                    while (await self._publish_pass(producer))[1]:
                         pass
             try:
                 await asyncio.wait_for(self._wakeup.wait(), timeout=self._poll_seconds)
@@ -70,13 +76,17 @@ class OutboxRelay:
 
     async def publish_pending(self, producer: AIOKafkaProducer) -> int:
         """Publish one batch of unpublished rows; return how many were published."""
+        return (await self._publish_pass(producer))[0]
+
+    async def _publish_pass(self, producer: AIOKafkaProducer) -> tuple[int, bool]:
+        """One batch: how many rows were published, and whether another pass may find more at once."""
         session = Session(self._engine, expire_on_commit=False)
         try:
-            rows = await asyncio.to_thread(self._claim, session)
-            if rows:
-                await self._send(producer, rows)
-                await asyncio.to_thread(self._mark_published, session, [row.seq for row in rows])
-            return len(rows)
+            taken = await asyncio.to_thread(claim, session, self._batch_size, self.handed)
+            if taken.rows:
+                await self._send(producer, taken.rows)
+                await asyncio.to_thread(self._mark_published, session, [row.seq for row in taken.rows])
+            return len(taken.rows), taken.more
         finally:
             await asyncio.to_thread(session.close)
 
@@ -126,22 +136,6 @@ class OutboxRelay:
             reason=f"{row.event_type} too large for the broker",
             origin=(row.topic, -1, row.seq or -1),
         )
-
-    def _claim(self, session: Session) -> list[OutboxMessage]:
-        if self._engine.dialect.name == "postgresql":
-            # Instances of one service share its database: one relay at a time publishes, for the
-            # whole batch, so that an episode's events reach Kafka in the order they were decided.
-            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": RELAY_LOCK_KEY})
-        query = (
-            select(OutboxMessage)
-            .where(col(OutboxMessage.published_at).is_(None))
-            .order_by(col(OutboxMessage.seq))
-            .limit(self._batch_size)
-        )
-        rows = list(session.exec(query).all())
-        if self._engine.dialect.name != "postgresql":
-            session.commit()  # SQLite: one process per file; don't hold its single write lock while sending
-        return rows
 
     def _mark_published(self, session: Session, seqs: list[int | None]) -> None:
         session.exec(

@@ -16,11 +16,11 @@ from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from continuum_kit.clock import Clock
 from continuum_kit.db import make_engine, migrate
-from continuum_kit.delivery import OutboxMessage, UnitOfWork
+from continuum_kit.delivery import RELAY_SHARDS, OutboxMessage, OutboxShard, ProcessedEvent, UnitOfWork
 from continuum_kit.partners import PartnerAccount
 from continuum_kit.passwords import hash_secret
 from continuum_kit.service import install_http_edges
@@ -32,6 +32,16 @@ def migrated_engine(url_or_path: str | Path, migrations_package: str) -> Engine:
     engine = make_engine(url)
     migrate(engine, migrations_package)
     return engine
+
+
+def create_delivery_schema(engine: Engine) -> None:
+    """The inbox, the outbox and its relay shards, as a service's migrations make them, for kit tests."""
+    SQLModel.metadata.create_all(
+        engine, tables=[ProcessedEvent.__table__, OutboxMessage.__table__, OutboxShard.__table__]
+    )
+    with Session(engine) as session:
+        session.add_all(OutboxShard(shard=shard) for shard in range(RELAY_SHARDS))
+        session.commit()
 
 
 @contextmanager

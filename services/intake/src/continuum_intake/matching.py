@@ -15,7 +15,7 @@ from continuum_intake.store import MatchReview, Person
 from continuum_intake.vault import Vault
 
 MAX_REVIEWS_PER_CONTACT = 10  # a common name must not flood the review queue
-MATCHING_LOCKS = 0x1D7A4E  # the first key of intake's matching locks: its own space, apart from the relay's
+MATCHING_LOCKS = 0x1D7A4E  # the first key of intake's matching locks: its own space, apart from the timer sweeps'
 
 
 @dataclass(frozen=True)
