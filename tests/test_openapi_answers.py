@@ -1,6 +1,6 @@
-"""Every answer a route can give is in its OpenAPI: 503 while the database is away on every route, and 401 and
-429 on every route that takes credentials, each with its body schema. A partner integrator reading the
-document meets no answer it does not describe."""
+"""Every answer a route can give is in its OpenAPI: 503 while the service is at capacity or the database away on
+every route, and 401 and 429 on every route that takes credentials, each with its body schema. A partner
+integrator reading the document meets no answer it does not describe."""
 
 import importlib
 
@@ -40,4 +40,15 @@ def test_every_route_declares_the_database_outage_and_every_guarded_one_401_and_
 @pytest.mark.parametrize("service", SERVICES)
 def test_the_outage_answer_says_when_to_try_again(service, tmp_path):
     for name, operation in _operations(_document(service, tmp_path)):
-        assert "Retry-After" in operation["responses"]["503"]["headers"], name
+        if name != "GET /health":  # never refused: its 503 is its own report of the database and broker
+            assert "Retry-After" in operation["responses"]["503"]["headers"], name
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_health_declares_its_own_report_for_503(service, tmp_path):
+    document = _document(service, tmp_path)
+    health = document["paths"]["/health"]["get"]["responses"]
+    for code in ("200", "503"):
+        schema = health[code]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/HealthReport"}, code
+    assert "headers" not in health["503"]

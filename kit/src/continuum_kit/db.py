@@ -29,9 +29,12 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, wait_seconds: float = 5.0) -> Engine:
+    """An engine whose transactions wait at most ``wait_seconds`` for a pooled connection and, on PostgreSQL, for
+    a lock (``lock_timeout``); then the statement fails, the transaction rolls back, and an HTTP request is
+    answered 503 (``http_errors``) or an event retried (``retries``), rather than waiting on."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_timeout=wait_seconds)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -50,7 +53,15 @@ def make_engine(url: str) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    lock_timeout = f"-c lock_timeout={max(1, round(wait_seconds * 1000))}"
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+        pool_timeout=wait_seconds,
+        connect_args={"options": lock_timeout},
+    )
 
 
 def database_reachable(engine: Engine) -> bool:
@@ -77,6 +88,8 @@ def migrate(engine: Engine, migrations_package: str) -> None:
     config.set_main_option("script_location", f"{migrations_package}:migrations")
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
+            # An upgrade waits for its turn and for its tables as long as it takes: no lock_timeout here.
+            connection.execute(text("SET LOCAL lock_timeout = 0"))
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

@@ -3,9 +3,10 @@
 An exception's text can carry what the request held: a database error renders its statement and
 ``[parameters: ...]``, a parser quotes its input. So an unhandled failure on the HTTP path is logged as
 the route and the exception's type only (with the code frames, not the values, for a programming
-error), and the partner gets a plain answer: 503 with ``Retry-After`` while the database is unreachable,
-500 otherwise. The consumer path logs the same way (``consumer.py``); spans are scrubbed
-(``telemetry.py``).
+error), and the partner gets a plain answer: 503 with ``Retry-After`` while the database is unreachable
+or cannot answer in time (no pooled connection free, a lock not granted within ``lock_timeout``: the
+transaction rolled back, nothing was done), 500 otherwise. The consumer path logs the same way
+(``consumer.py``); spans are scrubbed (``telemetry.py``).
 
 A method a path does not take is 405 with ``Allow`` naming every method the path takes (Starlette names
 only those of the first route on the path, and a path's GET and POST are two routes).
@@ -19,17 +20,20 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import iter_route_contexts
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
-DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError)
+# OperationalError covers an unreachable server and a statement cancelled by lock_timeout or statement_timeout.
+DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
 RETRY_AFTER_SECONDS = 5
 UNAVAILABLE = {
     503: {
-        "description": "the database is unreachable for a moment: try again after Retry-After seconds",
-        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+        "description": "the service is at capacity, or its database unreachable or busy, for a moment: nothing "
+        "of the request was done; try again after Retry-After seconds",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}},
     }
 }
 

@@ -1,6 +1,7 @@
 """Answers every route can give, declared in its OpenAPI once here rather than on each route.
 
-Whatever the route: 503 with Retry-After while its database is unreachable (``http_errors``). A route
+Whatever the route but ``/health``: 503 with Retry-After while every request slot stays taken
+(``admission``) or its database is unreachable or busy (``http_errors``); ``/health`` declares its own. A route
 that takes a body answers 400 to one that is not JSON at all (FastAPI, before any field is read); a
 route with a path parameter answers 404 to a value naming nothing (or, once decoded, no route). A route
 that takes credentials (its operation names a security scheme) can also answer 401 (missing or wrong
@@ -16,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from continuum_kit import guards
+from continuum_kit.admission import NEVER_REFUSED
 from continuum_kit.http_errors import UNAVAILABLE
 from continuum_kit.sign_in_limits import TOO_MANY
 
@@ -48,7 +50,7 @@ def _declare(app: FastAPI, schema: dict[str, Any]) -> None:
     for path, operations in schema.get("paths", {}).items():
         for operation in operations.values():
             answers = operation.setdefault("responses", {})
-            extra = dict(everywhere)
+            extra = {} if path in NEVER_REFUSED else dict(everywhere)
             if "requestBody" in operation:
                 extra |= {str(code): _answer(a) for code, a in MALFORMED.items()}
             if "{" in path:

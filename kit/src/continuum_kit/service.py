@@ -5,17 +5,18 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
-from typing import Annotated, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 import uvicorn
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from continuum_kit import http_errors, openapi_answers, sign_in_limits
+from continuum_kit import admission, http_errors, openapi_answers, sign_in_limits
 from continuum_kit.clock import Clock, configured_clock
 from continuum_kit.consume_loop import ConsumeLoop
 from continuum_kit.consumer import EventConsumer, Handlers
@@ -30,6 +31,24 @@ from continuum_kit.telemetry import TRACER_NAME, setup_logging, setup_tracing, t
 from continuum_kit.timers import Sweep, TimerSweeper
 
 log = logging.getLogger(__name__)
+
+
+class DatabaseHealth(BaseModel):
+    reachable: bool
+    dialect: str
+
+
+class BrokerHealth(BaseModel):
+    reachable: bool
+
+
+class HealthReport(BaseModel):
+    """What ``/health`` answers: 200 when the database and a broker both answer, 503 (this same body) otherwise."""
+
+    service: str
+    status: Literal["ok", "unavailable"]
+    database: DatabaseHealth
+    broker: BrokerHealth
 
 
 class Runtime:
@@ -47,7 +66,9 @@ class Runtime:
     ) -> None:
         self.settings = settings
         self.clock = clock or configured_clock(settings.clock_scale, settings.clock_start, settings.clock_anchor)
-        self.engine = engine or make_engine(settings.resolved_database_url())
+        self.engine = engine or make_engine(
+            settings.resolved_database_url(), wait_seconds=settings.database_wait_seconds
+        )
         self.migrations_package = migrations_package
         self.tracer_provider = setup_tracing(settings.service_name, settings.otlp_endpoint)
         trace_database(self.engine, self.tracer_provider)
@@ -127,7 +148,13 @@ class Runtime:
         app.state.runtime = self
         install_http_edges(app, self.settings)
         app.add_api_route(
-            "/health", self.health, methods=["GET"], tags=["operations"], summary="Database and broker reachability"
+            "/health",
+            self.health,
+            methods=["GET"],
+            tags=["operations"],
+            summary="Database and broker reachability",
+            response_model=HealthReport,
+            responses={503: {"description": "the database or every broker is unreachable", "model": HealthReport}},
         )
         for router in routers:
             app.include_router(router)
@@ -151,10 +178,12 @@ async def broker_reachable(producer: AIOKafkaProducer | None, timeout: float = 2
 
 
 def install_http_edges(app: FastAPI, settings: ServiceSettings) -> None:
-    """What every service's HTTP side shares: the error answers, their OpenAPI, the failed sign-in limits."""
+    """What every service's HTTP side shares: the error answers, their OpenAPI, the failed sign-in limits, and
+    (outermost, so that a refused request reaches none of them) the limit on requests in progress."""
     http_errors.install(app)
     openapi_answers.install(app)
     sign_in_limits.install(app, settings.failed_credentials_per_client, settings.failed_credentials_per_partner)
+    admission.install(app, settings.http_max_in_flight, settings.http_queue_seconds)
 
 
 def _runtime(request: Request) -> Runtime:

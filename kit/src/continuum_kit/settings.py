@@ -53,6 +53,15 @@ class ServiceSettings(BaseSettings):
     data_dir: Path = Path(".continuum")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; unset means a SQLite file in data_dir")
     otlp_endpoint: str | None = Field(default=None, description="OTLP/HTTP traces endpoint, e.g. http://jaeger:4318")
+    http_max_in_flight: int = Field(
+        default=16, ge=1, description="requests one process works on at once (keep it under the database pool's 20)"
+    )
+    http_queue_seconds: float = Field(
+        default=2.0, ge=0, description="how long a further request waits for a slot before it is answered 503"
+    )
+    database_wait_seconds: float = Field(
+        default=5.0, gt=0, description="how long a transaction waits for a pooled connection or a PostgreSQL lock"
+    )
     relay_poll_seconds: float = Field(default=0.5, gt=0)
     retry_initial_seconds: float = Field(default=0.2, gt=0)
     retry_max_seconds: float = Field(default=5.0, gt=0)
