@@ -62,6 +62,16 @@ def kafka_bootstrap():
 
 
 @pytest.fixture(scope="session")
+def kafka_cluster():
+    """The three-node form of the local broker (deploy/kafka.sh cluster-start), for the tests that lose a node or
+    spread a county over it; shared by them, stopped at the end of the session. Its bootstrap list."""
+    _script("kafka.sh", "cluster-start")
+    base = int(os.environ.get("KAFKA_CLUSTER_PORT", "29092"))
+    yield ",".join(f"127.0.0.1:{base + 2 * node}" for node in range(3))
+    _script("kafka.sh", "cluster-stop")
+
+
+@pytest.fixture(scope="session")
 def postgres_admin_url():
     """A real PostgreSQL server, started here (deploy/postgres.sh, or a container with
     CONTINUUM_TEST_SERVERS=containers) unless CONTINUUM_TEST_POSTGRES names one; a superuser's URL."""

@@ -53,12 +53,12 @@ async def run(args: argparse.Namespace, options: Options) -> dict:
     log("(c) Continuum end to end ...")
     with county(options, "e2e") as stack:
         stored = await preload(stack, options.kafka, args.stored, args.stored_through)
-        saturated = await episodes(stack, options.kafka, args.episodes, None, seed=5)
+        saturated = await episodes(stack, args.episodes, None, seed=5)
         paced = []
         for n, rate in enumerate(args.rates):
             log(f"    paced {rate:g}/s ...")
             count = max(2, round(rate * args.paced_seconds))
-            paced.append(await episodes(stack, options.kafka, count, rate, seed=100 + n))
+            paced.append(await episodes(stack, count, rate, seed=100 + n))
     database = "sqlite" if options.database == "sqlite" else "postgresql"
     return {
         "setup": {

@@ -12,7 +12,6 @@ from pathlib import Path
 import httpx
 import psycopg
 from continuum_sim.accounts import partner_secret
-from continuum_sim.partners import Partners
 from continuum_sim.stack import SERVICES, Stack
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -112,23 +111,6 @@ def per_service(spent: dict[str, float]) -> dict[str, float]:
         service = label.split("#")[0]
         total[service] = total.get(service, 0.0) + seconds
     return total
-
-
-class SpreadPartners(Partners):
-    """The sim's partners, whose requests to a service go round the instances of it, as a load balancer would."""
-
-    def __init__(self, stack: Stack, **options) -> None:
-        super().__init__(options.pop("kafka"), stack.topic, stack.urls, admin_token=stack.admin_token, **options)
-        self._instances = {name: [p.url for p in replicas] for name, replicas in stack.replicas.items()}
-        self._turn = 0
-
-    async def _request(self, method: str, url: str, body, auth=None, headers=None) -> httpx.Response:
-        for name, first in self.urls.items():
-            if url.startswith(first) and len(self._instances[name]) > 1:
-                self._turn += 1
-                url = self._instances[name][self._turn % len(self._instances[name])] + url[len(first) :]
-                break
-        return await super()._request(method, url, body, auth=auth, headers=headers)
 
 
 def register_at_intake(stack: Stack, partner_id: str, channels: list[str]) -> tuple[str, str]:

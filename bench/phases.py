@@ -6,9 +6,10 @@ import statistics
 import time
 
 import httpx
+from continuum_sim.partners import Partners
 from continuum_sim.scenarios import homeless_911_call, sample, warmline_call
 from continuum_sim.stack import Stack
-from county import Meter, SpreadPartners, register_at_intake
+from county import Meter, register_at_intake
 
 ASSIGNED = "continuum.response.assigned.v1"
 KINDS = [homeless_911_call, warmline_call]
@@ -27,7 +28,7 @@ def _ms(values: list[float], q: int) -> float | None:
     return None if value is None else 1000 * value
 
 
-async def _paced(partners: SpreadPartners, scenarios: list, rate: float) -> list:
+async def _paced(partners: Partners, scenarios: list, rate: float) -> list:
     """Post at a steady rate, as contacts arrive in life, instead of all at once (each on its own schedule, so a
     slow answer does not hold back the next contact)."""
     start, tasks = time.monotonic(), []
@@ -37,11 +38,11 @@ async def _paced(partners: SpreadPartners, scenarios: list, rate: float) -> list
     return await asyncio.gather(*tasks)
 
 
-async def episodes(stack: Stack, kafka: str, count: int, rate: float | None, seed: int, timeout: float = 900) -> dict:
+async def episodes(stack: Stack, count: int, rate: float | None, seed: int, timeout: float = 900) -> dict:
     """``count`` episodes posted all at once (rate None: saturation, 16 partner connections) or at ``rate`` per
     second, from the first contact posted to the last episode closed, with the CPU each process spent."""
     scenarios = sample(count, seed=seed, kinds=KINDS)
-    async with SpreadPartners(stack, kafka=kafka, app_updates=("resolved",)) as partners:
+    async with Partners.of(stack, app_updates=("resolved",)) as partners:
         meter = Meter(stack)
         started = time.monotonic()
         if rate is None:

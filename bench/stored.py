@@ -92,7 +92,7 @@ async def preload(stack: Stack, kafka: str, count: int, through: int = 500) -> s
     if count <= 0:
         return "none"
     seed = min(count, through)
-    first = await episodes(stack, kafka, seed, None, seed=7001)
+    first = await episodes(stack, seed, None, seed=7001)
     through = first["closed"]
     if count <= through:
         return f"{through} through the services"

@@ -1,7 +1,6 @@
 """The three-node form of the local broker: replicated topics keep taking acks=all writes when a node dies."""
 
 import asyncio
-import os
 import subprocess
 import uuid
 from pathlib import Path
@@ -15,19 +14,10 @@ from continuum_sim.stack import Stack
 
 pytestmark = pytest.mark.kafka
 ROOT = Path(__file__).resolve().parents[1]
-BASE = int(os.environ.get("KAFKA_CLUSTER_PORT", "29092"))
-BOOTSTRAP = ",".join(f"127.0.0.1:{BASE + 2 * i}" for i in range(3))
 
 
 def kafka(*args: str) -> None:
     subprocess.run(["bash", str(ROOT / "deploy" / "kafka.sh"), *args], check=True, capture_output=True)
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    kafka("cluster-start")
-    yield BOOTSTRAP
-    kafka("cluster-stop")
 
 
 async def _produce(bootstrap: str, topic: str, values: range) -> None:
@@ -41,22 +31,22 @@ async def _produce(bootstrap: str, topic: str, values: range) -> None:
         await producer.stop()
 
 
-async def test_replicated_topic_survives_losing_one_of_three_nodes(cluster):
+async def test_replicated_topic_survives_losing_one_of_three_nodes(kafka_cluster):
     topic = f"test.cluster.{uuid.uuid4().hex[:8]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=cluster)
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_cluster)
     await admin.start()
     try:
         await admin.create_topics([NewTopic(topic, num_partitions=3, replication_factor=3)])
     finally:
         await admin.close()
-    await _produce(cluster, topic, range(100))
+    await _produce(kafka_cluster, topic, range(100))
     await asyncio.to_thread(kafka, "cluster-kill", "2")
     try:
-        await _produce(cluster, topic, range(100, 200))
+        await _produce(kafka_cluster, topic, range(100, 200))
     finally:
         await asyncio.to_thread(kafka, "cluster-restart-node", "2")
 
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=cluster, group_id=None, auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka_cluster, group_id=None, auto_offset_reset="earliest")
     await consumer.start()
     received: set[int] = set()
     try:
@@ -69,12 +59,14 @@ async def test_replicated_topic_survives_losing_one_of_three_nodes(cluster):
     assert received == set(range(200))
 
 
-async def test_the_four_services_given_every_address_keep_closing_episodes_while_a_node_is_down(cluster, tmp_path):
+async def test_the_four_services_given_every_address_keep_closing_episodes_while_a_node_is_down(
+    kafka_cluster, tmp_path
+):
     """County IT lists all three brokers in CONTINUUM_KAFKA_BOOTSTRAP: every service starts on that list, and
     episodes posted before and while one node is down all close, on topics replicated three times."""
     topic = f"test.cluster.county.{uuid.uuid4().hex[:8]}"
     stack = Stack(
-        cluster,
+        kafka_cluster,
         tmp_path / "county",
         topic=topic,
         group_prefix=topic,
@@ -82,7 +74,7 @@ async def test_the_four_services_given_every_address_keep_closing_episodes_while
     )
     await asyncio.to_thread(stack.start)
     try:
-        async with Partners(cluster, topic, stack.urls, admin_token=stack.admin_token) as sim:
+        async with Partners(kafka_cluster, topic, stack.urls, admin_token=stack.admin_token) as sim:
             before = await sim.post_all(sample(3, seed=91, kinds=[warmline_call]))
             await asyncio.to_thread(kafka, "cluster-kill", "1")
             try:

@@ -56,6 +56,12 @@ class ConsumeLoop:
         self._stopping.clear()
         self._task = asyncio.create_task(self._run(self.client), name="episode-events")
 
+    def partitions(self) -> list[int]:
+        """The partitions of the episode topic this consumer holds now (none before it joined its group)."""
+        if self.client is None:
+            return []
+        return sorted(tp.partition for tp in self.client.assignment() if tp.topic == self._settings.episode_topic)
+
     async def stop(self, *, grace: float = 10.0) -> None:
         """Finish the batch in hand (up to ``grace`` seconds), commit what was applied, leave the group."""
         if self._task is not None:

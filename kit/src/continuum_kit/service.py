@@ -42,6 +42,13 @@ class BrokerHealth(BaseModel):
     reachable: bool
 
 
+class ConsumerHealth(BaseModel):
+    """This instance's share of the episode topic: with several instances in one group, each holds some."""
+
+    group: str
+    partitions: list[int]
+
+
 class HealthReport(BaseModel):
     """What ``/health`` answers: 200 when the database and a broker both answer, 503 (this same body) otherwise."""
 
@@ -49,6 +56,7 @@ class HealthReport(BaseModel):
     status: Literal["ok", "unavailable"]
     database: DatabaseHealth
     broker: BrokerHealth
+    consumer: ConsumerHealth
 
 
 class Runtime:
@@ -140,6 +148,7 @@ class Runtime:
             "status": "ok" if database_ok and broker_ok else "unavailable",
             "database": {"reachable": database_ok, "dialect": self.engine.dialect.name},
             "broker": {"reachable": broker_ok},
+            "consumer": {"group": self.settings.consumer_group, "partitions": self.events.partitions()},
         }
         return JSONResponse(body, status_code=200 if database_ok and broker_ok else 503)
 
@@ -152,7 +161,7 @@ class Runtime:
             self.health,
             methods=["GET"],
             tags=["operations"],
-            summary="Database and broker reachability",
+            summary="Database and broker reachability, and the partitions this instance consumes",
             response_model=HealthReport,
             responses={503: {"description": "the database or every broker is unreachable", "model": HealthReport}},
         )

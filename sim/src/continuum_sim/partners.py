@@ -57,8 +57,13 @@ class Partners:
         answers: frozenset[str] = ANSWERS,
         admin_token: str | None = None,
         max_inflight: int = 32,
+        instances: dict[str, list[str]] | None = None,
     ) -> None:
         self.urls = urls
+        # Several instances of a service: requests go round them as a load balancer's would, and a request an
+        # instance does not answer (killed, restarting) is retried on the next.
+        self._instances = {name: urls_ for name, urls_ in (instances or {}).items() if len(urls_) > 1}
+        self._turn = 0
         self._answers = answers
         self._admin_token = admin_token
         self._credentials: dict[str, tuple[str, str]] = {}
@@ -204,9 +209,11 @@ class Partners:
 
     @classmethod
     def of(cls, stack: "Stack", **options) -> "Partners":
-        """The partner systems of a county ``stack``: its broker, topic and services, with its admin token."""
+        """The partner systems of a county ``stack``: its broker, topic and services (every instance of each), with
+        its admin token."""
         bootstrap = stack.services["intake"].env["CONTINUUM_KAFKA_BOOTSTRAP"]
-        return cls(bootstrap, stack.topic, stack.urls, admin_token=stack.admin_token, **options)
+        instances = {name: [p.url for p in replicas] for name, replicas in stack.replicas.items()}
+        return cls(bootstrap, stack.topic, stack.urls, admin_token=stack.admin_token, instances=instances, **options)
 
     def phi_on_topic(self, *scenarios: Scenario) -> list[str]:
         """The scenarios' personal details found in any event seen on the topic, of any episode: [] when none."""
@@ -253,6 +260,15 @@ class Partners:
             peer = await self.credentials("followup", data["assigned_peer"])
             await self._request("POST", url, {"reached": True, "channel": "phone"}, auth=peer)
 
+    def _route(self, url: str) -> str:
+        """``url`` (at a service's first instance) at the instance whose turn it is."""
+        for name, replicas in self._instances.items():
+            first = self.urls[name]
+            if url.startswith(first):
+                self._turn += 1
+                return replicas[self._turn % len(replicas)] + url[len(first) :]
+        return url
+
     def credentials_at_intake(self, partner_id: str) -> tuple[str, str]:
         """A registered partner system's HTTP Basic credentials at intake."""
         return self._credentials[partner_id]
@@ -287,7 +303,9 @@ class Partners:
         while True:
             try:
                 async with self._limit:
-                    response = await self._client.request(method, url, json=body, auth=auth, headers=headers)
+                    response = await self._client.request(
+                        method, self._route(url), json=body, auth=auth, headers=headers
+                    )
                 if response.status_code < 500:
                     if response.status_code >= 400 and response.status_code != 409:
                         log.warning("%s %s -> %s %s", method, url, response.status_code, response.text[:200])
