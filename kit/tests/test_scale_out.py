@@ -18,6 +18,7 @@ from continuum_kit.relay_claims import HandedRows, claim
 from continuum_kit.settings import ServiceSettings
 from continuum_kit.testing import create_delivery_schema, outbox, read_topic
 from continuum_kit.timers import TimerSweeper
+from sqlalchemy import inspect
 from sqlmodel import Session, col, select
 
 pytestmark = pytest.mark.kafka
@@ -171,3 +172,22 @@ def test_two_timer_sweepers_on_one_database_fire_each_due_timer_once(order, new_
     thread.join()
     escalations = [e for e in outbox(engines[0]) if e.data.sequence == 99]
     assert sorted(e.subject for e in escalations) == sorted(str(episode) for episode in due)
+
+
+def test_the_rows_handed_to_the_relay_are_copies_no_session_holds(tmp_path):
+    """The relay reads the rows it is handed in its own thread, while the unit of work that wrote them may be
+    rolling back or closing in another: they must be read in full at the commit and belong to no session."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'handed.db'}")
+    create_delivery_schema(engine)
+    handed: list[OutboxMessage] = []
+    with UnitOfWork(
+        engine, source="/continuum/kit-test", topic="t", clock=ManualClock(), on_commit=handed.extend
+    ) as uow:
+        envelope = uow.emit(
+            FollowupCompletedV1(followup_id=uuid.uuid4(), sequence=1, reached=True, attempts=1), episode_id=uuid.uuid4()
+        )
+        uow.commit()
+        uow.session.expire_all()  # what a later rollback does to the objects the session holds
+        assert [inspect(row).session for row in handed] == [None]
+    assert [e.id for e in outbox(engine)] == [envelope.id]
+    assert [(row.seq, from_kafka(row.key, row.value, row.kafka_headers()).id) for row in handed] == [(1, envelope.id)]

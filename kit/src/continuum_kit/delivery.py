@@ -132,8 +132,11 @@ class UnitOfWork:
         return envelope
 
     def commit(self) -> None:
-        """Commit, then hand the committed outbox rows (their seqs now known) to ``on_commit``: the relay
-        publishes them without reading their bytes back. Only rows still in ``emitted`` were committed."""
+        """Commit, then hand copies of the committed outbox rows (their seqs now known) to ``on_commit``: the
+        relay publishes them without reading their bytes back. Only rows still in ``emitted`` were committed."""
         self.session.commit()
         if self.emitted and self._on_commit is not None:
-            self._on_commit([self._outbox[envelope.id] for envelope in self.emitted])
+            # Copies, read here, in the committing thread: the rows themselves stay this session's, and a relay
+            # reading one in its own thread while this session rolls back or closes would load it through here.
+            committed = (self._outbox[envelope.id] for envelope in self.emitted)
+            self._on_commit([OutboxMessage(**row.model_dump()) for row in committed])
