@@ -26,7 +26,7 @@ session_cookie = APIKeyCookie(
 )
 
 
-def _runtime(request: Request) -> BoardRuntime:
+async def _runtime(request: Request) -> BoardRuntime:
     return request.app.state.runtime
 
 

@@ -29,6 +29,11 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+READ_ONLY = "continuum_read_only"
+"""An execution option: this connection only reads, so on SQLite its transaction begins deferred (a shared lock,
+taken at the first read) and does not wait for, or hold up, the one writer."""
+
+
 def make_engine(url: str, *, wait_seconds: float = 5.0) -> Engine:
     """An engine whose transactions wait at most ``wait_seconds`` for a pooled connection and, on PostgreSQL, for
     a lock (``lock_timeout``); then the statement fails, the transaction rolls back, and an HTTP request is
@@ -50,7 +55,8 @@ def make_engine(url: str, *, wait_seconds: float = 5.0) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            read_only = connection.get_execution_options().get(READ_ONLY, False)
+            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     lock_timeout = f"-c lock_timeout={max(1, round(wait_seconds * 1000))}"

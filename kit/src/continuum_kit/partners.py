@@ -103,7 +103,7 @@ def require_admin(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(admin_bearer)], request: Request, runtime: RuntimeDep
 ) -> None:
     def check_partner(credentials: HTTPBasicCredentials) -> object:
-        return check_partner_secret(credentials, _account(runtime.engine, credentials.username), _realm(runtime))
+        return check_partner_secret(credentials, _account(runtime.reader, credentials.username), _realm(runtime))
 
     check_admin_only(runtime.settings.admin_token, bearer, basic_credentials(request), check_partner, _realm(runtime))
 
@@ -171,7 +171,7 @@ def authenticate_partner(
     credentials: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)], runtime: RuntimeDep
 ) -> str:
     """The id of the partner system making the request, proved by its secret."""
-    registered = _account(runtime.engine, credentials.username) if credentials is not None else None
+    registered = _account(runtime.reader, credentials.username) if credentials is not None else None
     return check_partner_secret(credentials, registered, _realm(runtime)).partner_id
 
 
@@ -202,7 +202,7 @@ def authenticate_caller(
         return Caller(None)
     if basic is None:
         raise unauthenticated(basic_challenge(realm), bearer_challenge(realm))
-    return Caller(check_partner_secret(basic, _account(runtime.engine, basic.username), realm).partner_id)
+    return Caller(check_partner_secret(basic, _account(runtime.reader, basic.username), realm).partner_id)
 
 
 CallerDep = Annotated[Caller, Depends(authenticate_caller)]

@@ -3,7 +3,7 @@
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Literal, TypeVar
 
@@ -20,7 +20,7 @@ from continuum_kit import admission, http_errors, openapi_answers, sign_in_limit
 from continuum_kit.clock import Clock, configured_clock
 from continuum_kit.consume_loop import ConsumeLoop
 from continuum_kit.consumer import EventConsumer, Handlers
-from continuum_kit.db import database_reachable, make_engine, migrate
+from continuum_kit.db import READ_ONLY, database_reachable, make_engine, migrate
 from continuum_kit.dead_letters import DeadLetters
 from continuum_kit.delivery import UnitOfWork
 from continuum_kit.kafka import ensure_topics, make_producer
@@ -77,6 +77,7 @@ class Runtime:
         self.engine = engine or make_engine(
             settings.resolved_database_url(), wait_seconds=settings.database_wait_seconds
         )
+        self.reader = self.engine.execution_options(**{READ_ONLY: True})  # the read-only routes' engine (db.py)
         self.migrations_package = migrations_package
         self.tracer_provider = setup_tracing(settings.service_name, settings.otlp_endpoint)
         trace_database(self.engine, self.tracer_provider)
@@ -195,18 +196,35 @@ def install_http_edges(app: FastAPI, settings: ServiceSettings) -> None:
     admission.install(app, settings.http_max_in_flight, settings.http_queue_seconds)
 
 
-def _runtime(request: Request) -> Runtime:
+# The dependencies below are coroutines: a route's own work runs in one worker thread, and these cost it no extra
+# hop through the thread pool (a plain ``def`` dependency is run in a thread of its own, each time).
+async def _runtime(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
-def _unit_of_work(request: Request) -> Iterator[UnitOfWork]:
-    with _runtime(request).unit_of_work() as uow:
+async def _unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
+    uow = request.app.state.runtime.unit_of_work()  # a Session: no connection until first used
+    try:
         yield uow
+    finally:
+        await _close(uow.session, uow.__exit__)
 
 
-def _session(request: Request) -> Iterator[Session]:
-    with Session(_runtime(request).engine) as session:
+async def _session(request: Request) -> AsyncIterator[Session]:
+    """A read: on SQLite its transaction begins deferred (``db.READ_ONLY``), so reads never take the write lock."""
+    session = Session(request.app.state.runtime.reader)
+    try:
         yield session
+    finally:
+        await _close(session, lambda *_: session.close())
+
+
+async def _close(session: Session, close: Callable[..., None]) -> None:
+    """A session still in a transaction talks to the database to end it: in a thread; otherwise here."""
+    if session.in_transaction():
+        await asyncio.to_thread(close, None, None, None)
+    else:
+        close(None, None, None)
 
 
 RuntimeDep = Annotated[Runtime, Depends(_runtime)]
@@ -218,7 +236,7 @@ S = TypeVar("S", bound=ServiceSettings)
 def settings_of(settings_class: type[S]) -> Callable[[Runtime], S]:
     """A dependency giving a route its service's own settings class (``Depends(settings_of(HandoffSettings))``)."""
 
-    def settings(runtime: RuntimeDep) -> S:
+    async def settings(runtime: RuntimeDep) -> S:
         assert isinstance(runtime.settings, settings_class), f"this service runs with {settings_class.__name__}"
         return runtime.settings
 

@@ -19,7 +19,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel, col, select
 
 from continuum_kit.clock import Clock
-from continuum_kit.db import make_engine, migrate
+from continuum_kit.db import READ_ONLY, make_engine, migrate
 from continuum_kit.delivery import RELAY_SHARDS, OutboxMessage, OutboxShard, ProcessedEvent, UnitOfWork
 from continuum_kit.partners import PartnerAccount
 from continuum_kit.passwords import hash_secret
@@ -64,6 +64,10 @@ class StandInRuntime:
     engine: Engine
     clock: Clock
     settings: ServiceSettings
+
+    @property
+    def reader(self) -> Engine:
+        return self.engine.execution_options(**{READ_ONLY: True})
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(self.engine, source=self.settings.source, topic=self.settings.episode_topic, clock=self.clock)

@@ -60,7 +60,7 @@ def _episode(engine: Engine, episode_id: UUID | None = None, response_id: UUID |
 @guard(PARTNER, ADMIN, scope=RESPONSE_SCOPE, resource="response_id")
 def response_reader(response_id: UUID, caller: CallerDep, runtime: RuntimeDep) -> Caller:
     """The caller, when it may read the response; else 404 (no response) or 403 (not party to it)."""
-    episode = _episode(runtime.engine, response_id=response_id)
+    episode = _episode(runtime.reader, response_id=response_id)
     if not episode:
         raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"response {response_id} not found")
     if not any(r.response_id == response_id for r in readable(caller, episode)):
@@ -75,7 +75,7 @@ def response_reader(response_id: UUID, caller: CallerDep, runtime: RuntimeDep) -
 @guard(PARTNER, ADMIN, scope=EPISODE_SCOPE)
 def episode_reader(episode_id: UUID, caller: CallerDep, runtime: RuntimeDep) -> list[UUID]:
     """The ids of the episode's responses the caller may read, oldest first; 403 for a partner party to none."""
-    visible = readable(caller, _episode(runtime.engine, episode_id=episode_id))
+    visible = readable(caller, _episode(runtime.reader, episode_id=episode_id))
     if not visible and not caller.county_it:
         message = f"{caller.partner_id} is party to no response of episode {episode_id}"
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=message)

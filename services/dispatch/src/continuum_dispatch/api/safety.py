@@ -67,7 +67,7 @@ class RequestOut(BaseModel):
 def police_desk(episode_id: UUID, partner_id: PartnerDep, runtime: RuntimeDep) -> str:
     """The signed-in police desk, on an episode dispatch responded to; else 403 (not police) or 404."""
     # A session of its own, closed at once, as the team app's check does (the request's unit of work follows).
-    with Session(runtime.engine) as session:
+    with Session(runtime.reader) as session:
         police = is_police(session, partner_id)
         known = police and session.exec(select(Response.response_id).where(Response.episode_id == episode_id)).first()
     if not police:  # before the episode: a team's app does not learn which episodes dispatch knows

@@ -28,7 +28,7 @@ def assigned_team(response_id: UUID, partner_id: PartnerDep, runtime: RuntimeDep
     """The signed-in team, when the response is assigned to it; else 404 (no response) or 403 (another team)."""
     # A session of its own, closed at once, as the kit's partner check does: on SQLite an open one would
     # hold the lock the request's unit of work needs. A response never changes team, so the answer holds.
-    with Session(runtime.engine) as session:
+    with Session(runtime.reader) as session:
         response = session.get(Response, response_id)
         assigned_to = response.responder_id if response is not None else None
     if assigned_to is None:

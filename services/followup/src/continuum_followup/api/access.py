@@ -26,7 +26,7 @@ def _refused(refused: NotThePlansPeer) -> HTTPException:
 
 
 def _speaker(runtime: RuntimeDep, episode_id: UUID, partner_id: str, settings: FollowupSettings) -> None:
-    with Session(runtime.engine) as session:
+    with Session(runtime.reader) as session:
         try:
             require_speaker(session, episode_id, partner_id, settings)
         except NotThePlansPeer as refused:
@@ -34,7 +34,7 @@ def _speaker(runtime: RuntimeDep, episode_id: UUID, partner_id: str, settings: F
 
 
 def _assigned_peer_of(runtime: RuntimeDep, followup_id: UUID) -> tuple[str, UUID]:
-    with Session(runtime.engine) as session:
+    with Session(runtime.reader) as session:
         checkin = session.get(Checkin, followup_id)
         if checkin is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"follow-up {followup_id} not found")

@@ -51,7 +51,7 @@ def _addressee(what: str, to_party: str, partner_id: str) -> None:
 @guard(PARTNER, scope=HANDOFF_ADDRESSEE, resource="handoff_id")
 def handoff_addressee(handoff_id: UUID, partner_id: PartnerDep, runtime: RuntimeDep) -> Handoff:
     """The handoff, when the signed-in partner is its addressee."""
-    handoff = _found(runtime.engine, Handoff, handoff_id, f"handoff {handoff_id}")
+    handoff = _found(runtime.reader, Handoff, handoff_id, f"handoff {handoff_id}")
     _addressee(f"handoff {handoff_id}", handoff.to_party, partner_id)
     return handoff
 
@@ -59,7 +59,7 @@ def handoff_addressee(handoff_id: UUID, partner_id: PartnerDep, runtime: Runtime
 @guard(PARTNER, scope=REFERRAL_ADDRESSEE, resource="referral_id")
 def referral_addressee(referral_id: UUID, partner_id: PartnerDep, runtime: RuntimeDep) -> Referral:
     """The referral, when the signed-in partner is its addressee."""
-    referral = _found(runtime.engine, Referral, referral_id, f"referral {referral_id}")
+    referral = _found(runtime.reader, Referral, referral_id, f"referral {referral_id}")
     _addressee(f"referral {referral_id}", referral.to_party, partner_id)
     return referral
 
@@ -71,7 +71,7 @@ def _not_a_reader(what: str, caller: Caller, needs: str) -> NoReturn:
 
 @guard(PARTNER, ADMIN, scope=HANDOFF_READERS, resource="handoff_id")
 def readable_handoff(handoff_id: UUID, caller: CallerDep, runtime: RuntimeDep) -> Handoff:
-    handoff = _found(runtime.engine, Handoff, handoff_id, f"handoff {handoff_id}")
+    handoff = _found(runtime.reader, Handoff, handoff_id, f"handoff {handoff_id}")
     if not caller.county_it and caller.partner_id not in (handoff.to_party, handoff.from_party):
         _not_a_reader(f"handoff {handoff_id}", caller, HANDOFF_READERS)
     return handoff
@@ -79,7 +79,7 @@ def readable_handoff(handoff_id: UUID, caller: CallerDep, runtime: RuntimeDep) -
 
 @guard(PARTNER, ADMIN, scope=REFERRAL_READERS, resource="referral_id")
 def readable_referral(referral_id: UUID, caller: CallerDep, runtime: RuntimeDep) -> Referral:
-    referral = _found(runtime.engine, Referral, referral_id, f"referral {referral_id}")
+    referral = _found(runtime.reader, Referral, referral_id, f"referral {referral_id}")
     if not caller.county_it and caller.partner_id != referral.to_party:
         _not_a_reader(f"referral {referral_id}", caller, REFERRAL_READERS)
     return referral
@@ -91,7 +91,7 @@ def episode_handoffs(episode_id: UUID, caller: CallerDep, runtime: RuntimeDep) -
     query = select(Handoff).where(Handoff.episode_id == episode_id)
     if not caller.county_it:
         query = query.where(or_(Handoff.to_party == caller.partner_id, Handoff.from_party == caller.partner_id))
-    with Session(runtime.engine, expire_on_commit=False) as session:
+    with Session(runtime.reader, expire_on_commit=False) as session:
         handoffs = list(session.exec(query.order_by(col(Handoff.requested_at))).all())
     if not handoffs and not caller.county_it:
         _not_a_reader(f"the handoffs of episode {episode_id}", caller, EPISODE_HANDOFF_READERS)
@@ -104,7 +104,7 @@ def episode_referrals(episode_id: UUID, caller: CallerDep, runtime: RuntimeDep) 
     query = select(Referral).where(Referral.episode_id == episode_id)
     if not caller.county_it:
         query = query.where(Referral.to_party == caller.partner_id)
-    with Session(runtime.engine, expire_on_commit=False) as session:
+    with Session(runtime.reader, expire_on_commit=False) as session:
         referrals = list(session.exec(query.order_by(col(Referral.sent_at))).all())
     if not referrals and not caller.county_it:
         _not_a_reader(f"the referrals of episode {episode_id}", caller, EPISODE_REFERRAL_READERS)

@@ -99,7 +99,7 @@ def _check_partner(credentials: HTTPBasicCredentials | None, engine: Engine) -> 
 def authenticate_partner(
     credentials: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)], runtime: RuntimeDep
 ) -> AuthenticatedPartner:
-    return _check_partner(credentials, runtime.engine)
+    return _check_partner(credentials, runtime.reader)
 
 
 @guard(ADMIN, scope="county IT only: a partner's credentials are refused")
@@ -112,7 +112,7 @@ def require_admin(
     """County IT's token; a partner signing in with its own right credentials is told 403, not asked again."""
 
     def check_partner(credentials: HTTPBasicCredentials) -> object:
-        return _check_partner(credentials, runtime.engine)
+        return _check_partner(credentials, runtime.reader)
 
     check_admin_only(parts.admin_token, bearer, basic_credentials(request), check_partner, REALM)
 
@@ -130,7 +130,7 @@ def authenticate_caller(
         return Caller(None)
     if basic is None:
         raise unauthenticated(BASIC_CHALLENGE, BEARER_CHALLENGE)
-    return Caller(_check_partner(basic, runtime.engine))
+    return Caller(_check_partner(basic, runtime.reader))
 
 
 CallerDep = Annotated[Caller, Depends(authenticate_caller)]

@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 from continuum_intake.parts import IntakeParts
 
 
-def _parts(request: Request) -> IntakeParts:
+async def _parts(request: Request) -> IntakeParts:
     return request.app.state.intake_parts
 
 

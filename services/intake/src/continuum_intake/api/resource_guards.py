@@ -45,7 +45,7 @@ def _party(session: Session, caller: Caller, person_id: UUID) -> Party:
 def _party_to_episode(runtime: RuntimeDep, caller: Caller, episode_id: UUID) -> Party:
     # A session of its own, closed at once: on SQLite an open one would hold the lock the request's unit of
     # work needs. A record naming a partner on an episode is never removed, so the answer holds.
-    with Session(runtime.engine) as session:
+    with Session(runtime.reader) as session:
         episode = session.get(Episode, episode_id)
         if episode is None:
             raise _not_found(f"episode {episode_id}")
@@ -79,7 +79,7 @@ def episode_consent_keeper(episode_id: UUID, caller: ConsentRecorderDep, runtime
     resource="consent_id",
 )
 def consent_keeper(consent_id: UUID, caller: ConsentRecorderDep, runtime: RuntimeDep) -> Caller:
-    with Session(runtime.engine) as session:
+    with Session(runtime.reader) as session:
         consent = session.get(Consent, consent_id)
         episode_id = consent.episode_id if consent is not None else None
     if episode_id is None:
@@ -89,7 +89,7 @@ def consent_keeper(consent_id: UUID, caller: ConsentRecorderDep, runtime: Runtim
 
 
 def _plan_keeper(person_id: UUID, caller: Caller, runtime: RuntimeDep, *, first_plan_open: bool) -> Caller:
-    with Session(runtime.engine) as session:
+    with Session(runtime.reader) as session:
         if session.get(Person, person_id) is None:
             raise _not_found(f"person {person_id}")
         if caller.partner is None:
