@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 
 import pytest
-from continuum_kit.testing import OtlpReceiver, ReceivedSpan
+from continuum_kit.testing_otlp import OtlpReceiver, ReceivedSpan
 from continuum_sim.partners import Partners, eventually
 from continuum_sim.scenarios import homeless_911_call
 from continuum_sim.stack import SERVICES, Stack

@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaConsumer
 from continuum_contracts import InvalidEvent, from_kafka
 
 from continuum_sim.accounts import DISCLOSURE_REQUEST, HANDOFF_AT_INTAKE, partner_secret
+from continuum_sim.balancer import RoundRobin
 from continuum_sim.journeys import CLOSED, Journey, Seen, handoffs_pending
 from continuum_sim.scenarios import PARTNER_SYSTEMS, Scenario
 
@@ -60,10 +61,7 @@ class Partners:
         instances: dict[str, list[str]] | None = None,
     ) -> None:
         self.urls = urls
-        # Several instances of a service: requests go round them as a load balancer's would, and a request an
-        # instance does not answer (killed, restarting) is retried on the next.
-        self._instances = {name: urls_ for name, urls_ in (instances or {}).items() if len(urls_) > 1}
-        self._turn = 0
+        self._balancer = RoundRobin(urls, instances)
         self._answers = answers
         self._admin_token = admin_token
         self._credentials: dict[str, tuple[str, str]] = {}
@@ -192,15 +190,8 @@ class Partners:
             if envelope.id in self._ids:
                 continue  # a redelivered record: the partner answers each event once
             self._ids.add(envelope.id)
-            seen = Seen(
-                envelope.id,
-                envelope.type,
-                envelope.source,
-                envelope.data.model_dump(mode="json"),
-                time.monotonic(),
-                envelope.trace.get("traceparent"),
-                envelope.time,
-            )
+            data, traceparent = envelope.data.model_dump(mode="json"), envelope.trace.get("traceparent")
+            seen = Seen(envelope.id, envelope.type, envelope.source, data, time.monotonic(), traceparent, envelope.time)
             self.events[envelope.subject].append(seen)
             self._changed.set()
             task = asyncio.create_task(self._react(envelope.subject, seen))
@@ -209,8 +200,7 @@ class Partners:
 
     @classmethod
     def of(cls, stack: "Stack", **options) -> "Partners":
-        """The partner systems of a county ``stack``: its broker, topic and services (every instance of each), with
-        its admin token."""
+        """The partner systems of a county ``stack``: its broker, topic, admin token and every service instance."""
         bootstrap = stack.services["intake"].env["CONTINUUM_KAFKA_BOOTSTRAP"]
         instances = {name: [p.url for p in replicas] for name, replicas in stack.replicas.items()}
         return cls(bootstrap, stack.topic, stack.urls, admin_token=stack.admin_token, instances=instances, **options)
@@ -260,15 +250,6 @@ class Partners:
             peer = await self.credentials("followup", data["assigned_peer"])
             await self._request("POST", url, {"reached": True, "channel": "phone"}, auth=peer)
 
-    def _route(self, url: str) -> str:
-        """``url`` (at a service's first instance) at the instance whose turn it is."""
-        for name, replicas in self._instances.items():
-            first = self.urls[name]
-            if url.startswith(first):
-                self._turn += 1
-                return replicas[self._turn % len(replicas)] + url[len(first) :]
-        return url
-
     def credentials_at_intake(self, partner_id: str) -> tuple[str, str]:
         """A registered partner system's HTTP Basic credentials at intake."""
         return self._credentials[partner_id]
@@ -303,9 +284,8 @@ class Partners:
         while True:
             try:
                 async with self._limit:
-                    response = await self._client.request(
-                        method, self._route(url), json=body, auth=auth, headers=headers
-                    )
+                    target = self._balancer.route(url)
+                    response = await self._client.request(method, target, json=body, auth=auth, headers=headers)
                 if response.status_code < 500:
                     if response.status_code >= 400 and response.status_code != 409:
                         log.warning("%s %s -> %s %s", method, url, response.status_code, response.text[:200])
