@@ -17,10 +17,12 @@ test: setup
 	uv run ruff check .
 	uv run pytest; status=$$?; bash deploy/kafka.sh stop; bash deploy/postgres.sh stop; exit $$status
 
-# The throughput and latency figures, on the local broker; flags: make bench BENCH_ARGS="--help".
+# The throughput and latency figures, on the local broker (and PostgreSQL for the scale-out runs); flags: make bench BENCH_ARGS="--help".
 bench: setup
 	bash deploy/kafka.sh start
-	uv run python bench/bench.py $(BENCH_ARGS); status=$$?; bash deploy/kafka.sh stop; exit $$status
+	bash deploy/postgres.sh start
+	uv run python bench/bench.py $(BENCH_ARGS); status=$$?; bash deploy/kafka.sh stop; bash deploy/postgres.sh stop; \
+		exit $$status
 
 # Every image docker-compose.yml uses, from a Debian base (CONTINUUM_BASE=debootstrap, the default, or debian),
 # after making sure a Docker engine runs and has the compose and buildx plugins (deploy/images/).

@@ -6,6 +6,7 @@
     contact to closure) and paced (4/s and 20/s: contact posted -> response assigned, p50 and p99);
 (d) intake alone: 16 concurrent HTTP clients posting contacts, contacts/s and p50/p99;
 (e) CPU seconds of every process in each phase, and CPU ms per closed episode per service;
+(f) scale-out: (c) saturated again on PostgreSQL with 1 and then 2 instances of every service (``--scale-out``);
 then the ratios of (c) to (a) and (b). Flags choose SQLite or PostgreSQL, N instances per service, the single
 broker or the three-node cluster, and episodes stored beforehand. Run: ``make bench`` (or
 ``uv run python bench/bench.py --help``)."""
@@ -59,6 +60,12 @@ async def run(args: argparse.Namespace, options: Options) -> dict:
             log(f"    paced {rate:g}/s ...")
             count = max(2, round(rate * args.paced_seconds))
             paced.append(await episodes(stack, count, rate, seed=100 + n))
+    scale_out = []
+    for instances in args.scale_out:
+        log(f"(f) scale-out, {instances} instance(s) per service ...")
+        scaled = Options(options.kafka, args.scale_out_database, instances, options.replication)
+        with county(scaled, f"scale{instances}") as stack:
+            scale_out.append({"instances": instances, **await episodes(stack, args.scale_episodes, None, seed=9)})
     database = "sqlite" if options.database == "sqlite" else "postgresql"
     return {
         "setup": {
@@ -72,6 +79,7 @@ async def run(args: argparse.Namespace, options: Options) -> dict:
         "faststream_relay": faststream,
         "continuum": {"saturated": saturated, "paced": paced},
         "intake_alone": alone,
+        "scale_out": scale_out,
     }
 
 
@@ -107,6 +115,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--paced-seconds", type=float, default=10.0, help="how long each paced run posts")
     parser.add_argument("--contacts", type=int, default=1000, help="contacts posted in (d) intake alone")
     parser.add_argument("--clients", type=int, default=16, help="concurrent HTTP clients in (d) intake alone")
+    parser.add_argument(
+        "--scale-out",
+        type=int,
+        nargs="*",
+        default=[1, 2],
+        help="instances per service of each (f) run, on PostgreSQL; none: skip (f)",
+    )
+    parser.add_argument("--scale-episodes", type=int, default=200, help="episodes posted at once in each (f) run")
+    parser.add_argument(
+        "--scale-out-database",
+        default=SHARED_POSTGRES,
+        help=f"the PostgreSQL server (f) makes its databases on (default {SHARED_POSTGRES}, which make bench starts)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of the table")
     parser.add_argument("--verbose", action="store_true", help="say on stderr which section runs")
     args = parser.parse_args(argv)

@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.kafka, pytest.mark.e2e]
+pytestmark = [pytest.mark.kafka, pytest.mark.postgres, pytest.mark.e2e]
 ROOT = Path(__file__).resolve().parents[1]
 NUMBER = r"[\d,]+(?:\.\d+)?"
 
 
-def test_the_bench_prints_every_section_with_numbers(kafka_bootstrap):
+def test_the_bench_prints_every_section_with_numbers(kafka_bootstrap, postgres_admin_url):
     tiny = "--messages 200 --faststream-messages 200 --episodes 3 --rates 4 20 --paced-seconds 0.3 --contacts 16"
+    scale_out = ["--scale-out", "1", "2", "--scale-episodes", "2", "--scale-out-database", postgres_admin_url]
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench.py"), "--kafka", kafka_bootstrap, *tiny.split()],
+        [sys.executable, str(ROOT / "bench" / "bench.py"), "--kafka", kafka_bootstrap, *tiny.split(), *scale_out],
         capture_output=True,
         text=True,
         timeout=300,
@@ -32,6 +33,8 @@ def test_the_bench_prints_every_section_with_numbers(kafka_bootstrap):
         rf"paced 4/s\s+\d+/\d+(\s+{NUMBER}){{6}}",
         rf"paced 20/s\s+\d+/\d+(\s+{NUMBER}){{6}}",
         rf"\(d\) intake alone, 16 clients\s+{NUMBER} contacts/s\s+p50 {NUMBER} ms\s+p99 {NUMBER} ms",
+        rf"1 instance\(s\) per service\s+2/2(\s+{NUMBER}){{4}}",
+        rf"2 instance\(s\) per service\s+2/2(\s+{NUMBER}){{4}}",
         rf"episodes/s / raw msg/s\s+{NUMBER}\s+episodes/s / FastStream msg/s\s+{NUMBER}",
     ]
     for pattern in expected:

@@ -3,9 +3,10 @@
 Under saturation a partner's request must not hang until the partner gives up, nor be half-done. So at most
 ``limit`` requests are in progress; one more waits up to ``queue_seconds`` for a slot and, if none frees,
 is answered 503 with ``Retry-After`` before anything of it is read or done (a refused request changed
-nothing; an admitted one runs to completion). ``/health`` is never refused: a health check must see a busy
-service as alive. Each refusal is counted (``continuum.http.refused``) and logged as one line, without the
-path (which can name a person's record).
+nothing; an admitted one runs to completion). A request gives its slot back when its answer begins, so a
+stream that stays open (the board's live page) holds none while it streams. ``/health`` is never refused: a
+health check must see a busy service as alive. Each refusal is counted (``continuum.http.refused``) and
+logged as one line, without the path (which can name a person's record).
 
 The slots belong to the server's one event loop (uvicorn runs one per process).
 """
@@ -16,7 +17,7 @@ import logging
 from fastapi import FastAPI, status
 from fastapi.responses import JSONResponse
 from opentelemetry import metrics
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 NEVER_REFUSED = frozenset({"/health"})
@@ -45,10 +46,22 @@ class Admission:
         except TimeoutError:
             await self._refuse(scope, receive, send)
             return
+        held = True
+
+        async def send_releasing(message: Message) -> None:
+            # The answer has begun: its work is done. A stream (the board's live page) goes on without a slot,
+            # or sixteen open boards would hold every slot for as long as they stay open.
+            nonlocal held
+            if held and message["type"] == "http.response.start":
+                held = False
+                self.slots.release()
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, send_releasing)
         finally:
-            self.slots.release()
+            if held:
+                self.slots.release()
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         method = scope.get("method", "")
