@@ -77,7 +77,7 @@ class Runtime:
         self.engine = engine or make_engine(
             settings.resolved_database_url(), wait_seconds=settings.database_wait_seconds
         )
-        self.reader = self.engine.execution_options(**{READ_ONLY: True})  # the read-only routes' engine (db.py)
+        self.reader = self.engine.execution_options(**{READ_ONLY: True})  # for lookups that only read (db.py)
         self.migrations_package = migrations_package
         self.tracer_provider = setup_tracing(settings.service_name, settings.otlp_endpoint)
         trace_database(self.engine, self.tracer_provider)
@@ -211,8 +211,9 @@ async def _unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
 
 
 async def _session(request: Request) -> AsyncIterator[Session]:
-    """A read: on SQLite its transaction begins deferred (``db.READ_ONLY``), so reads never take the write lock."""
-    session = Session(request.app.state.runtime.reader)
+    """A session of the route's own. It may write (the board's sign-in does), so it is the writers' engine: on
+    SQLite a deferred read that then writes fails at once when another writer committed meanwhile."""
+    session = Session(request.app.state.runtime.engine)
     try:
         yield session
     finally:
