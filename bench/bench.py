@@ -3,7 +3,8 @@
 (a) a raw aiokafka consume->produce relay of records with Continuum's CloudEvents headers, in messages/s;
 (b) a FastStream subscriber->publisher relay with FastStream's defaults, the same records, in messages/s;
 (c) Continuum end to end, the four services as processes: episodes posted at once (saturated: episodes/s from
-    contact to closure) and paced (4/s and 20/s: contact posted -> response assigned, p50 and p99);
+    contact to closure) and paced (4/s and 20/s: contact posted -> response assigned, p50 and p99), after
+    ``--warm-up`` episodes posted and closed untimed (partners registered, secrets checked once, as in a running county);
 (d) intake alone: 16 concurrent HTTP clients posting contacts, contacts/s and p50/p99;
 (e) CPU seconds of every process in each phase, and CPU ms per closed episode per service;
 (f) scale-out: (c) saturated again on PostgreSQL with 1 and then 2 instances of every service (``--scale-out``);
@@ -20,7 +21,7 @@ import sys
 from pathlib import Path
 
 from county import Options, county
-from phases import episodes, intake_alone
+from phases import episodes, intake_alone, warm_up
 from relays import faststream_relay, raw_relay
 from report import cpu_table, ratios, render
 from stored import preload
@@ -54,6 +55,7 @@ async def run(args: argparse.Namespace, options: Options) -> dict:
     log("(c) Continuum end to end ...")
     with county(options, "e2e") as stack:
         stored = await preload(stack, options.kafka, args.stored, args.stored_through)
+        await warm_up(stack, args.warm_up, seed=3)
         saturated = await episodes(stack, args.episodes, None, seed=5)
         paced = []
         for n, rate in enumerate(args.rates):
@@ -65,6 +67,7 @@ async def run(args: argparse.Namespace, options: Options) -> dict:
         log(f"(f) scale-out, {instances} instance(s) per service ...")
         scaled = Options(options.kafka, args.scale_out_database, instances, options.replication)
         with county(scaled, f"scale{instances}") as stack:
+            await warm_up(stack, args.warm_up, seed=3)
             scale_out.append({"instances": instances, **await episodes(stack, args.scale_episodes, None, seed=9)})
     database = "sqlite" if options.database == "sqlite" else "postgresql"
     return {
@@ -109,6 +112,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--messages", type=int, default=20000, help="records through the raw relay, (a)")
     parser.add_argument(
         "--faststream-messages", type=int, default=5000, help="records through the FastStream relay, (b)"
+    )
+    parser.add_argument(
+        "--warm-up",
+        type=int,
+        default=40,
+        help="episodes posted and closed untimed before (c) and each (f) run, so that they measure the steady state",
     )
     parser.add_argument("--episodes", type=int, default=200, help="episodes posted at once, (c) saturated")
     parser.add_argument("--rates", type=float, nargs="+", default=[4.0, 20.0], help="contacts/s of (c) paced")

@@ -38,6 +38,21 @@ async def _paced(partners: Partners, scenarios: list, rate: float) -> list:
     return await asyncio.gather(*tasks)
 
 
+async def warm_up(stack: Stack, count: int, seed: int, timeout: float = 300) -> int:
+    """``count`` episodes posted and closed before anything is measured, so that what is measured is the steady
+    state: every partner in them registered at every service it calls and its secret checked once (scrypt,
+    ~50 ms, once per partner and process), each service's statements compiled and its connections open."""
+    if count <= 0:
+        return 0
+    async with Partners.of(stack, app_updates=("resolved",)) as partners:
+        journeys = await partners.post_all(sample(count, seed=seed, kinds=KINDS), concurrency=16)
+        ids = list(dict.fromkeys(j.episode_id for j in journeys))
+        still_open = await partners.wait_closed(ids, timeout=timeout)
+    if still_open:
+        raise RuntimeError(f"{len(still_open)} warm-up episode(s) never closed")
+    return len(ids)
+
+
 async def episodes(stack: Stack, count: int, rate: float | None, seed: int, timeout: float = 900) -> dict:
     """``count`` episodes posted all at once (rate None: saturation, 16 partner connections) or at ``rate`` per
     second, from the first contact posted to the last episode closed, with the CPU each process spent."""

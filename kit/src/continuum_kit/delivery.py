@@ -12,7 +12,7 @@ from uuid import UUID
 from continuum_contracts import Envelope, to_kafka
 from continuum_contracts.events import EventPayload
 from opentelemetry import propagate
-from sqlalchemy import JSON, Column, Engine, Index, LargeBinary
+from sqlalchemy import JSON, Column, Engine, Index, Insert, LargeBinary, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel
 
@@ -86,7 +86,7 @@ class UnitOfWork:
         self._topic = topic
         self._on_commit = on_commit
         self.emitted: list[Envelope] = []
-        self._outbox: dict[str, OutboxMessage] = {}
+        self._outbox: dict[str, dict] = {}  # event id -> its outbox row's columns, written at commit
 
     def __enter__(self) -> "UnitOfWork":
         return self
@@ -100,43 +100,55 @@ class UnitOfWork:
 
         ``INSERT … ON CONFLICT DO NOTHING``: a concurrent transaction marking the same event makes this
         one wait for it, then find the row, so an event is applied once even by two instances at once.
+        The statement is built once per dialect and run on the transaction's connection, past the ORM.
         """
-        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
-        inbox = ProcessedEvent.__table__
-        statement = (
-            dialect.insert(inbox)
-            .values(consumer=consumer, event_id=event_id, processed_at=self.clock.now())
-            .on_conflict_do_nothing()
-            .returning(inbox.c.event_id)  # the row inserted, or none (a driver's rowcount is not always kept)
+        connection = self.session.connection()
+        statement = _MARK_PROCESSED[connection.dialect.name == "postgresql"]
+        marked = connection.execute(
+            statement, {"consumer": consumer, "event_id": event_id, "processed_at": self.clock.now()}
         )
-        return self.session.execute(statement).first() is not None
+        return marked.first() is not None
 
     def emit(self, payload: EventPayload, *, episode_id: UUID | str) -> Envelope:
+        """Decide an event: its outbox row is written at commit, with the rows decided before it, in order."""
         trace: dict[str, str] = {}
         propagate.inject(trace)
-        envelope = Envelope.new(payload, episode_id=episode_id, source=self._source, time=self.clock.now(), trace=trace)
+        now = self.clock.now()
+        envelope = Envelope.new(payload, episode_id=episode_id, source=self._source, time=now, trace=trace)
         record = to_kafka(envelope)
-        message = OutboxMessage(
-            event_id=envelope.id,
-            event_type=envelope.type,
-            topic=self._topic,
-            key=record.key,
-            shard=shard_of(record.key),
-            value=record.value,
-            headers=[[name, value.decode()] for name, value in record.headers],
-            created_at=self.clock.now(),
-        )
-        self.session.add(message)
-        self._outbox[envelope.id] = message
+        self._outbox[envelope.id] = {
+            "event_id": envelope.id,
+            "event_type": envelope.type,
+            "topic": self._topic,
+            "key": record.key,
+            "shard": shard_of(record.key),
+            "value": record.value,
+            "headers": [[name, value.decode()] for name, value in record.headers],
+            "created_at": now,
+            "published_at": None,
+        }
         self.emitted.append(envelope)
         return envelope
 
     def commit(self) -> None:
-        """Commit, then hand copies of the committed outbox rows (their seqs now known) to ``on_commit``: the
-        relay publishes them without reading their bytes back. Only rows still in ``emitted`` were committed."""
+        """Write the outbox rows of the events still decided (a savepoint rolled back takes its events out of
+        ``emitted``) in one multi-row INSERT, commit, then hand the committed rows, their seqs now known, to
+        ``on_commit``: the relay publishes them without reading their bytes back."""
+        rows = [self._outbox.pop(envelope.id) for envelope in self.emitted if envelope.id in self._outbox]
+        self._outbox.clear()
+        if rows:
+            self.session.flush()  # the state changes first, as before: a conflict there is the handler's
+            outbox = OutboxMessage.__table__
+            statement = insert(outbox).returning(outbox.c.seq, sort_by_parameter_order=True)
+            seqs = self.session.connection().execute(statement, rows).scalars().all()
         self.session.commit()
-        if self.emitted and self._on_commit is not None:
-            # Copies, read here, in the committing thread: the rows themselves stay this session's, and a relay
-            # reading one in its own thread while this session rolls back or closes would load it through here.
-            committed = (self._outbox[envelope.id] for envelope in self.emitted)
-            self._on_commit([OutboxMessage(**row.model_dump()) for row in committed])
+        if rows and self._on_commit is not None:
+            self._on_commit([OutboxMessage(seq=seq, **row) for seq, row in zip(seqs, rows, strict=True)])
+
+
+def _mark_processed_statement(dialect) -> Insert:  # noqa: ANN001 - the postgresql or sqlite dialect module
+    inbox = ProcessedEvent.__table__
+    return dialect.insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
+
+
+_MARK_PROCESSED = {True: _mark_processed_statement(postgresql), False: _mark_processed_statement(sqlite)}
