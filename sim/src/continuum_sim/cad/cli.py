@@ -1,0 +1,51 @@
+"""continuum-cad: what the county's rules would do with a city's calls-for-service export.
+
+  continuum-cad analyze CALLS.csv --mapping COUNTY.yaml [--json PATH|-]
+
+Exit status 2, with one line on stderr, when the mapping or the CSV's header is refused (before any row is
+read); a row with an unparseable time is counted and reported, not fatal.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from continuum_sim.cad.analysis import analyze, figures
+from continuum_sim.cad.mapping import Refused, load_mapping
+from continuum_sim.cad.reading import Problem, read_calls
+from continuum_sim.cad.report import render
+
+
+def run_analyze(csv_path: Path, mapping_path: Path) -> dict:
+    mapping = load_mapping(mapping_path)
+    problems: list[Problem] = []
+    result = analyze(read_calls(csv_path, mapping, problems), mapping, problems)
+    return figures(result, mapping, problems)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="continuum-cad", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    analyze_parser = commands.add_parser("analyze", help="calls an alternative response could take, and police time")
+    analyze_parser.add_argument("csv", type=Path, help="the city's calls-for-service export (CSV with a header)")
+    analyze_parser.add_argument("--mapping", type=Path, required=True, help="the county mapping file (YAML)")
+    analyze_parser.add_argument("--json", default=None, help="write the figures as JSON to this path ('-': stdout)")
+    args = parser.parse_args(argv)
+    try:
+        report = run_analyze(args.csv, args.mapping)
+    except Refused as refusal:
+        print(f"continuum-cad: refused: {refusal}", file=sys.stderr)
+        sys.exit(2)
+    if args.json == "-":
+        print(json.dumps(report, indent=2))
+        return
+    render(report, Console())
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
