@@ -4,7 +4,7 @@
 (b) a FastStream subscriber->publisher relay with FastStream's defaults, the same records, in messages/s;
 (c) Continuum end to end, the four services as processes: episodes posted at once (saturated: episodes/s from
     contact to closure) and paced (4/s and 20/s: contact posted -> response assigned, p50 and p99), after
-    ``--warm-up`` episodes posted and closed untimed (partners registered, secrets checked once, as in a running county);
+    ``--warm-up`` episodes posted and closed untimed (partners registered, secrets checked once, as in a county);
 (d) intake alone: 16 concurrent HTTP clients posting contacts, contacts/s and p50/p99;
 (e) CPU seconds of every process in each phase, and CPU ms per closed episode per service;
 (f) scale-out: (c) saturated again on PostgreSQL with 1 and then 2 instances of every service (``--scale-out``);

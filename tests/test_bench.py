@@ -14,7 +14,8 @@ NUMBER = r"[\d,]+(?:\.\d+)?"
 
 
 def test_the_bench_prints_every_section_with_numbers(kafka_bootstrap, postgres_admin_url):
-    tiny = "--messages 200 --faststream-messages 200 --episodes 3 --rates 4 20 --paced-seconds 0.3 --contacts 16 --warm-up 1"
+    tiny = "--messages 200 --faststream-messages 200 --episodes 3 --rates 4 20 --paced-seconds 0.3 --contacts 16"
+    tiny += " --warm-up 1"
     scale_out = ["--scale-out", "1", "2", "--scale-episodes", "2", "--scale-out-database", postgres_admin_url]
     done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "bench.py"), "--kafka", kafka_bootstrap, *tiny.split(), *scale_out],
