@@ -2,9 +2,10 @@
 spec's errors, a configured jurisdiction_id; and every service listed is taken by ``POST /v1/contacts/311``."""
 
 import pytest
+from continuum_intake.api.channel_bodies import Request311
 from continuum_intake.app import create_app
 from continuum_intake.config import IntakeSettings
-from continuum_intake.open311_services import Open311Attribute, Open311Service
+from continuum_intake.open311_services import ANSWER_FIELDS, Open311Attribute, Open311Service
 from pydantic import ValidationError
 
 from .conftest import ADMIN_TOKEN
@@ -103,6 +104,14 @@ def test_every_service_listed_is_taken_by_post_311_with_the_answers_its_definiti
         assert taken.status_code == 201, (service["service_code"], taken.text)
         bare = {"service_request_id": f"SR-bare-{number}", "service_code": service["service_code"]}
         assert client.post("/v1/contacts/311", json=bare, auth=partner).status_code == 201
+
+
+def test_each_field_an_attribute_may_fill_is_a_field_of_the_311_body():
+    for code in ANSWER_FIELDS:
+        model = Request311
+        for name in code.split("."):
+            assert name in model.model_fields, code
+            model = model.model_fields[name].annotation
 
 
 def test_the_settings_refuse_a_service_the_post_would_refuse_or_an_attribute_no_body_field_takes():
