@@ -7,7 +7,7 @@ from continuum_kit.service import Runtime
 from fastapi import FastAPI
 
 from continuum_intake import api
-from continuum_intake.api import county_codes
+from continuum_intake.api import county_codes, open311
 from continuum_intake.config import IntakeSettings
 from continuum_intake.handlers import build_handlers
 from continuum_intake.parts import build_parts
@@ -23,6 +23,7 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     app = runtime.create_app(title="Continuum intake: someone to contact", routers=[api.router])
     app.state.intake_parts = parts
     county_codes.install(app, settings)
+    open311.install(app)
     return app
 
 

@@ -1,4 +1,5 @@
-"""Intake's settings: the county's channels, programs, areas, call types, triage rules file and vault keys."""
+"""Intake's settings: the county's channels, programs, areas, call types, 311 services, triage rules file and
+vault keys."""
 
 from pathlib import Path
 from typing import Annotated, Literal
@@ -8,6 +9,8 @@ from continuum_contracts.vocabulary import Channel
 from continuum_kit.settings import ServiceSettings
 from cryptography.fernet import Fernet
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints, field_validator, model_validator
+
+from continuum_intake.open311_services import DEFAULT_OPEN311_SERVICES, Open311Service
 
 Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=CODE_PATTERN)]
 
@@ -93,6 +96,30 @@ class IntakeSettings(ServiceSettings):
     program_for_channel: dict[Channel, Code] = Field(default=DEFAULT_PROGRAMS)
     call_types: list[Code] = Field(default=DEFAULT_CALL_TYPES, description="911 call types and 311 service codes")
     demographic_fields: list[Code] = Field(default=DEFAULT_DEMOGRAPHIC_FIELDS)
+    open311_services: list[Open311Service] = Field(
+        default=DEFAULT_OPEN311_SERVICES,
+        description="the 311 services routed to Continuum, as GET /open311/v2/services.json lists them; each "
+        "service_code one of call_types",
+    )
+    open311_jurisdiction_id: str | None = Field(
+        default=None,
+        max_length=200,
+        description="the county's GeoReport jurisdiction_id (e.g. its website's domain); set, a request naming "
+        "another one gets 404; unset, the parameter is ignored",
+    )
+
+    @model_validator(mode="after")
+    def _open311_codes_are_call_types(self) -> "IntakeSettings":
+        codes = [service.service_code for service in self.open311_services]
+        if len(set(codes)) != len(codes):
+            raise ValueError("open311_services: two services share a service_code")
+        for position, code in enumerate(codes):
+            if code not in self.call_types:
+                raise ValueError(
+                    f"open311_services[{position}]: service_code {code!r} is not one of call_types, "
+                    "so POST /v1/contacts/311 would refuse it"
+                )
+        return self
 
     @field_validator("vault_keys")
     @classmethod

@@ -1,4 +1,5 @@
-"""Intake's configured parts, built once from settings: triage rules, the vault, the county's codes."""
+"""Intake's configured parts, built once from settings: triage rules, the vault, the county's codes and
+311 services."""
 
 from dataclasses import dataclass
 
@@ -6,6 +7,7 @@ from continuum_contracts.vocabulary import Channel
 from pydantic import SecretStr
 
 from continuum_intake.config import IntakeSettings, ResponseArea
+from continuum_intake.open311_services import Open311Service
 from continuum_intake.rulebook import load_rules
 from continuum_intake.triage import TriageRules
 from continuum_intake.vault import Vault
@@ -20,6 +22,8 @@ class IntakeParts:
     call_types: frozenset[str]
     demographic_fields: frozenset[str]
     admin_token: SecretStr | None
+    open311_services: dict[str, Open311Service]  # by service_code, in the county's order
+    open311_jurisdiction_id: str | None
 
 
 def build_parts(settings: IntakeSettings) -> IntakeParts:
@@ -32,4 +36,6 @@ def build_parts(settings: IntakeSettings) -> IntakeParts:
         call_types=frozenset(settings.call_types),
         demographic_fields=frozenset(settings.demographic_fields),
         admin_token=settings.admin_token,
+        open311_services={service.service_code: service for service in settings.open311_services},
+        open311_jurisdiction_id=settings.open311_jurisdiction_id or None,
     )

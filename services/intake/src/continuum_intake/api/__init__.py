@@ -1,10 +1,10 @@
 """Intake's HTTP API: partners' contacts (typed and CloudEvents), crisis plans, consents and disclosures, the
-county's admin and review queue, and the episode view."""
+county's admin and review queue, the episode view, and Open311 discovery of the 311 services taken."""
 
 from fastapi import APIRouter
 
-from continuum_intake.api import admin, cloudevents, consents, contacts, crisis_plans, episodes, reviews
+from continuum_intake.api import admin, cloudevents, consents, contacts, crisis_plans, episodes, open311, reviews
 
 router = APIRouter()
-for part in (contacts, cloudevents, crisis_plans, consents, admin, reviews, episodes):
+for part in (contacts, cloudevents, crisis_plans, consents, admin, reviews, episodes, open311):
     router.include_router(part.router)
