@@ -6,7 +6,10 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import DateTime, Engine, create_engine, event, text
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
+
+from continuum_kit.sqlite_turns import TurnTakingConnection, turns_for
 
 
 class UTCDateTime(TypeDecorator):
@@ -39,24 +42,36 @@ def make_engine(url: str, *, wait_seconds: float = 5.0) -> Engine:
     a lock (``lock_timeout``); then the statement fails, the transaction rolls back, and an HTTP request is
     answered 503 (``http_errors``) or an event retried (``retries``), rather than waiting on."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_timeout=wait_seconds)
+        busy_seconds = 30
+        connect_args = {"check_same_thread": False, "timeout": busy_seconds, "factory": TurnTakingConnection}
+        engine = create_engine(url, connect_args=connect_args, pool_timeout=wait_seconds)
+        database = engine.url.database or ""
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.turns = turns_for(database)  # writers take turns in the process (sqlite_turns.py)
             # Let SQLAlchemy, not pysqlite, open transactions, so that they can be IMMEDIATE:
             # a deferred read-then-write transaction fails at once under a concurrent writer.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={busy_seconds * 1000}")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
         @event.listens_for(engine, "begin")
         def _on_begin(connection: Any) -> None:
-            read_only = connection.get_execution_options().get(READ_ONLY, False)
-            connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+            if connection.get_execution_options().get(READ_ONLY, False):
+                connection.exec_driver_sql("BEGIN")
+                return
+            driver = connection.connection.dbapi_connection
+            driver.take_turn(busy_seconds)
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                driver.give_turn()
+                raise
 
         return engine
     lock_timeout = f"-c lock_timeout={max(1, round(wait_seconds * 1000))}"
@@ -68,6 +83,13 @@ def make_engine(url: str, *, wait_seconds: float = 5.0) -> Engine:
         pool_timeout=wait_seconds,
         connect_args={"options": lock_timeout},
     )
+
+
+def writes_serialized(session: Session) -> bool:
+    """Whether this session's writing transaction holds the database's one write lock from its start (SQLite,
+    whose transactions here begin IMMEDIATE): nothing it read can change under it, so it need not lock rows or
+    read them again (PostgreSQL's ``FOR UPDATE``)."""
+    return session.get_bind().dialect.name == "sqlite"
 
 
 def database_reachable(engine: Engine) -> bool:

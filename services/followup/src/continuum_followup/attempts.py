@@ -5,6 +5,7 @@ from uuid import UUID
 
 from continuum_contracts.events import FollowupAttemptedV1, FollowupCompletedV1, FollowupRiskFoundV1
 from continuum_contracts.vocabulary import ClosureReason, FollowupChannel, Need, SafetyFlag
+from continuum_kit.db import writes_serialized
 from continuum_kit.delivery import UnitOfWork
 
 from continuum_followup.closure import close
@@ -60,6 +61,10 @@ def _locked(uow: UnitOfWork, followup_id: UUID) -> tuple[Checkin, Plan]:
     found = uow.session.get(Checkin, followup_id)
     if found is None:
         raise CheckinNotFound(followup_id)
+    if writes_serialized(uow.session):  # what this transaction read, no other can change: no locks to take
+        plan = uow.session.get(Plan, found.plan_id)
+        assert plan is not None
+        return found, plan
     plan = uow.session.get(Plan, found.plan_id, with_for_update=True, populate_existing=True)
     checkin = uow.session.get(Checkin, followup_id, with_for_update=True, populate_existing=True)
     assert plan is not None and checkin is not None

@@ -67,24 +67,31 @@ def new_plan(uow: UnitOfWork, episode_id: UUID) -> Plan:
 def arm_quiet(session: Session, plan: Plan, quiet_period_days: float, activity: datetime | None) -> None:
     """The quiet-period timer runs for an open round, from the later of its last due check-in and the last
     activity (an attempt, a re-engagement request, a supervisor's answer). A deferred closure needs no timer."""
-    current = person_checkins(session, plan.plan_id, plan.round)
-    if plan.status != PlanStatus.OPEN or plan.close_pending or not current:
+    current = (
+        []
+        if plan.status != PlanStatus.OPEN or plan.close_pending
+        else person_checkins(session, plan.plan_id, plan.round)
+    )
+    if not current:
         plan.quiet_due = None
     else:
         plan.quiet_due = quiet_until(max(c.due_at for c in current), activity, quiet_period_days)
     session.add(plan)
 
 
+def _last_sequence(session: Session, plan: Plan) -> int:
+    return session.exec(select(func.max(Checkin.sequence)).where(Checkin.plan_id == plan.plan_id)).one() or 0
+
+
 def _add_checkin(
-    uow: UnitOfWork, plan: Plan, due_at: datetime, recipient: Recipient, settings: FollowupSettings
+    uow: UnitOfWork, plan: Plan, due_at: datetime, recipient: Recipient, settings: FollowupSettings, sequence: int
 ) -> Checkin:
     # By phone: the contracts carry no preferred channel, so there is nothing else to go by yet.
-    last = uow.session.exec(select(func.max(Checkin.sequence)).where(Checkin.plan_id == plan.plan_id)).one()
     grace = timedelta(hours=settings.checkin_grace_hours)
     checkin = Checkin(
         episode_id=plan.episode_id,
         plan_id=plan.plan_id,
-        sequence=(last or 0) + 1,
+        sequence=sequence,
         round=plan.round,
         due_at=due_at,
         channel=FollowupChannel.PHONE,
@@ -114,8 +121,9 @@ def schedule_person(uow: UnitOfWork, plan: Plan, settings: FollowupSettings) -> 
     known = uow.session.get(EpisodeProgram, plan.episode_id)
     program = known.program if known else None
     hours = hours_for(program, settings.program_checkin_hours, settings.checkin_hours)
-    for _, due_at in checkin_schedule(uow.clock.now(), hours):
-        _add_checkin(uow, plan, due_at, Recipient.PERSON, settings)
+    last = _last_sequence(uow.session, plan)
+    for n, (_, due_at) in enumerate(checkin_schedule(uow.clock.now(), hours), start=1):
+        _add_checkin(uow, plan, due_at, Recipient.PERSON, settings, last + n)
     arm_quiet(uow.session, plan, settings.quiet_period_days, None)
 
 
@@ -127,7 +135,7 @@ def add_family_contact(uow: UnitOfWork, episode_id: UUID, relationship: str, set
     if plan.status == PlanStatus.CLOSED:
         raise PlanClosed(plan.closure_reason)
     due_at = checkin_schedule(uow.clock.now(), [settings.family_checkin_hours])[0][1]
-    checkin = _add_checkin(uow, plan, due_at, Recipient.FAMILY, settings)
+    checkin = _add_checkin(uow, plan, due_at, Recipient.FAMILY, settings, _last_sequence(uow.session, plan) + 1)
     contact = FamilyContact(
         episode_id=episode_id, followup_id=checkin.followup_id, relationship=relationship, consented_at=uow.clock.now()
     )
