@@ -67,7 +67,7 @@ def test_the_report_from_a_few_hand_made_journeys():
             seen("contact.received", 0, channel="911_transfer"),
             seen("episode.triaged", 0, channel="911_transfer", call_type="WELFARE_CHECK", area="central"),
             seen("response.assigned", 1, response_id="r1", response_type="mobile_team", target_minutes=60),
-            seen("lawenforcement.deflected", 1, response_id="r1"),
+            seen("lawenforcement.deflected", 1, response_id="r1", channel="911_transfer", call_type="WELFARE_CHECK"),
             # r1 never acknowledges; r2 replaces it and arrives: 80 minutes after the first assignment, late
             seen(
                 "response.assigned",
@@ -134,7 +134,15 @@ def test_the_report_from_a_few_hand_made_journeys():
     assert report["responses"]["by_type"] == {"co_response": 1, "mobile_team": 2}
     assert report["responses"]["replaced"] == {"not_acknowledged": 1}
     assert report["responses"]["escalations"] == {"target_missed": 1}
-    assert report["deflection"] == {"eligible": 2, "deflected": 1, "rate": 0.5}
+    assert report["deflection"] == {
+        "eligible": 2,
+        "deflected": 1,
+        "rate": 0.5,
+        "by_call_type": [
+            {"call_type": "NOISE", "eligible": 1, "deflected": 0},
+            {"call_type": "WELFARE_CHECK", "eligible": 1, "deflected": 1},
+        ],
+    }
     assert report["response_times"] == {
         "central": {
             "target_minutes": 60,

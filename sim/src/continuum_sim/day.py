@@ -52,11 +52,17 @@ async def run(args: argparse.Namespace, console: Console) -> int:
     if args.json:
         write_json(day.report, args.json)
         console.print(f"report written to {args.json}")
+    if args.html:
+        from continuum_sim.charts import write_page  # matplotlib is imported only for a page
+        from continuum_sim.day_page import day_page
+
+        write_page(day_page(day.report), args.html)
+        console.print(f"charts written to {args.html}")
     console.print(f"{day.wall_seconds:.0f} s of wall time; service logs in {workdir}")
     return 1 if day.still_open else 0
 
 
-def main() -> None:
+def argument_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     defaults = DayOptions()
     parser.add_argument("--contacts", type=int, default=defaults.contacts, help="contacts in the day (scale)")
@@ -72,10 +78,21 @@ def main() -> None:
     )
     parser.add_argument("--returning-share", type=float, default=defaults.returning_share)
     parser.add_argument("--json", default=None, help="also write the report as JSON to this path")
+    parser.add_argument(
+        "--html",
+        default=None,
+        help="also write one self-contained HTML page of charts to this path (contacts per hour against teams "
+        "on shift, response times against each area's target, deflection by call type, episodes by closure "
+        "reason; each with its table of figures); it needs no network to view",
+    )
     parser.add_argument("--kafka", default=None, help="bootstrap servers of a running broker (default: start one)")
     parser.add_argument("--workdir", default=".continuum")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
-    args = parser.parse_args()
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = argument_parser().parse_args(argv)
     console = Console()
     started_kafka = args.kafka is None
     if started_kafka:

@@ -2,7 +2,7 @@
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from continuum_kit.clock import ScaledClock
 
@@ -84,3 +84,37 @@ def schedule(arrivals: list[Arrival], ready: datetime) -> list[tuple[datetime, A
         at = midnight + arrival.at
         planned.append((at if at >= ready else at + DAY, arrival))
     return sorted(planned, key=lambda pair: pair[0])
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def on_shift(hours: list[dict], at: datetime) -> bool:
+    """Whether a team of the roster is on duty at ``at``, as dispatch reads its hours (none: around the clock;
+    a window whose end is before its start runs past midnight into the next day)."""
+    if not hours:
+        return True
+    today, yesterday, now = WEEKDAYS[at.weekday()], WEEKDAYS[(at - timedelta(days=1)).weekday()], at.time()
+    for window in hours:
+        start, end = time.fromisoformat(window["start"]), time.fromisoformat(window["end"])
+        if start < end and today in window["days"] and start <= now < end:
+            return True
+        if start >= end and (today in window["days"] and now >= start or yesterday in window["days"] and now < end):
+            return True
+    return False
+
+
+def hourly(arrivals: list[Arrival], roster: list[dict], day: datetime = MIDNIGHT) -> list[dict]:
+    """From the day's plan, hour by hour: the contacts posted in the hour, and the mobile teams the day added to
+    the roster (``day_roster``) that are on shift at the hour's start; dispatch's seeded teams are not counted."""
+    contacts = [0] * 24
+    for arrival in arrivals:
+        contacts[int(arrival.at.total_seconds() // 3600) % 24] += 1
+    return [
+        {
+            "hour": hour,
+            "contacts": contacts[hour],
+            "teams_on_shift": sum(on_shift(team["hours"], day + timedelta(hours=hour)) for team in roster),
+        }
+        for hour in range(24)
+    ]

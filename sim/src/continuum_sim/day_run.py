@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from continuum_sim.day_partners import DayPartners
-from continuum_sim.day_plan import DAY, FOLLOWUP_HOURS, DayOptions, schedule
+from continuum_sim.day_plan import DAY, FOLLOWUP_HOURS, DayOptions, hourly, schedule
 from continuum_sim.journeys import CLOSED
 from continuum_sim.outcomes import PostedContact, outcome_report
 from continuum_sim.stack import Stack
@@ -120,4 +120,5 @@ async def simulate(
         report = outcome_report(
             posted, partners.events, eligible_call_types=DEFLECTION_ELIGIBLE_CALL_TYPES, window=window
         )
+        report["by_hour"] = hourly(arrivals, day_roster(options.contacts))  # from the day's plan, not the topic
     return DayRun(report, partners, arrivals, time.monotonic() - started, report["episodes"]["still_open_ids"])

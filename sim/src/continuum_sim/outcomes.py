@@ -49,18 +49,35 @@ def _minutes(later: datetime, earlier: datetime) -> float:
     return round((later - earlier).total_seconds() / 60, 1)
 
 
+def _eligible(contact: dict, types: set[str]) -> bool:
+    if contact["channel"] not in DEFLECTION_CHANNELS:
+        return False
+    call_type = contact.get("call_type")
+    return call_type is None and contact["channel"] == "311_request" or (call_type or "").upper() in types
+
+
 def deflection(triaged: Iterable[dict], deflected: int, eligible_call_types: Iterable[str]) -> dict:
     """911/311 contacts of a call type a crisis team can answer, and how many were answered without police."""
     types = {t.upper() for t in eligible_call_types}
-    eligible = sum(
-        1
-        for t in triaged
-        if t["channel"] in DEFLECTION_CHANNELS
-        and (
-            t.get("call_type") is None and t["channel"] == "311_request" or (t.get("call_type") or "").upper() in types
-        )
-    )
+    eligible = sum(1 for t in triaged if _eligible(t, types))
     return {"eligible": eligible, "deflected": deflected, "rate": rate(deflected, eligible)}
+
+
+NO_CALL_TYPE = "(none: 311)"  # a 311 request without a service code: non-emergency, eligible by definition
+
+
+def deflection_by_call_type(
+    triaged: Sequence[dict], deflected: Sequence[dict], eligible_call_types: Iterable[str]
+) -> list[dict]:
+    """The eligible 911/311 contacts by call type, and those answered without police (the deflection events
+    carry the call type), in call-type order."""
+    types = {t.upper() for t in eligible_call_types}
+    eligible = Counter((t.get("call_type") or "").upper() or NO_CALL_TYPE for t in triaged if _eligible(t, types))
+    answered = Counter((d.get("call_type") or "").upper() or NO_CALL_TYPE for d in deflected)
+    return [
+        {"call_type": call_type, "eligible": eligible[call_type], "deflected": answered[call_type]}
+        for call_type in sorted(eligible.keys() | answered.keys())
+    ]
 
 
 def response_times(episodes: Mapping[str, list[Seen]]) -> dict:
@@ -164,6 +181,7 @@ def outcome_report(
     triaged = [e.data for e in _of(every, "episode.triaged")]
     assigned = _of(every, "response.assigned")
     handoffs_requested = _of(every, "handoff.requested")
+    deflected = [e.data for e in _of(every, "lawenforcement.deflected")]
     closed = {episode_id: _of(evts, "episode.closed") for episode_id, evts in episodes.items()}
     still_open = sorted(episode_id for episode_id, c in closed.items() if not c)
     return {
@@ -188,7 +206,10 @@ def outcome_report(
                 sorted(Counter(e.data["disposition"] for e in _of(every, "response.resolved")).items())
             ),
         },
-        "deflection": deflection(triaged, len(_of(every, "lawenforcement.deflected")), eligible_call_types),
+        "deflection": {
+            **deflection(triaged, len(deflected), eligible_call_types),
+            "by_call_type": deflection_by_call_type(triaged, deflected, eligible_call_types),
+        },
         "response_times": response_times(episodes),
         "handoffs": {
             "requested": len(handoffs_requested),

@@ -1,6 +1,6 @@
 """continuum-cad: what the county's rules would do with a city's calls-for-service export.
 
-  continuum-cad analyze CALLS.csv --mapping COUNTY.yaml [--json PATH|-]
+  continuum-cad analyze CALLS.csv --mapping COUNTY.yaml [--json PATH|-] [--html PATH]
 
 Exit status 2, with one line on stderr, when the mapping or the CSV's header is refused (before any row is
 read); a row with an unparseable time is counted and reported, not fatal.
@@ -33,18 +33,31 @@ def main(argv: list[str] | None = None) -> None:
     analyze_parser.add_argument("csv", type=Path, help="the city's calls-for-service export (CSV with a header)")
     analyze_parser.add_argument("--mapping", type=Path, required=True, help="the county mapping file (YAML)")
     analyze_parser.add_argument("--json", default=None, help="write the figures as JSON to this path ('-': stdout)")
+    analyze_parser.add_argument(
+        "--html",
+        default=None,
+        help="also write one self-contained HTML page of charts (calls per hour, by call type, by district, police "
+        "hours saved; each with its table of figures) to this path; it needs no network to view",
+    )
     args = parser.parse_args(argv)
     try:
         report = run_analyze(args.csv, args.mapping)
     except Refused as refusal:
         print(f"continuum-cad: refused: {refusal}", file=sys.stderr)
         sys.exit(2)
+    if args.html:
+        from continuum_sim.cad.page import cad_page  # matplotlib is imported only for a page
+        from continuum_sim.charts import write_page
+
+        write_page(cad_page(report, args.csv.name), args.html)
     if args.json == "-":
         print(json.dumps(report, indent=2))
         return
     render(report, Console())
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+    if args.html:
+        print(f"charts written to {args.html}")
 
 
 if __name__ == "__main__":
