@@ -23,6 +23,7 @@ from continuum_kit.consumer import EventConsumer, Handlers
 from continuum_kit.db import READ_ONLY, database_reachable, make_engine, migrate
 from continuum_kit.dead_letters import DeadLetters
 from continuum_kit.delivery import UnitOfWork
+from continuum_kit.heap import settle_heap
 from continuum_kit.kafka import ensure_topics, make_producer
 from continuum_kit.offsets import OffsetCommitter
 from continuum_kit.relay import OutboxRelay
@@ -127,6 +128,7 @@ class Runtime:
             asyncio.create_task(self.timers.run(), name="timer-sweeps"),
         ]
         await self.events.start()
+        settle_heap()  # what the service holds from now on is not walked by the collector again (heap.py)
         log.info("%s ready on %s:%d", self.settings.service_name, self.settings.http_host, self.settings.http_port)
         try:
             yield
