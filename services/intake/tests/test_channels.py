@@ -58,7 +58,8 @@ def test_openapi_documents_every_channel_body(client):
         for path in document["paths"]
         if path.startswith("/v1/contacts")
     }
-    assert len(set(bodies.values())) == len(CHANNEL_BODIES)
+    assert len(set(bodies.values())) == len(CHANNEL_BODIES) + 1  # and the 911 CAD's NENA EIDO document
+    assert bodies["/v1/contacts/911/eido"] == "#/components/schemas/EidoDocument"
     assert document["paths"]["/v1/contacts/911"]["post"]["security"] == [{"partner": []}]
     assert document["components"]["securitySchemes"]["partner"] == {
         "type": "http",

@@ -9,6 +9,7 @@ from continuum_contracts.events import EpisodeClosedV1
 from continuum_kit.doors import OPEN_ROUTES, Door, basic, check_every_door
 
 from .conftest import ADMIN, ALL_CHANNELS, CONTACT_SUBMITTED, PLAN_RECORDED, deliver
+from .test_eido import NENA_SAMPLE
 
 CONSENT_RECORDED = "continuum.consent.recorded"
 DISCLOSURE_REQUEST = "continuum.disclosure.request"
@@ -77,6 +78,7 @@ def test_every_door_of_intake_holds(client, clock, crisis_line, stranger, handof
         ("POST", "/v1/contacts/911"): Door(
             body={"incident_tracking_id": "I-1", "call_type_code": "MENTAL_HEALTH"}, **contact
         ),
+        ("POST", "/v1/contacts/911/eido"): Door(body=NENA_SAMPLE, **contact),
         ("POST", "/v1/contacts/311"): Door(
             body={"service_request_id": "SR-1", "service_code": "HOMELESS_CONCERN"}, **contact
         ),

@@ -74,6 +74,26 @@ DEFAULT_CALL_TYPES = [
     "NOISE",
 ]
 
+# A CAD's EIDO incident type (the EIDO-IncidentType-Common registry of NENA-STA-021.1, from APCO ANS 2.103.2)
+# as one of the county's call types; a type not listed is refused (422) as an unknown call type code is.
+DEFAULT_EIDO_INCIDENT_TYPES = {
+    "EDP": "MENTAL_HEALTH",  # EDP, Emotional Disturbance, Abnormal Behavior
+    "MNTL": "MENTAL_HEALTH",  # Mental Person Non-Violent
+    "MTLV": "MENTAL_HEALTH",  # Mental Person Violent
+    "SUICIDE": "SUICIDE_THREAT",
+    "SUICTHRT": "SUICIDE_THREAT",  # Attempt Or Threatening Suicide
+    "WELFARE": "WELFARE_CHECK",  # Man Down Check, Welfare Check
+    "DISORD": "DISTURBANCE",  # Disorderly
+    "INTOX": "INTOXICATED_PERSON",
+    "TRESPASS": "TRESPASS",
+    "WEAPON": "WEAPON",  # Weapon Violation
+    "ASSAULT": "ASSAULT",
+    "OD": "MEDICAL",  # Overdose - Accidental, Poisoning, Accidental Ingestion
+    "SICK": "MEDICAL",
+    "PERUNCON": "MEDICAL",  # Unconscious Person
+    "NOISE": "NOISE",
+}
+
 # The coarse demographic codes the county collects with a contact, for its equity reports; never PHI.
 DEFAULT_DEMOGRAPHIC_FIELDS = ["age_band", "gender", "race_ethnicity", "veteran_status", "language"]
 
@@ -96,6 +116,10 @@ class IntakeSettings(ServiceSettings):
     program_for_channel: dict[Channel, Code] = Field(default=DEFAULT_PROGRAMS)
     call_types: list[Code] = Field(default=DEFAULT_CALL_TYPES, description="911 call types and 311 service codes")
     demographic_fields: list[Code] = Field(default=DEFAULT_DEMOGRAPHIC_FIELDS)
+    eido_incident_types: dict[Code, Code] = Field(
+        default=DEFAULT_EIDO_INCIDENT_TYPES,
+        description="POST /v1/contacts/911/eido: an EIDO incidentTypeCommonRegistryText to one of call_types",
+    )
     open311_services: list[Open311Service] = Field(
         default=DEFAULT_OPEN311_SERVICES,
         description="the 311 services routed to Continuum, as GET /open311/v2/services.json lists them; each "
@@ -119,6 +143,13 @@ class IntakeSettings(ServiceSettings):
                     f"open311_services[{position}]: service_code {code!r} is not one of call_types, "
                     "so POST /v1/contacts/311 would refuse it"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _eido_types_are_call_types(self) -> "IntakeSettings":
+        for incident_type, call_type in self.eido_incident_types.items():
+            if call_type not in self.call_types:
+                raise ValueError(f"eido_incident_types[{incident_type!r}]: {call_type!r} is not one of call_types")
         return self
 
     @field_validator("vault_keys")

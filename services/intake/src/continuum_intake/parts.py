@@ -24,6 +24,7 @@ class IntakeParts:
     admin_token: SecretStr | None
     open311_services: dict[str, Open311Service]  # by service_code, in the county's order
     open311_jurisdiction_id: str | None
+    eido_incident_types: dict[str, str]  # an EIDO incident type to one of call_types
 
 
 def build_parts(settings: IntakeSettings) -> IntakeParts:
@@ -38,4 +39,5 @@ def build_parts(settings: IntakeSettings) -> IntakeParts:
         admin_token=settings.admin_token,
         open311_services={service.service_code: service for service in settings.open311_services},
         open311_jurisdiction_id=settings.open311_jurisdiction_id or None,
+        eido_incident_types=dict(settings.eido_incident_types),
     )

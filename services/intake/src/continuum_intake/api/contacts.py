@@ -1,10 +1,11 @@
 """Partners post crisis contacts: one typed endpoint per channel, and a generic one that names the channel.
 
 A partner's retry gets the first answer (200) and makes no second contact: a repeated ``Idempotency-Key``
-on any of them, and a 911 CAD's repeated incident tracking id or a 311 system's service request id.
+on any of them, and a 911 CAD's repeated incident tracking id (in intake's fields or a NENA EIDO document) or
+a 311 system's service request id.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 
 from continuum_contracts.vocabulary import Channel
@@ -31,6 +32,7 @@ from continuum_intake.api.channel_bodies import (
 )
 from continuum_intake.api.contact_answers import BODY, ContactAccepted, check_contact
 from continuum_intake.api.deps import PartsDep
+from continuum_intake.api.eido_document import INCIDENT_TYPE_AT, EidoDocument
 from continuum_intake.api.validation import Loc, PhiSafeRoute
 from continuum_intake.parts import IntakeParts
 from continuum_intake.reception import NewContact, receive_contact
@@ -110,6 +112,16 @@ def post_911(body: Transfer911, posting: PostingDep) -> ContactAccepted:
         codes={"incident_tracking_id": body.incident_tracking_id, "priority": body.priority},
     )
     return _take(posting, body, new, ("body", "call_type_code"), natural_id=body.incident_tracking_id)
+
+
+@router.post("/911/eido", summary="A 911 CAD transfer as a NENA EIDO document (NENA-STA-021.1)", **CREATED)
+def post_911_eido(body: EidoDocument, posting: PostingDep) -> ContactAccepted:
+    """The header's ``$id`` is the incident tracking id: a repeat, here or on ``POST /v1/contacts/911``, gets the
+    first answer. A 422 names the EIDO path, never the value."""
+    posting.partner.require_channel(Channel.TRANSFER_911)  # refused before the document is read further
+    new = body.contact(posting.partner.partner_id, posting.parts.eido_incident_types)
+    same_incident = replace(posting, route="POST /v1/contacts/911")
+    return _take(same_incident, body, new, INCIDENT_TYPE_AT, natural_id=body.id)
 
 
 @router.post("/311", summary="A 311 service request (Open311 GeoReport v2 fields)", **CREATED)
