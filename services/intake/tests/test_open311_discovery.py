@@ -118,7 +118,9 @@ def test_the_settings_refuse_a_service_the_post_would_refuse_or_an_attribute_no_
     service = Open311Service(service_code="POTHOLE", service_name="Pothole", description="A hole in the road")
     with pytest.raises(ValidationError, match="'POTHOLE' is not one of call_types"):
         IntakeSettings(open311_services=[service])
-    assert IntakeSettings(open311_services=[service], call_types=["POTHOLE"]).open311_services == [service]
+    assert IntakeSettings(
+        open311_services=[service], call_types=["POTHOLE"], eido_incident_types={}
+    ).open311_services == [service]
     with pytest.raises(ValidationError, match="not a field of the 311 body"):
         Open311Attribute(code="shoe_size", datatype="number", order=1, description="What size?")
     with pytest.raises(ValidationError, match="which its field does not take"):
