@@ -9,11 +9,12 @@ sign-in limit (429) answer before any route, in the kit's plain JSON, as everywh
 from collections.abc import Callable, Coroutine
 from typing import Any, NoReturn
 
-from fastapi import HTTPException, Request, Response, status
+from fastapi import Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fhir.resources.R4B.operationoutcome import OperationOutcome
+from starlette.exceptions import HTTPException as AnyHTTPException  # FastAPI's own (body parsing) and the guards'
 
 FHIR_JSON = "application/fhir+json"
 JSON_PATCH = "application/json-patch+json"
@@ -37,9 +38,17 @@ class FhirResponse(JSONResponse):
 class FhirError(Exception):
     """A refusal answered as an OperationOutcome: its status code, issue type and what is wrong."""
 
-    def __init__(self, status_code: int, code: str, diagnostics: str, expression: str | None = None) -> None:
+    def __init__(
+        self,
+        status_code: int,
+        code: str,
+        diagnostics: str,
+        expression: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(diagnostics)
         self.status_code, self.code, self.diagnostics, self.expression = status_code, code, diagnostics, expression
+        self.headers = headers
 
 
 def refuse(status_code: int, code: str, diagnostics: str, expression: str | None = None) -> NoReturn:
@@ -67,7 +76,7 @@ def _message(detail: Any) -> str:
     return str(detail)
 
 
-def _from_http(error: HTTPException) -> FhirResponse:
+def _from_http(error: AnyHTTPException) -> FhirResponse:
     code = ISSUE_FOR_STATUS.get(error.status_code, "processing")
     return outcome_response(error.status_code, code, _message(error.detail), headers=error.headers)
 
@@ -92,8 +101,10 @@ class FhirRoute(APIRoute):
             try:
                 return await handler(request)
             except FhirError as error:
-                return outcome_response(error.status_code, error.code, error.diagnostics, error.expression)
-            except HTTPException as error:
+                return outcome_response(
+                    error.status_code, error.code, error.diagnostics, error.expression, error.headers
+                )
+            except AnyHTTPException as error:
                 return _from_http(error)
             except RequestValidationError as error:
                 return _from_validation(error)

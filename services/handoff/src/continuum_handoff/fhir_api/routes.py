@@ -6,7 +6,9 @@ from typing import Annotated, Any
 from continuum_kit.partners import CallerDep
 from continuum_kit.service import RuntimeDep, UnitOfWorkDep
 from fastapi import APIRouter, Body, Request, status
+from fastapi.routing import iter_route_contexts
 from fhir.resources.R4B.bundle import Bundle
+from starlette.routing import compile_path
 
 from continuum_handoff.api.deps import SettingsDep
 from continuum_handoff.fhir_api.access import OwnedTask, ReadableRequest, ReadableTask
@@ -16,6 +18,7 @@ from continuum_handoff.fhir_api.moves import desired, move, patched
 from continuum_handoff.fhir_api.outcome import (
     FHIR_JSON,
     JSON_PATCH,
+    FhirError,
     FhirResponse,
     FhirRoute,
     fhir_answer,
@@ -146,15 +149,27 @@ def put_task(
     return _fhir(move(uow, row, desired(current, body, current["id"]), settings))
 
 
-ANYTHING = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+ANYTHING = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def _allowed(request: Request) -> list[str]:
+    """The methods the served routes take on this path (none: the path names no resource served here)."""
+    allowed: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        if route.include_in_schema and route.path and route.methods:
+            if compile_path(route.path)[0].match(request.url.path):
+                allowed |= set(route.methods)
+    return sorted(allowed)
 
 
 @router.api_route("/{resource_type}", methods=ANYTHING, include_in_schema=False)
 @router.api_route("/{resource_type}/{resource_id}", methods=ANYTHING, include_in_schema=False)
 def not_served(resource_type: str, request: Request) -> FhirResponse:
-    """Anything else under /fhir: a type not served (404), or an interaction a served type lacks (405)."""
-    if resource_type in SERVED:
-        diagnostics = f"{request.method} is not supported here on {resource_type}: {SERVED[resource_type]} only"
-        refuse(status.HTTP_405_METHOD_NOT_ALLOWED, "not-supported", diagnostics)
+    """Anything else under /fhir: an interaction a served path lacks (405, with Allow), or a type not served (404)."""
+    if allowed := _allowed(request):
+        diagnostics = f"{request.method} is not supported on {request.url.path}: only {', '.join(allowed)}"
+        raise FhirError(
+            status.HTTP_405_METHOD_NOT_ALLOWED, "not-supported", diagnostics, headers={"Allow": ", ".join(allowed)}
+        )
     served = "; ".join(f"{name} ({interactions})" for name, interactions in SERVED.items())
     refuse(status.HTTP_404_NOT_FOUND, "not-supported", f"resource type {resource_type!r} is not served; {served}")
