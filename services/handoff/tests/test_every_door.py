@@ -7,7 +7,7 @@ from uuid import uuid4
 from continuum_contracts.vocabulary import Need
 from continuum_handoff import api
 from continuum_handoff.app import create_app
-from continuum_kit.doors import Door, basic, bearer, check_every_door
+from continuum_kit.doors import OPEN_ROUTES, Door, basic, bearer, check_every_door
 from continuum_kit.partners import partner_admin_router
 from continuum_kit.testing import api_client
 from fastapi import APIRouter
@@ -51,7 +51,7 @@ def test_every_door_of_handoff_holds(hub, tmp_path):
     client = service_client(hub, tmp_path)
     escalated = escalated_referral(hub)
     hub.episode = uuid4()
-    received, accepted, started, completed, declined, read, disclosed = (hub.reserve() for _ in range(7))
+    received, accepted, started, completed, declined, read, disclosed, patched, put = (hub.reserve() for _ in range(9))
     for handoff_id in (started, completed):
         assert hub.move(handoff_id, "accept", RESPITE).status_code == 200
     hub.resolve([Need.HOUSING])
@@ -93,18 +93,36 @@ def test_every_door_of_handoff_holds(hub, tmp_path):
         ("POST", "/v1/referrals/{referral_id}/disclosure"): Door(
             housing, respite, path={"referral_id": str(referral)}, body=WANTED, accepted=503
         ),
+        ("GET", "/fhir/Task/{task_id}"): Door(respite, outsider, path={"task_id": str(read)}),
+        ("GET", "/fhir/ServiceRequest/{request_id}"): Door(respite, outsider, path={"request_id": str(read)}),
+        ("GET", "/fhir/Task"): Door(respite, outsider, params={"owner": RESPITE, "status": "requested"}),
+        ("PATCH", "/fhir/Task/{task_id}"): Door(
+            respite,
+            outsider,
+            path={"task_id": str(patched)},
+            body=[{"op": "replace", "path": "/status", "value": "accepted"}],
+        ),
+        ("PUT", "/fhir/Task/{task_id}"): Door(
+            respite,
+            outsider,
+            path={"task_id": str(put)},
+            body=hub.client.get(f"/fhir/Task/{put}", headers=admin).json() | {"status": "received"},
+        ),
         ("GET", "/v1/admin/partners"): Door(admin, housing),
         ("POST", "/v1/admin/partners"): Door(
             admin, housing, body={"partner_id": "rapid-rehousing-north", "secret": "r" * 24}, accepted=201
         ),
     }
-    assert check_every_door(client, doors) == []
-    assert [hub.handoff(h)["status"] for h in (received, accepted, started, completed, declined)] == [
+    open_routes = OPEN_ROUTES | {("GET", "/fhir/metadata")}  # a FHIR server's CapabilityStatement is public
+    assert check_every_door(client, doors, open_routes=open_routes) == []
+    assert [hub.handoff(h)["status"] for h in (received, accepted, started, completed, declined, patched, put)] == [
         "received",
         "accepted",
         "in-progress",
         "completed",
         "rejected",
+        "accepted",
+        "received",
     ]
 
 

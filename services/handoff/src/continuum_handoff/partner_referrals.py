@@ -58,6 +58,7 @@ def open_referral(
         to_party=to_party,
         status=TaskStatus.REQUESTED,
         sent_at=now,
+        updated_at=now,
         hmis_event=HMIS_EVENT_FOR_KIND.get(kind),
         living_situation=living_situation,
         next_reminder_at=next_reminder_at(now, schedule, 0),
@@ -104,6 +105,7 @@ def record_result(
         return referral
     referral.result, referral.result_date = result, result_date
     referral.status, referral.next_reminder_at, referral.escalate_at = result_status(result), None, None
+    referral.updated_at = uow.clock.now()
     uow.session.add(referral)
     uow.emit(
         ReferralResultRecordedV1(

@@ -27,6 +27,7 @@ def close_referral(uow: UnitOfWork, referral: Referral, reason: str, by: str | N
     """End a referral without a result: no more reminders or escalations; the event says why and who."""
     referral.status, referral.closed_at, referral.close_reason = TaskStatus.CANCELLED, uow.clock.now(), reason
     referral.next_reminder_at = referral.escalate_at = None
+    referral.updated_at = referral.closed_at
     uow.session.add(referral)
     uow.emit(
         ReferralClosedV1(

@@ -31,7 +31,7 @@ class Handoff(SQLModel, table=True):
     cancel_reason: str | None = Field(default=None, max_length=64)
     complete_by: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     stalled_at: datetime | None = Field(default=None, sa_type=UTCDateTime, description="escalated: not completed")
-    updated_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime, index=True)
 
 
 class Referral(SQLModel, table=True):
@@ -62,6 +62,9 @@ class Referral(SQLModel, table=True):
     replaced_by: UUID | None = Field(default=None)
     owner: str | None = Field(default=None, max_length=64, description="who carries it on after its episode closed")
     handed_on_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    updated_at: datetime | None = Field(
+        default=None, sa_type=UTCDateTime, index=True, description="its last change of status or result (FHIR)"
+    )
 
 
 class HandoffEpisode(SQLModel, table=True):
