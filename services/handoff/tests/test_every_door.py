@@ -66,7 +66,8 @@ def test_every_door_of_handoff_holds(hub, tmp_path):
     def move(handoff_id, body=None) -> Door:
         return Door(respite, outsider, path={"handoff_id": str(handoff_id)}, body=body)
 
-    # Handoff has no account at intake here: the addressee passes the guard and is told disclosures are off.
+    # Handoff has no account at intake here: the addressee passes the guard and is told disclosures are off;
+    # nor an HMIS pseudonym key: county IT passes and is told the HMIS export is off.
     doors = {
         ("POST", "/v1/handoffs/{handoff_id}/receive"): move(received),
         ("POST", "/v1/handoffs/{handoff_id}/accept"): move(accepted),
@@ -87,6 +88,9 @@ def test_every_door_of_handoff_holds(hub, tmp_path):
             admin, housing, path={"referral_id": str(escalated)}, body={"action": "close", "reason": "unreachable"}
         ),
         ("GET", "/v1/escalations"): Door(admin, housing),
+        ("GET", "/v1/admin/hmis-export"): Door(
+            admin, housing, params={"start": "2026-01-01", "end": "2026-01-31"}, accepted=503
+        ),
         ("POST", "/v1/handoffs/{handoff_id}/disclosure"): Door(
             respite, outsider, path={"handoff_id": str(disclosed)}, body=WANTED, accepted=503
         ),

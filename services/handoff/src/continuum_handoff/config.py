@@ -1,8 +1,10 @@
-"""Handoff's settings: the shared service settings with handoff's name, port, partners and timers."""
+"""Handoff's settings: the shared service settings with handoff's name, port, partners, timers and HMIS export."""
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from continuum_contracts.events import CODE_PATTERN
 from continuum_kit.settings import AccountSecret, ServiceSettings
-from pydantic import Field, PositiveFloat
+from pydantic import Field, PositiveFloat, SecretStr, field_validator
 
 
 class HandoffSettings(ServiceSettings):
@@ -57,3 +59,27 @@ class HandoffSettings(ServiceSettings):
     intake_secret: AccountSecret = Field(
         default=None, description="handoff's secret at intake; unset means disclosures are off (503)"
     )
+    hmis_id_key: SecretStr | None = Field(
+        default=None,
+        min_length=32,
+        description="the HMAC key the HMIS export derives its pseudonymous PersonalID, EnrollmentID and EventID "
+        "with (at least 32 characters; keep it: a new key gives every person a new PersonalID); unset means the "
+        "export is off (503)",
+    )
+    hmis_project_id: str = Field(
+        default="continuum-crisis", min_length=1, max_length=32, description="the HMIS ProjectID enrollments name"
+    )
+    hmis_source_name: str = Field(default="Continuum crisis system", min_length=1, max_length=50)
+    hmis_implementation_id: str = Field(
+        default="continuum", min_length=1, max_length=200, description="HMIS 5.10 Implementation Identifier"
+    )
+    timezone: str = Field(default="UTC", description="the county's zone: HMIS dates and the export range are in it")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"timezone {name!r} is not an IANA time zone") from None
+        return name

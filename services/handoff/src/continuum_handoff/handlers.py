@@ -3,6 +3,8 @@
 from functools import partial
 
 from continuum_contracts.events import (
+    ConsentRecordedV1,
+    ConsentRevokedV1,
     EpisodeClosedV1,
     EpisodeTriagedV1,
     EscalationResolvedV1,
@@ -13,6 +15,7 @@ from continuum_contracts.events import (
 from continuum_kit.consumer import Handlers
 
 from continuum_handoff.config import HandoffSettings
+from continuum_handoff.consents import on_consent_recorded, on_consent_revoked
 from continuum_handoff.episode_closure import on_episode_closed
 from continuum_handoff.partner_referrals import send_referrals
 from continuum_handoff.referral_resolution import on_escalation_resolved
@@ -49,4 +52,6 @@ def build_handlers(settings: HandoffSettings) -> Handlers:
         PlacementReleasedV1: on_placement_released,
         EpisodeClosedV1: partial(on_episode_closed, settings=settings),
         EscalationResolvedV1: partial(on_escalation_resolved, settings=settings),
+        ConsentRecordedV1: on_consent_recorded,
+        ConsentRevokedV1: on_consent_revoked,
     }

@@ -1,9 +1,11 @@
-"""Handoff's tables: warm handoffs and referrals with their FHIR Task status, and what handoff knows of an episode."""
+"""Handoff's tables: warm handoffs and referrals with their FHIR Task status, what handoff knows of an episode,
+and the terms of the person's consents (heard from intake), which decide what the HMIS export may carry."""
 
 from datetime import datetime
 from uuid import UUID, uuid4
 
 from continuum_kit.db import UTCDateTime
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 
@@ -74,3 +76,19 @@ class HandoffEpisode(SQLModel, table=True):
     episode_id: UUID = Field(primary_key=True)
     program: str | None = Field(default=None, max_length=64)
     triaged_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class HandoffConsent(SQLModel, table=True):
+    """A consent recorded at intake, as its consent events carry it (categories and recipients, never data)."""
+
+    __tablename__ = "handoff_consent"
+    consent_id: UUID = Field(primary_key=True)
+    person_id: UUID = Field(index=True)
+    episode_id: UUID = Field(index=True, description="the episode it was recorded on")
+    scope: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    recipients: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    recipient_categories: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    purpose: str = Field(max_length=64)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    recorded_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
