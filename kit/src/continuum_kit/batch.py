@@ -65,6 +65,7 @@ def _apply_one(uow: UnitOfWork, consumer: str, item: Item) -> None:
                 item.outcome = Outcome.DUPLICATE
                 return
             handler(uow, envelope)
+            uow.write_outbox()  # its outbox rows, inside its savepoint and its span
     except Exception as exc:
         if is_transient(exc):
             raise

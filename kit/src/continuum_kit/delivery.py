@@ -86,7 +86,8 @@ class UnitOfWork:
         self._topic = topic
         self._on_commit = on_commit
         self.emitted: list[Envelope] = []
-        self._outbox: dict[str, dict] = {}  # event id -> its outbox row's columns, written at commit
+        self._outbox: dict[str, dict] = {}  # event id -> its outbox row's columns, not written yet
+        self._written: dict[str, tuple[int, dict]] = {}  # event id -> (seq, columns), written, not committed
 
     def __enter__(self) -> "UnitOfWork":
         return self
@@ -110,7 +111,7 @@ class UnitOfWork:
         return marked.first() is not None
 
     def emit(self, payload: EventPayload, *, episode_id: UUID | str) -> Envelope:
-        """Decide an event: its outbox row is written at commit, with the rows decided before it, in order."""
+        """Decide an event: its outbox row is written with the rows decided before it, in order (``write_outbox``)."""
         trace: dict[str, str] = {}
         propagate.inject(trace)
         now = self.clock.now()
@@ -130,20 +131,30 @@ class UnitOfWork:
         self.emitted.append(envelope)
         return envelope
 
+    def write_outbox(self) -> None:
+        """Write the outbox rows of the events decided since the last write, in one multi-row INSERT, in the
+        order decided. A batch writes each record's rows inside its savepoint and span; commit writes the rest."""
+        pending = [envelope.id for envelope in self.emitted if envelope.id in self._outbox]
+        if not pending:
+            return
+        rows = [self._outbox.pop(event_id) for event_id in pending]
+        self.session.flush()  # the state changes first, as before: a conflict there is the handler's
+        outbox = OutboxMessage.__table__
+        statement = insert(outbox).returning(outbox.c.seq, sort_by_parameter_order=True)
+        seqs = self.session.connection().execute(statement, rows).scalars().all()
+        for seq, row in zip(seqs, rows, strict=True):
+            self._written[row["event_id"]] = (seq, row)
+
     def commit(self) -> None:
-        """Write the outbox rows of the events still decided (a savepoint rolled back takes its events out of
-        ``emitted``) in one multi-row INSERT, commit, then hand the committed rows, their seqs now known, to
-        ``on_commit``: the relay publishes them without reading their bytes back."""
-        rows = [self._outbox.pop(envelope.id) for envelope in self.emitted if envelope.id in self._outbox]
-        self._outbox.clear()
-        if rows:
-            self.session.flush()  # the state changes first, as before: a conflict there is the handler's
-            outbox = OutboxMessage.__table__
-            statement = insert(outbox).returning(outbox.c.seq, sort_by_parameter_order=True)
-            seqs = self.session.connection().execute(statement, rows).scalars().all()
+        """Write what is left of the outbox, commit, then hand the committed rows, their seqs known, to
+        ``on_commit``: the relay publishes them without reading their bytes back. Only the rows of events still
+        in ``emitted`` were committed (a savepoint rolled back takes its events out, and its rows with it)."""
+        self.write_outbox()
         self.session.commit()
-        if rows and self._on_commit is not None:
-            self._on_commit([OutboxMessage(seq=seq, **row) for seq, row in zip(seqs, rows, strict=True)])
+        written, self._written, self._outbox = self._written, {}, {}
+        committed = [written[envelope.id] for envelope in self.emitted if envelope.id in written]
+        if committed and self._on_commit is not None:
+            self._on_commit([OutboxMessage(seq=seq, **row) for seq, row in committed])
 
 
 def _mark_processed_statement(dialect) -> Insert:  # noqa: ANN001 - the postgresql or sqlite dialect module
