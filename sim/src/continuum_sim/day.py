@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from continuum_sim.day_plan import DayOptions, day_clock, service_env
+from continuum_sim.day_plan import MIDNIGHT, DayOptions, GivenDay, day_clock, service_env
 from continuum_sim.day_report import render_report
 from continuum_sim.day_run import simulate
 from continuum_sim.outcomes import write_json
@@ -28,26 +28,38 @@ def _kafka(command: str) -> None:
     subprocess.run(["bash", str(Path.cwd() / "deploy" / "kafka.sh"), command], check=True)
 
 
-async def run(args: argparse.Namespace, console: Console) -> int:
+async def run(args: argparse.Namespace, console: Console, given: GivenDay | None = None) -> int:
+    """The day through a started stack; ``given``: its arrivals instead of the synthetic traffic."""
     options = DayOptions(
-        contacts=args.contacts,
+        contacts=len(given.arrivals) if given else args.contacts,
         seed=args.seed,
         scale=args.scale,
         quiet_period_days=args.quiet_period_days,
         returning_share=args.returning_share,
     )
     workdir = Path(args.workdir) / datetime.now().strftime("day-%Y%m%d-%H%M%S")
-    clock = day_clock(options)
+    clock = day_clock(options, midnight=given.midnight if given else MIDNIGHT)
     stack = Stack(args.kafka, workdir, extra_env=service_env(options, clock))
+    what = given.description if given else f"a day of {options.contacts} contacts (seed {options.seed})"
     console.print(
-        f"a day of {options.contacts} contacts (seed {options.seed}), one simulated day per "
-        f"{86400 / options.scale:.0f} s; starting the four services on SQLite in {workdir} ..."
+        f"{what}, one simulated day per {86400 / options.scale:.0f} s; "
+        f"starting the four services on SQLite in {workdir} ..."
     )
     try:
         await asyncio.to_thread(stack.start, 180.0)  # a busy machine starts four Python services slowly
-        day = await simulate(args.kafka, stack, options, clock, console=console, progress=not args.no_progress)
+        day = await simulate(
+            args.kafka,
+            stack,
+            options,
+            clock,
+            console=console,
+            progress=not args.no_progress,
+            arrivals=given.arrivals if given else None,
+        )
     finally:
         await asyncio.to_thread(stack.stop)
+    if given:
+        day.report["replay"] = given.report
     render_report(day.report, console)
     if args.json:
         write_json(day.report, args.json)
@@ -64,8 +76,15 @@ async def run(args: argparse.Namespace, console: Console) -> int:
 
 def argument_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contacts", type=int, default=DayOptions().contacts, help="contacts in the day (scale)")
+    add_run_options(parser)
+    parser.add_argument("--returning-share", type=float, default=DayOptions().returning_share)
+    return parser
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The options of a day's run (its clock, report files, broker), shared with ``continuum-cad replay``."""
     defaults = DayOptions()
-    parser.add_argument("--contacts", type=int, default=defaults.contacts, help="contacts in the day (scale)")
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument(
         "--scale", type=float, default=defaults.scale, help="simulated seconds per wall second (2880: a day in 30 s)"
@@ -76,7 +95,6 @@ def argument_parser() -> argparse.ArgumentParser:
         default=defaults.quiet_period_days,
         help="silence after the last check-in that closes a plan (county default 30; shortened to fit the run)",
     )
-    parser.add_argument("--returning-share", type=float, default=defaults.returning_share)
     parser.add_argument("--json", default=None, help="also write the report as JSON to this path")
     parser.add_argument(
         "--html",
@@ -88,18 +106,21 @@ def argument_parser() -> argparse.ArgumentParser:
     parser.add_argument("--kafka", default=None, help="bootstrap servers of a running broker (default: start one)")
     parser.add_argument("--workdir", default=".continuum")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
-    return parser
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = argument_parser().parse_args(argv)
+    play(argument_parser().parse_args(argv))
+
+
+def play(args: argparse.Namespace, given: GivenDay | None = None) -> None:
+    """Start a broker unless one is named, run the day (or the given one), stop; exits 1 if an episode stayed open."""
     console = Console()
     started_kafka = args.kafka is None
     if started_kafka:
         _kafka("start")
         args.kafka = f"127.0.0.1:{os.environ.get('KAFKA_PORT', '19092')}"  # where deploy/kafka.sh listens
     try:
-        code = asyncio.run(run(args, console))
+        code = asyncio.run(run(args, console, given))
     finally:
         if started_kafka:
             _kafka("stop")

@@ -54,10 +54,21 @@ class DayOptions:
         }
 
 
-def day_clock(options: DayOptions, anchor: datetime | None = None) -> ScaledClock:
+@dataclass(frozen=True)
+class GivenDay:
+    """A day of arrivals given to the run instead of the synthetic traffic (``continuum-cad replay``: a city's
+    calls-for-service day), the midnight it begins at, and what it adds to the outcome report."""
+
+    arrivals: list[Arrival]
+    midnight: datetime
+    description: str
+    report: dict  # under "replay"
+
+
+def day_clock(options: DayOptions, anchor: datetime | None = None, midnight: datetime = MIDNIGHT) -> ScaledClock:
     """The day's one simulated clock: the sim and every service read it with the same three settings."""
     anchor = anchor or datetime.now(UTC)
-    start = MIDNIGHT - timedelta(seconds=STARTUP_LEAD_SECONDS * options.scale)
+    start = midnight - timedelta(seconds=STARTUP_LEAD_SECONDS * options.scale)
     return ScaledClock(start, options.scale, anchor)
 
 

@@ -106,3 +106,11 @@ def render_report(report: dict, console: Console) -> None:
     rows += [(f"closed: {reason}", n) for reason, n in episodes["closed_by_reason"].items()]
     rows += [("still open", episodes["still_open"])]
     console.print(Columns([followup_table, _table("Episodes", rows)]))
+    if replay := report.get("replay"):
+        not_sent = ", ".join(f"{n} {response}" for response, n in replay["not_sent_by_response"].items()) or "none"
+        console.print(
+            f"[bold]Replayed {replay['date']}[/] of {replay['mapping']}: {replay['calls']} calls, "
+            f"{replay['sent_to_continuum']} sent to Continuum as 911 transfers, not sent: {not_sent}; the day's "
+            f"police hours {replay['police_hours']}, of the calls sent {replay['police_hours_of_calls_sent']} "
+            f"({replay['sent_without_police_time']} sent without a police time); location {replay['location']}"
+        )

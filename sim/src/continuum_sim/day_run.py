@@ -52,9 +52,12 @@ async def simulate(
     *,
     console: Console | None = None,
     progress: bool = True,
+    arrivals: list[Arrival] | None = None,
 ) -> DayRun:
-    """Post the day's contacts on the simulated clock, answer as the partners, wait for closure, report."""
-    arrivals = generate_day(options.contacts, options.seed, options.returning_share)
+    """Post the day's contacts on the simulated clock, answer as the partners, wait for closure, report.
+    The contacts are the synthetic traffic of ``options`` unless ``arrivals`` are given (a replayed day)."""
+    if arrivals is None:
+        arrivals = generate_day(options.contacts, options.seed, options.returning_share)
     started = time.monotonic()
     await staff(stack, day_roster(options.contacts))
     silent_for = timedelta(seconds=2 * options.acknowledge_timeout_seconds())

@@ -1,14 +1,17 @@
 """continuum-cad: what the county's rules would do with a city's calls-for-service export.
 
   continuum-cad analyze CALLS.csv --mapping COUNTY.yaml [--json PATH|-] [--html PATH]
+  continuum-cad replay CALLS.csv --mapping COUNTY.yaml --date YYYY-MM-DD [continuum-day's options]
 
 Exit status 2, with one line on stderr, when the mapping or the CSV's header is refused (before any row is
-read); a row with an unparseable time is counted and reported, not fatal.
+read), or the replay's date has no calls (before anything starts); a row with an unparseable time is counted
+and reported, not fatal.
 """
 
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
@@ -16,7 +19,9 @@ from rich.console import Console
 from continuum_sim.cad.analysis import analyze, figures
 from continuum_sim.cad.mapping import Refused, load_mapping
 from continuum_sim.cad.reading import Problem, read_calls
+from continuum_sim.cad.replay import plan
 from continuum_sim.cad.report import render
+from continuum_sim.day import add_run_options, play
 
 
 def run_analyze(csv_path: Path, mapping_path: Path) -> dict:
@@ -39,7 +44,20 @@ def main(argv: list[str] | None = None) -> None:
         help="also write one self-contained HTML page of charts (calls per hour, by call type, by district, police "
         "hours saved; each with its table of figures) to this path; it needs no network to view",
     )
+    replay_parser = commands.add_parser("replay", help="a day of the calls through the running services, reported")
+    replay_parser.add_argument("csv", type=Path, help="the city's calls-for-service export (CSV with a header)")
+    replay_parser.add_argument("--mapping", type=Path, required=True, help="the county mapping file (YAML)")
+    replay_parser.add_argument("--date", type=date.fromisoformat, required=True, help="the day to replay")
+    add_run_options(replay_parser)
+    replay_parser.set_defaults(contacts=0, returning_share=0.0)
     args = parser.parse_args(argv)
+    if args.command == "replay":
+        try:
+            given = plan(args.csv, args.mapping, args.date, args.seed)
+        except Refused as refusal:
+            print(f"continuum-cad: refused: {refusal}", file=sys.stderr)
+            sys.exit(2)
+        play(args, given)
     try:
         report = run_analyze(args.csv, args.mapping)
     except Refused as refusal:

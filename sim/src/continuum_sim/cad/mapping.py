@@ -122,6 +122,11 @@ class CountyMapping(BaseModel):
         default="dispatch_to_clear", description="dispatched -> cleared, or arrived -> cleared (time on scene)"
     )
     call_types: dict[Code, CallTypeMatch] = Field(description="Continuum call type -> the city's call types")
+    priorities: dict[Column, Annotated[int, Field(ge=1, le=5)]] = Field(
+        default={},
+        description="for replay: the city's priority (exactly or its beginning) -> Continuum's, 1 highest to 5; "
+        "a priority not listed is sent without one",
+    )
     rules: list[Rule] = Field(min_length=1)
 
     @model_validator(mode="after")
