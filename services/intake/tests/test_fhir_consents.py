@@ -162,3 +162,21 @@ def test_metadata_is_a_capability_statement_for_consent(client):
     statement = CapabilityStatement.model_validate(answer.json())
     [resource] = statement.rest[0].resource
     assert resource.type == "Consent" and {i.code for i in resource.interaction} == {"read", "search-type", "create"}
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"patient": {"reference": "Patient/00000000-0000-0000-0000-000000000000"}}, "Consent.patient"),
+        ({"policy": [{"uri": "https://example.org/policy"}]}, "Consent.policy"),
+        ({"status": "inactive"}, "Consent.status"),
+        ({"extension": []}, "Consent.extension"),
+    ],
+)
+def test_what_intake_cannot_keep_outside_the_provision_is_refused_and_nothing_recorded(
+    client, clock, episode, recorder, engine, change, path
+):
+    answer = client.post("/fhir/Consent", json=fhir_consent(clock, episode) | change, auth=recorder)
+    assert answer.status_code == 422 and answer.json()["issue"][0]["expression"] == [path], answer.text
+    assert client.get(f"/v1/episodes/{episode}/consents", auth=recorder).json() == []
+    assert not [e for e in outbox(engine) if e.type == f"{CONSENT_RECORDED}.v1"]
