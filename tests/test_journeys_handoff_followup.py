@@ -199,6 +199,9 @@ async def test_housing_partner_gets_substance_use_information_only_under_a_part2
     assert note not in without_part2.text and "substance_use" not in str(first["released"])
     assert [w["category"] for w in first["withheld"]] == ["substance_use"]
     assert first["redisclosure_notice"] is None
+    assert [label["code"] for label in first["security"]] == [
+        "R"
+    ]  # DS4P labels, relayed by handoff as intake gave them
 
     second = with_part2.json()
     assert with_part2.status_code == 200
@@ -206,6 +209,7 @@ async def test_housing_partner_gets_substance_use_information_only_under_a_part2
     scopes = sorted((c["scope"], c["part2"]) for c in second["consents"])
     assert scopes == [(["identity", "needs"], False), (["substance_use"], True)]
     assert "42 CFR part 2" in second["redisclosure_notice"]
+    assert [label["code"] for label in second["security"]] == ["R", "42CFRPart2", "NORDSCLCD"]
 
     assert not_addressed.status_code == 403 and not_addressed.json()["detail"]["addressed_to"] == referral["to_party"]
     assert after_revocation.status_code == 403

@@ -19,6 +19,7 @@ PLAN = {"peer_preferred": True, "language": "es", "helps": ["quiet_space"]}
 OPEN = OPEN_ROUTES | {  # Open311 discovery: the county's public catalogue of 311 services, as the spec has it
     ("GET", "/open311/v2/services.json"),
     ("GET", "/open311/v2/services/{service_code}.json"),
+    ("GET", "/fhir/metadata"),  # a FHIR server's CapabilityStatement is public
 }
 
 
@@ -44,6 +45,30 @@ def _consent_body(clock, **overrides) -> dict:
     expires = (clock.now() + timedelta(days=30)).isoformat()
     body = {"scope": ["identity"], "recipients": [HOUSING], "purpose": "housing_assistance", "expires_at": expires}
     return body | overrides
+
+
+def _fhir_consent(clock, episode: str) -> dict:
+    coded = {
+        "role": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "code": "IRCP"}]}
+    }
+    return {
+        "resourceType": "Consent",
+        "extension": [
+            {"url": "urn:continuum:fhir:consent-episode", "valueReference": {"reference": f"EpisodeOfCare/{episode}"}}
+        ],
+        "status": "active",
+        "scope": {
+            "coding": [{"system": "http://terminology.hl7.org/CodeSystem/consentscope", "code": "patient-privacy"}]
+        },
+        "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]}],
+        "provision": {
+            "type": "permit",
+            "period": {"end": (clock.now() + timedelta(days=30)).isoformat()},
+            "actor": [coded | {"reference": {"identifier": {"system": "urn:continuum:partner", "value": HOUSING}}}],
+            "class": [{"system": "urn:continuum:data-category", "code": "identity"}],
+            "purpose": [{"system": "urn:continuum:disclosure-purpose", "code": "housing_assistance"}],
+        },
+    }
 
 
 def _ok(answer, status: int = 200) -> dict:
@@ -111,6 +136,9 @@ def test_every_door_of_intake_holds(client, clock, crisis_line, stranger, handof
         ),
         ("GET", "/v1/reviews"): Door(**county_it),
         ("GET", "/v1/episodes/{episode_id}"): Door(path=on_episode, **scoped),
+        ("GET", "/fhir/Consent/{consent_id}"): Door(path={"consent_id": to_revoke}, **scoped),
+        ("GET", "/fhir/Consent"): Door(crisis_line, handoff, params={"patient": f"Patient/{person}"}),
+        ("POST", "/fhir/Consent"): Door(crisis_line, handoff, body=_fhir_consent(clock, episode), accepted=201),
     }
     assert check_every_door(client, doors, open_routes=OPEN) == []
 

@@ -50,7 +50,10 @@ def _disclose(
 
 
 DISCLOSED: dict[int | str, dict[str, Any]] = {
-    200: {"description": "intake's release of the covered categories, with the consents' scope; no-store"},
+    200: {
+        "description": "intake's release of the covered categories, with the consents' scope and its DS4P security "
+        "labels (security), relayed as intake gave them; no-store"
+    },
     403: {"description": "not the addressee (addressed_to given), or intake's refusal naming the missing consent"},
     409: {"description": "the handoff or referral has ended; nothing is disclosed (current_status given)"},
 }

@@ -34,6 +34,7 @@ from continuum_intake.consent_recording import (
 from continuum_intake.consent_rules import ConsentTerms, Request, is_active
 from continuum_intake.disclosure_decisions import disclose
 from continuum_intake.part2_release import PART2_NOTICE
+from continuum_intake.security_labels import disclosure_labels
 from continuum_intake.store import Consent, Disclosure, Episode
 
 router = APIRouter(prefix="/v1", tags=["consent and disclosure"], route_class=PhiSafeRoute)
@@ -170,7 +171,10 @@ def post_revoke(consent_id: UUID, keeper: ConsentKeeperDep, uow: UnitOfWorkDep) 
 @router.post(
     "/disclosures",
     responses={
-        200: {"description": "the covered categories of the record, the consents they were released under"},
+        200: {
+            "description": "the covered categories of the record, the consents they were released under, and its "
+            "DS4P security labels (security: R always; 42CFRPart2 and NORDSCLCD when substance_use is released)"
+        },
         404: {"description": "no such episode"},
     },
     summary="Release the categories of a person's record that their active consents cover, to one recipient",
@@ -222,6 +226,7 @@ def post_disclosure(
         "withheld": withheld,
         "consents": consents,
         "redisclosure_notice": PART2_NOTICE if decision.part2 else None,
+        "security": disclosure_labels(decision.part2),  # DS4P labels: R; 42CFRPart2 and NORDSCLCD on Part 2 data
     }
     return JSONResponse(answer, headers=headers)
 
