@@ -180,3 +180,14 @@ def test_what_intake_cannot_keep_outside_the_provision_is_refused_and_nothing_re
     assert answer.status_code == 422 and answer.json()["issue"][0]["expression"] == [path], answer.text
     assert client.get(f"/v1/episodes/{episode}/consents", auth=recorder).json() == []
     assert not [e for e in outbox(engine) if e.type == f"{CONSENT_RECORDED}.v1"]
+
+
+def test_a_retried_fhir_consent_with_its_idempotency_key_is_recorded_once(client, clock, episode, recorder, engine):
+    headers = {"Idempotency-Key": "consent-retry-1"}
+    first = client.post("/fhir/Consent", json=fhir_consent(clock, episode), auth=recorder, headers=headers)
+    again = client.post("/fhir/Consent", json=fhir_consent(clock, episode), auth=recorder, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200), again.text
+    assert again.json() == first.json() and again.headers["location"] == first.headers["location"]
+    assert again.headers["content-type"].startswith("application/fhir+json")
+    assert len(client.get(f"/v1/episodes/{episode}/consents", auth=recorder).json()) == 1
+    assert len([e for e in outbox(engine) if e.type == f"{CONSENT_RECORDED}.v1"]) == 1

@@ -8,12 +8,13 @@ caller is party to; recording is the /v1 recording route's, with the episode nam
 from typing import Annotated, Any
 from uuid import UUID
 
+from continuum_kit.idempotency import IdempotencyKeyHeader, answer_once, request_keys
 from continuum_kit.service import RuntimeDep, SessionDep, UnitOfWorkDep
-from fastapi import APIRouter, Body, Request, status
+from fastapi import APIRouter, Body, Request, Response, status
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.consent import Consent as FhirConsent
-from pydantic import ValidationError
+from pydantic import RootModel, ValidationError
 from sqlmodel import Session
 
 from continuum_intake.api.auth import Caller, ConsentRecorderDep
@@ -181,15 +182,24 @@ def _parsed(body: dict[str, Any]) -> dict[str, Any]:
 @router.post(
     "/Consent",
     status_code=status.HTTP_201_CREATED,
-    summary="Record the person's consent from a FHIR Consent, as POST /v1/episodes/{episode_id}/consents does",
+    summary="Record the person's consent from a FHIR Consent, as POST /v1/episodes/{episode_id}/consents does (a "
+    "retry with the same Idempotency-Key gets the first answer)",
     response_class=FhirResponse,
-    responses={201: fhir_answer("the Consent as recorded (Location names it)", resource_schema("Consent")), **RECORDED},
+    responses={
+        201: fhir_answer("the Consent as recorded (Location names it)", resource_schema("Consent")),
+        200: fhir_answer(
+            "a retry: the same caller sent this Idempotency-Key before; the first answer", resource_schema("Consent")
+        ),
+        **RECORDED,
+    },
 )
 def post_consent(
     body: Annotated[dict[str, Any], Body(media_type=FHIR_JSON, json_schema_extra=resource_schema("Consent"))],
     caller: ConsentRecorderDep,
     uow: UnitOfWorkDep,
     runtime: RuntimeDep,
+    response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> FhirResponse:
     resource, now = _parsed(body), uow.clock.now()
     try:
@@ -201,13 +211,20 @@ def post_consent(
         refuse(status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid", "the episode is no id", "Consent.extension")
     party = _party_to_episode(runtime, caller, episode_id)  # 404 for no such episode, 403 for a non-party
     patient = resource.get("patient", {}).get("reference")
-    try:
-        consent = record_consent(uow, episode_id, terms, party.caller.name)
-    except InvalidConsent as bad:
-        path = TERM_PATHS.get(bad.field, "Consent")
-        refuse(status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid", f"{path}: {bad.message}", path)
-    if patient is not None and patient != f"Patient/{consent.person_id}":
-        refuse(status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid", "the patient is not the episode's", "Consent.patient")
-    uow.commit()
-    recorded = _valid(FhirConsent, consent_resource(consent, now))
-    return _fhir(recorded, status.HTTP_201_CREATED, Location=f"/fhir/Consent/{consent.consent_id}")
+
+    def record() -> dict[str, Any]:
+        try:
+            consent = record_consent(uow, episode_id, terms, party.caller.name)
+        except InvalidConsent as bad:
+            path = TERM_PATHS.get(bad.field, "Consent")
+            refuse(status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid", f"{path}: {bad.message}", path)
+        if patient is not None and patient != f"Patient/{consent.person_id}":
+            refuse(
+                status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid", "the patient is not the episode's", "Consent.patient"
+            )
+        return _valid(FhirConsent, consent_resource(consent, now))
+
+    # A retry with the same Idempotency-Key gets the first answer (200), as on POST /v1/.../consents.
+    keys = request_keys(party.caller.name, "POST /fhir/Consent", RootModel[dict[str, Any]](body), idempotency_key)
+    recorded = answer_once(uow, keys, response, record, status_code=status.HTTP_201_CREATED)
+    return _fhir(recorded, response.status_code or status.HTTP_201_CREATED, Location=f"/fhir/Consent/{recorded['id']}")
