@@ -191,3 +191,13 @@ def test_a_retried_fhir_consent_with_its_idempotency_key_is_recorded_once(client
     assert again.headers["content-type"].startswith("application/fhir+json")
     assert len(client.get(f"/v1/episodes/{episode}/consents", auth=recorder).json()) == 1
     assert len([e for e in outbox(engine) if e.type == f"{CONSENT_RECORDED}.v1"]) == 1
+
+
+def test_a_search_by_nothing_is_an_empty_searchset_saying_what_to_search_by(client, recorder):
+    answer = client.get("/fhir/Consent", auth=recorder)
+    assert answer.status_code == 200, answer.text
+    bundle = answer.json()
+    assert (bundle["type"], bundle["total"]) == ("searchset", 0)
+    [entry] = bundle["entry"]
+    assert entry["search"]["mode"] == "outcome"
+    assert entry["resource"]["issue"][0]["diagnostics"] == "search by patient or _id"

@@ -67,7 +67,9 @@ async def test_a_contact_beyond_the_slots_gets_503_changes_nothing_and_is_taken_
             )
             assert registered.status_code == 201
             held = [asyncio.create_task(client.get("/held")) for _ in range(SLOTS)]
-            await holding.all_in.wait()
+            entered = asyncio.create_task(holding.all_in.wait())
+            await asyncio.wait([entered, *held], return_when=asyncio.FIRST_COMPLETED, timeout=60)
+            assert holding.all_in.is_set(), [task.result().status_code for task in held if task.done()]
 
             refused = await client.post("/v1/contacts", json=CONTACT, auth=PARTNER)
             assert refused.status_code == 503

@@ -26,6 +26,7 @@ from continuum_intake.fhir_api.outcome import (
     FhirResponse,
     FhirRoute,
     fhir_answer,
+    outcome,
     refusals,
     refuse,
     resource_schema,
@@ -131,8 +132,8 @@ def _found(session: Session, params: list[tuple[str, str]]) -> list[Consent]:
         if name not in ("patient", "_id"):
             refuse(status.HTTP_400_BAD_REQUEST, "not-supported", f"unknown search parameter {name!r}", name)
         given[name] = _id(value, name)
-    if not given:
-        refuse(status.HTTP_400_BAD_REQUEST, "required", "search by patient or _id", "patient")
+    if not given:  # nothing to search by: an empty searchset, whose outcome entry says why (below)
+        return []
     if "patient" in given:
         found = consents_of(session, given["patient"])
     else:
@@ -155,15 +156,21 @@ def _seen(session: Session, caller: Caller, found: list[Consent]) -> list[Consen
     responses={200: fhir_answer("a Bundle of type searchset", resource_schema("Bundle")), **SEARCHED},
 )
 def search_consents(request: Request, caller: ConsentRecorderDep, session: SessionDep, runtime: RuntimeDep) -> Any:
-    seen = _seen(session, caller, _found(session, list(request.query_params.multi_items())))
+    params = list(request.query_params.multi_items())
+    seen = _seen(session, caller, _found(session, params))
     now, base = runtime.clock.now(), str(request.base_url).rstrip("/") + "/fhir"
     shown = [consent_resource(consent, now) for consent in seen]
+    entries = [{"fullUrl": f"{base}/Consent/{c['id']}", "resource": c, "search": {"mode": "match"}} for c in shown]
+    if not params:  # FHIR's way to say why a search found nothing: an OperationOutcome entry in the bundle
+        entries.append(
+            {"resource": outcome("required", "search by patient or _id", "patient"), "search": {"mode": "outcome"}}
+        )
     bundle = {
         "resourceType": "Bundle",
         "type": "searchset",
         "total": len(shown),
         "link": [{"relation": "self", "url": str(request.url)}],
-        "entry": [{"fullUrl": f"{base}/Consent/{c['id']}", "resource": c, "search": {"mode": "match"}} for c in shown],
+        "entry": entries,
     }
     return _fhir(_valid(Bundle, bundle))
 
