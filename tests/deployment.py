@@ -30,6 +30,7 @@ SECRETS = [
     "CONTINUUM_VAULT_INDEX_KEY",
     "CONTINUUM_HANDOFF_INTAKE_SECRET",
     "CONTINUUM_BOARD_DISPATCH_SECRET",
+    "CONTINUUM_HMIS_ID_KEY",
 ]
 DEV_TOOLS = {"pytest", "pytest-asyncio", "pytest-timeout", "ruff"}
 
@@ -42,6 +43,7 @@ def secret_values() -> dict[str, str]:
         "CONTINUUM_VAULT_INDEX_KEY": "index-key-0123456789abcdef0123456789abcdef",
         "CONTINUUM_HANDOFF_INTAKE_SECRET": "handoff-secret-at-intake-0123456789",
         "CONTINUUM_BOARD_DISPATCH_SECRET": "board-secret-at-dispatch-0123456789",
+        "CONTINUUM_HMIS_ID_KEY": "hmis-pseudonym-key-0123456789abcdef0123",
     }
 
 
