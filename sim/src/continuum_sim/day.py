@@ -11,6 +11,7 @@ episode has closed after its 24 h and 72 h check-ins. Then it prints what the co
 import argparse
 import asyncio
 import os
+import socket
 import subprocess
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,15 @@ from continuum_sim.stack import Stack
 
 def _kafka(command: str) -> None:
     subprocess.run(["bash", str(Path.cwd() / "deploy" / "kafka.sh"), command], check=True)
+
+
+def _listening(address: str) -> bool:
+    host, port = address.rsplit(":", 1)
+    try:
+        socket.create_connection((host, int(port)), timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 async def run(args: argparse.Namespace, console: Console, given: GivenDay | None = None) -> int:
@@ -115,10 +125,12 @@ def main(argv: list[str] | None = None) -> None:
 def play(args: argparse.Namespace, given: GivenDay | None = None) -> None:
     """Start a broker unless one is named, run the day (or the given one), stop; exits 1 if an episode stayed open."""
     console = Console()
-    started_kafka = args.kafka is None
-    if started_kafka:
-        _kafka("start")
+    started_kafka = False
+    if args.kafka is None:
         args.kafka = f"127.0.0.1:{os.environ.get('KAFKA_PORT', '19092')}"  # where deploy/kafka.sh listens
+        started_kafka = not _listening(args.kafka)  # a broker already there is someone else's: left running
+        if started_kafka:
+            _kafka("start")
     try:
         code = asyncio.run(run(args, console, given))
     finally:
