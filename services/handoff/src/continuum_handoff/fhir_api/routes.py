@@ -45,7 +45,8 @@ MOVED = refusals(
     _403="not the Task's owner (OperationOutcome forbidden)",
     _404="no Task of that id",
     _409="the current status does not allow the move, or a JSON Patch test failed (OperationOutcome conflict)",
-    _422="a change other than status/statusReason, a status no move reaches, or a rejection without its reason",
+    _422="a change other than status/statusReason, a status that is not a FHIR Task status (code-invalid, naming "
+    "it), a status no move reaches, or a rejection without its reason",
 )
 PATCH_BODY = {
     "type": "array",
