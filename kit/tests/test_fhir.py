@@ -4,6 +4,7 @@ is quoted cut short, and the resources built validate as FHIR R4."""
 
 from continuum_kit.fhir import (
     FHIR_JSON,
+    FHIR_TAG,
     OUTCOME_SCHEMA,
     FhirResponse,
     FhirRoute,
@@ -113,6 +114,8 @@ def test_a_method_a_served_path_lacks_is_405_with_allow():
 def test_the_catch_alls_are_not_in_the_openapi():
     paths = _client().app.openapi()["paths"]
     assert sorted(paths) == ["/fhir/Thing", "/fhir/Thing/{thing_id}", "/fhir/metadata"]
+    assert FHIR_TAG["name"] == "fhir" and "404 OperationOutcome" in FHIR_TAG["description"]  # said there instead
+    assert "405 OperationOutcome" in FHIR_TAG["description"] and "Allow" in FHIR_TAG["description"]
 
 
 def test_named_quotes_at_most_64_characters():

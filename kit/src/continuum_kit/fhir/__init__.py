@@ -20,10 +20,11 @@ from continuum_kit.fhir.outcome import (
     resource_schema,
 )
 from continuum_kit.fhir.resources import capability_statement, matched, search_param, searchset, valid
-from continuum_kit.fhir.unserved import answer_the_rest
+from continuum_kit.fhir.unserved import FHIR_TAG, answer_the_rest
 
 __all__ = [
     "FHIR_JSON",
+    "FHIR_TAG",
     "JSON_PATCH",
     "NAMED_AT_MOST",
     "OUTCOME_SCHEMA",

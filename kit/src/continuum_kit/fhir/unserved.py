@@ -14,6 +14,14 @@ from starlette.routing import compile_path
 from continuum_kit.fhir.outcome import FhirError, FhirResponse, named, refuse
 
 ANYTHING = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+# The OpenAPI tag of a facade's operations: where the answers of the catch-alls, which are no operations, are said.
+FHIR_TAG = {
+    "name": "fhir",
+    "description": "A FHIR R4 facade; every answer is application/fhir+json and every refusal an OperationOutcome. "
+    "Outside the operations listed: a resource type not served (GET /fhir/Patient, /fhir/Foo/123) is 404 "
+    "OperationOutcome not-supported naming the type (at most 64 characters of it) and the types served; a method "
+    "a /fhir path does not serve (POST /fhir/metadata) is 405 OperationOutcome not-supported, with Allow.",
+}
 
 
 def _allowed(request: Request) -> tuple[list[str], list[str]]:
