@@ -52,3 +52,11 @@ def test_health_declares_its_own_report_for_503(service, tmp_path):
         schema = health[code]["content"]["application/json"]["schema"]
         assert schema == {"$ref": "#/components/schemas/HealthReport"}, code
     assert "headers" not in health["503"]
+
+
+@pytest.mark.parametrize("service", ["handoff", "intake"])
+def test_the_fhir_tag_says_what_fhir_answers_outside_its_operations(service, tmp_path):
+    document = _document(service, tmp_path)
+    [tag] = [tag for tag in document.get("tags", []) if tag["name"] == "fhir"]
+    assert "404 OperationOutcome not-supported" in tag["description"] and "405" in tag["description"]
+    assert all("fhir" in operation["tags"] for name, operation in _operations(document) if " /fhir/" in name)

@@ -1,6 +1,7 @@
 """Handoff's composition root: the only place that builds handoff's parts."""
 
 from continuum_kit.clock import Clock
+from continuum_kit.fhir import FHIR_TAG
 from continuum_kit.partners import partner_admin_router
 from continuum_kit.service import Runtime
 from fastapi import FastAPI
@@ -20,6 +21,8 @@ def create_app(settings: HandoffSettings | None = None, clock: Clock | None = No
         clock=clock,
         sweeps=build_sweeps(settings),
     )
-    return runtime.create_app(
+    app = runtime.create_app(
         title="Continuum handoff: warm handoffs and referrals", routers=[api.router, partner_admin_router()]
     )
+    app.openapi_tags = [FHIR_TAG]  # what /fhir answers outside its operations
+    return app

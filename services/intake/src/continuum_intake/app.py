@@ -3,6 +3,7 @@
 import logging
 
 from continuum_kit.clock import Clock
+from continuum_kit.fhir import FHIR_TAG
 from continuum_kit.service import Runtime
 from fastapi import FastAPI
 
@@ -22,6 +23,7 @@ def create_app(settings: IntakeSettings | None = None, clock: Clock | None = Non
     runtime = Runtime(settings, handlers=build_handlers(parts), migrations_package="continuum_intake", clock=clock)
     app = runtime.create_app(title="Continuum intake: someone to contact", routers=[api.router])
     app.state.intake_parts = parts
+    app.openapi_tags = [FHIR_TAG]  # what /fhir answers outside its operations
     county_codes.install(app, settings)
     open311.install(app)
     return app

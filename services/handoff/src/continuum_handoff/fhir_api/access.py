@@ -8,6 +8,7 @@ told only to a signed-in caller (also an id that is not a UUID: it names nothing
 from typing import Annotated
 from uuid import UUID
 
+from continuum_kit.fhir import refuse
 from continuum_kit.guards import ADMIN, PARTNER, guard
 from continuum_kit.partners import CallerDep, PartnerDep
 from continuum_kit.service import RuntimeDep
@@ -17,7 +18,6 @@ from sqlmodel import Session
 
 from continuum_handoff.api.parties import HANDOFF_READERS, REFERRAL_READERS
 from continuum_handoff.fhir_api.mapping import Row
-from continuum_handoff.fhir_api.outcome import refuse
 from continuum_handoff.store import Handoff, Referral
 
 TASK_READERS = f"{HANDOFF_READERS} (a warm handoff's Task); {REFERRAL_READERS} (a referral's)"

@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+from continuum_kit.fhir import JSON_PATCH, search_param
+from continuum_kit.fhir import capability_statement as statement
 
 from continuum_handoff.fhir_api.mapping import SDOHCC_TASK
 
@@ -19,10 +20,6 @@ SECURITY = (
 )
 
 
-def _param(name: str, kind: str, documentation: str) -> dict[str, str]:
-    return {"name": name, "type": kind, "documentation": documentation}
-
-
 def capability_statement(published: str) -> dict[str, Any]:
     task = {
         "type": "Task",
@@ -31,32 +28,19 @@ def capability_statement(published: str) -> dict[str, Any]:
         "interaction": [{"code": code} for code in ("read", "search-type", "patch", "update")],
         "versioning": "no-version",
         "updateCreate": False,
-        "searchParam": [_param(*param) for param in SEARCH_PARAMS],
+        "searchParam": [search_param(*param) for param in SEARCH_PARAMS],
     }
     request = {
         "type": "ServiceRequest",
         "documentation": "what a Task asks for (same id as the Task); nothing about the person",
         "interaction": [{"code": "read"}],
     }
-    statement = {
-        "resourceType": "CapabilityStatement",
-        "status": "active",
-        "date": published,
-        "kind": "instance",
-        "software": {"name": "Continuum handoff"},
-        "implementation": {"description": "Continuum handoff: warm handoffs and referrals as FHIR Tasks"},
-        "fhirVersion": "4.0.1",
-        "format": ["json"],
-        "patchFormat": ["application/json-patch+json"],
-        "rest": [
-            {
-                "mode": "server",
-                "security": {
-                    "service": [{"text": "HTTP Basic (partners)"}, {"text": "Bearer token (county IT)"}],
-                    "description": SECURITY,
-                },
-                "resource": [task, request],
-            }
-        ],
-    }
-    return CapabilityStatement.model_validate(statement).model_dump(mode="json", exclude_none=True, by_alias=True)
+    return statement(
+        published=published,
+        software="Continuum handoff",
+        description="Continuum handoff: warm handoffs and referrals as FHIR Tasks",
+        security=SECURITY,
+        security_services=["HTTP Basic (partners)", "Bearer token (county IT)"],
+        resources=[task, request],
+        patch_formats=[JSON_PATCH],
+    )

@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any
 
 from continuum_kit.delivery import UnitOfWork
+from continuum_kit.fhir import named, refuse
 from fastapi import status
 from fhir.resources.R4B.task import Task
 from pydantic import ValidationError
@@ -20,7 +21,6 @@ from pydantic import ValidationError
 from continuum_handoff.config import HandoffSettings
 from continuum_handoff.domain import DeclineReason, ReferralResult, StatusConflict
 from continuum_handoff.fhir_api.mapping import Row, task
-from continuum_handoff.fhir_api.outcome import refuse
 from continuum_handoff.fhir_api.search import TASK_STATUSES
 from continuum_handoff.partner_referrals import ReferralNotFound, record_result
 from continuum_handoff.store import Handoff
@@ -46,7 +46,7 @@ def _unprocessable(code: str, diagnostics: str, expression: str | None = None) -
 
 def _tokens(pointer: str) -> list[str]:
     if not pointer.startswith("/"):
-        _unprocessable("invalid", f"JSON Patch path {pointer!r} is not a JSON Pointer")
+        _unprocessable("invalid", f"JSON Patch path {named(pointer)} is not a JSON Pointer")
     return [token.replace("~1", "/").replace("~0", "~") for token in pointer[1:].split("/")]
 
 
@@ -60,7 +60,7 @@ def _step(parent: Any, token: str, pointer: str) -> Any:
 def _apply_one(document: dict[str, Any], operation: dict[str, Any]) -> None:
     op, pointer = operation.get("op"), operation.get("path")
     if not isinstance(pointer, str) or op not in ("add", "replace", "remove", "test"):
-        _unprocessable("not-supported", f"JSON Patch operation {op!r}: use add, replace, remove or test")
+        _unprocessable("not-supported", f"JSON Patch operation {named(op)}: use add, replace, remove or test")
     tokens = _tokens(pointer)
     if op != "test" and tokens[0] not in MOVABLE:
         _unprocessable("not-supported", f"Task.{tokens[0]} may not be changed: only status and statusReason", pointer)
@@ -110,8 +110,9 @@ def desired(current: dict[str, Any], wanted: dict[str, Any], task_id: str) -> di
         _unprocessable("invalid", "the body must be a Task (resourceType Task)", "Task.resourceType")
     if wanted.get("id") != task_id:
         refuse(status.HTTP_400_BAD_REQUEST, "invalid", f"the Task's id must be {task_id}, as in the URL", "Task.id")
-    if wanted.get("status") not in TASK_STATUSES:
-        _unprocessable("code-invalid", f"Task.status {wanted.get('status')!r} is not a FHIR Task status", "Task.status")
+    sent = wanted.get("status")
+    if not isinstance(sent, str) or sent not in TASK_STATUSES:
+        _unprocessable("code-invalid", f"Task.status {named(sent)} is not a FHIR Task status", "Task.status")
     wanted = _normal(wanted)
     for key in sorted((set(wanted) | set(current)) - set(MOVABLE) - SERVER_SET):
         if wanted.get(key) != current.get(key):

@@ -3,29 +3,27 @@ a Task by PATCH or PUT (``moves``). An unknown resource type or interaction answ
 
 from typing import Annotated, Any
 
+from continuum_kit.fhir import (
+    FHIR_JSON,
+    JSON_PATCH,
+    FhirResponse,
+    FhirRoute,
+    answer_the_rest,
+    fhir_answer,
+    matched,
+    refusals,
+    resource_schema,
+    searchset,
+)
 from continuum_kit.partners import CallerDep
 from continuum_kit.service import RuntimeDep, UnitOfWorkDep
 from fastapi import APIRouter, Body, Request, status
-from fastapi.routing import iter_route_contexts
-from fhir.resources.R4B.bundle import Bundle
-from starlette.routing import compile_path
 
 from continuum_handoff.api.deps import SettingsDep
 from continuum_handoff.fhir_api.access import OwnedTask, ReadableRequest, ReadableTask
 from continuum_handoff.fhir_api.capability import capability_statement
 from continuum_handoff.fhir_api.mapping import service_request, task
 from continuum_handoff.fhir_api.moves import desired, move, patched
-from continuum_handoff.fhir_api.outcome import (
-    FHIR_JSON,
-    JSON_PATCH,
-    FhirError,
-    FhirResponse,
-    FhirRoute,
-    fhir_answer,
-    refusals,
-    refuse,
-    resource_schema,
-)
 from continuum_handoff.fhir_api.search import find, parse
 
 router = APIRouter(prefix="/fhir", tags=["fhir"], route_class=FhirRoute)
@@ -47,7 +45,8 @@ MOVED = refusals(
     _403="not the Task's owner (OperationOutcome forbidden)",
     _404="no Task of that id",
     _409="the current status does not allow the move, or a JSON Patch test failed (OperationOutcome conflict)",
-    _422="a change other than status/statusReason, a status no move reaches, or a rejection without its reason",
+    _422="a change other than status/statusReason, a status that is not a FHIR Task status (code-invalid, naming "
+    "it), a status no move reaches, or a rejection without its reason",
 )
 PATCH_BODY = {
     "type": "array",
@@ -93,17 +92,7 @@ def search_tasks(request: Request, caller: CallerDep, runtime: RuntimeDep) -> Fh
     query = parse(list(request.query_params.multi_items()), caller.partner_id)
     rows, total = find(runtime.reader, query, caller.partner_id)
     base = str(request.base_url).rstrip("/") + "/fhir"
-    bundle = {
-        "resourceType": "Bundle",
-        "type": "searchset",
-        "total": total,
-        "link": [{"relation": "self", "url": str(request.url)}],
-        "entry": [
-            {"fullUrl": f"{base}/Task/{shown['id']}", "resource": shown, "search": {"mode": "match"}}
-            for shown in (task(row) for row in rows)
-        ],
-    }
-    return _fhir(Bundle.model_validate(bundle).model_dump(mode="json", exclude_none=True, by_alias=True))
+    return _fhir(searchset(str(request.url), total, [matched(base, task(row)) for row in rows]))
 
 
 @router.get(
@@ -149,27 +138,5 @@ def put_task(
     return _fhir(move(uow, row, desired(current, body, current["id"]), settings))
 
 
-ANYTHING = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-
-
-def _allowed(request: Request) -> list[str]:
-    """The methods the served routes take on this path (none: the path names no resource served here)."""
-    allowed: set[str] = set()
-    for route in iter_route_contexts(request.app.routes):
-        if route.include_in_schema and route.path and route.methods:
-            if compile_path(route.path)[0].match(request.url.path):
-                allowed |= set(route.methods)
-    return sorted(allowed)
-
-
-@router.api_route("/{resource_type}", methods=ANYTHING, include_in_schema=False)
-@router.api_route("/{resource_type}/{resource_id}", methods=ANYTHING, include_in_schema=False)
-def not_served(resource_type: str, request: Request) -> FhirResponse:
-    """Anything else under /fhir: an interaction a served path lacks (405, with Allow), or a type not served (404)."""
-    if allowed := _allowed(request):
-        diagnostics = f"{request.method} is not supported on {request.url.path}: only {', '.join(allowed)}"
-        raise FhirError(
-            status.HTTP_405_METHOD_NOT_ALLOWED, "not-supported", diagnostics, headers={"Allow": ", ".join(allowed)}
-        )
-    served = "; ".join(f"{name} ({interactions})" for name, interactions in SERVED.items())
-    refuse(status.HTTP_404_NOT_FOUND, "not-supported", f"resource type {resource_type!r} is not served; {served}")
+# Anything else under /fhir: an interaction a served path lacks (405, with Allow), or a type not served (404).
+answer_the_rest(router, SERVED)

@@ -12,12 +12,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from continuum_kit.fhir import named, refuse
 from fastapi import status
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, or_, select
 
 from continuum_handoff.fhir_api.mapping import PARTNER_SYSTEM, Row, last_updated, task_id
-from continuum_handoff.fhir_api.outcome import refuse
 from continuum_handoff.store import Handoff, Referral
 
 TASK_STATUSES = frozenset(
@@ -62,7 +62,7 @@ def _owner(value: str) -> str:
     if "/" in value:
         kind, _, partner_id = value.rstrip("/").rpartition("/")
         if not kind.endswith("Organization"):
-            _invalid("owner", f"{value!r} is not an Organization reference")
+            _invalid("owner", f"{named(value)} is not an Organization reference")
         return partner_id
     return value
 
@@ -75,16 +75,16 @@ def _instant(value: str) -> tuple[datetime, datetime]:
             return start, start + timedelta(days=1)
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        _invalid("_lastUpdated", f"{value!r} is not a FHIR date or dateTime")
+        _invalid("_lastUpdated", f"{named(value)} is not a FHIR date or dateTime")
     if moment.tzinfo is None:
-        _invalid("_lastUpdated", f"{value!r} has a time but no time zone")
+        _invalid("_lastUpdated", f"{named(value)} has a time but no time zone")
     return moment, moment
 
 
 def _bounds(value: str) -> list[tuple[str, datetime]]:
     comparator, moment = value[:2], value[2:]
     if comparator not in COMPARATORS:
-        _invalid("_lastUpdated", f"{value!r}: give a prefix gt, ge, lt or le", "not-supported")
+        _invalid("_lastUpdated", f"{named(value)}: give a prefix gt, ge, lt or le", "not-supported")
     start, end = _instant(moment)
     exact = start == end
     return {
@@ -97,7 +97,7 @@ def _bounds(value: str) -> list[tuple[str, datetime]]:
 
 def _count(value: str) -> int:
     if not value.isdigit() or not 0 < int(value) <= MAX_COUNT:
-        _invalid("_count", f"{value!r} is not a whole number from 1 to {MAX_COUNT}")
+        _invalid("_count", f"{named(value)} is not a whole number from 1 to {MAX_COUNT}")
     return int(value)
 
 
@@ -111,7 +111,7 @@ def parse(params: list[tuple[str, str]], partner_id: str | None) -> TaskQuery:
         elif name == "status":
             unknown = sorted(set(values) - TASK_STATUSES)
             if unknown or not values:
-                _invalid("status", f"{', '.join(unknown) or value!r} is not a FHIR Task status", "code-invalid")
+                _invalid("status", f"{named(', '.join(unknown) or value)} is not a FHIR Task status", "code-invalid")
             query.statuses = set(values)
         elif name == "_lastUpdated":
             query.after += _bounds(value)
@@ -121,12 +121,12 @@ def parse(params: list[tuple[str, str]], partner_id: str | None) -> TaskQuery:
             query.count = _count(value)
         elif name == "_format":
             if value not in FORMATS:
-                _invalid("_format", f"{value!r}: this server answers JSON only", "not-supported")
+                _invalid("_format", f"{named(value)}: this server answers JSON only", "not-supported")
         else:
             refuse(
                 status.HTTP_400_BAD_REQUEST,
                 "not-supported",
-                f"unknown search parameter {name!r} on Task; supported: {', '.join(SEARCH_PARAMETERS)}",
+                f"unknown search parameter {named(name)} on Task; supported: {', '.join(SEARCH_PARAMETERS)}",
                 name,
             )
     if partner_id is not None and query.owners is not None and query.owners != {partner_id}:

@@ -8,11 +8,24 @@ caller is party to; recording is the /v1 recording route's, with the episode nam
 from typing import Annotated, Any
 from uuid import UUID
 
+from continuum_kit.fhir import (
+    FHIR_JSON,
+    FhirResponse,
+    FhirRoute,
+    answer_the_rest,
+    fhir_answer,
+    matched,
+    named,
+    outcome,
+    refusals,
+    refuse,
+    resource_schema,
+    searchset,
+    valid,
+)
 from continuum_kit.idempotency import IdempotencyKeyHeader, answer_once, request_keys
 from continuum_kit.service import RuntimeDep, SessionDep, UnitOfWorkDep
 from fastapi import APIRouter, Body, Request, Response, status
-from fhir.resources.R4B.bundle import Bundle
-from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.consent import Consent as FhirConsent
 from pydantic import RootModel, ValidationError
 from sqlmodel import Session
@@ -20,25 +33,15 @@ from sqlmodel import Session
 from continuum_intake.api.auth import Caller, ConsentRecorderDep
 from continuum_intake.api.resource_guards import ConsentKeeperDep, _party, _party_to_episode
 from continuum_intake.consent_recording import InvalidConsent, consents_of, record_consent
+from continuum_intake.fhir_api.capability import capability_statement
 from continuum_intake.fhir_api.mapping import TERM_PATHS, Unmappable, consent_resource, consent_terms, episode_id_of
-from continuum_intake.fhir_api.outcome import (
-    FHIR_JSON,
-    FhirResponse,
-    FhirRoute,
-    fhir_answer,
-    outcome,
-    refusals,
-    refuse,
-    resource_schema,
-)
 from continuum_intake.store import Consent
 
 router = APIRouter(prefix="/fhir", tags=["fhir"], route_class=FhirRoute)
-PUBLISHED = "2026-12-01"
-SEARCH_PARAMS = [
-    ("patient", "reference", "the person: Patient/<person id> or the id; a partner finds those on its episodes"),
-    ("_id", "token", "the Consent's id"),
-]
+SERVED = {"Consent": "read, search-type, create"}
+SEARCH_PARAMETERS = ("patient", "_id")
+# Consent.status (http://hl7.org/fhir/consent-state-codes): the R4B model takes any code there, intake does not.
+CONSENT_STATUSES = frozenset({"draft", "proposed", "active", "rejected", "inactive", "entered-in-error"})
 READ = refusals(
     _401="missing or wrong credentials (OperationOutcome login)",
     _403="not registered for consents, or not party to the episode it was recorded on (OperationOutcome forbidden)",
@@ -55,45 +58,13 @@ RECORDED = refusals(
     _401="missing or wrong credentials (OperationOutcome login)",
     _403="not registered for consents, or not party to the episode named (OperationOutcome forbidden)",
     _404="no such episode (OperationOutcome not-found)",
-    _422="not a valid FHIR Consent, one intake cannot record as it is, or an invalid consent; expression names "
-    "the FHIR path",
+    _422="not a valid FHIR Consent, a status that is not a FHIR Consent status (code-invalid, naming it), one "
+    "intake cannot record as it is, or an invalid consent; expression names the FHIR path",
 )
 
 
 def _fhir(resource: dict[str, Any], status_code: int = status.HTTP_200_OK, **headers: str) -> FhirResponse:
     return FhirResponse(resource, status_code=status_code, headers={"Cache-Control": "no-store", **headers})
-
-
-def _valid(model: type, resource: dict[str, Any]) -> dict[str, Any]:
-    return model.model_validate(resource).model_dump(mode="json", exclude_none=True, by_alias=True)
-
-
-def capability_statement() -> dict[str, Any]:
-    consent = {
-        "type": "Consent",
-        "documentation": "the person's consents to disclose categories of their record; the patient is a logical "
-        "reference by id, never a name",
-        "interaction": [{"code": code} for code in ("read", "search-type", "create")],
-        "versioning": "no-version",
-        "searchParam": [{"name": n, "type": t, "documentation": d} for n, t, d in SEARCH_PARAMS],
-    }
-    security = (
-        "County IT signs in with its bearer token and sees every consent; a partner registered for "
-        "continuum.consent.recorded signs in with HTTP Basic and sees and records consents only on the episodes "
-        "it is party to. This statement is served without credentials."
-    )
-    statement = {
-        "resourceType": "CapabilityStatement",
-        "status": "active",
-        "date": PUBLISHED,
-        "kind": "instance",
-        "software": {"name": "Continuum intake"},
-        "implementation": {"description": "Continuum intake: the person's consents as FHIR Consents"},
-        "fhirVersion": "4.0.1",
-        "format": ["json"],
-        "rest": [{"mode": "server", "security": {"description": security}, "resource": [consent]}],
-    }
-    return _valid(CapabilityStatement, statement)
 
 
 @router.get(
@@ -116,7 +87,7 @@ def get_consent(consent_id: UUID, caller: ConsentKeeperDep, session: SessionDep,
     consent = session.get(Consent, consent_id)
     if consent is None:  # the guard found it; it is never deleted
         refuse(status.HTTP_404_NOT_FOUND, "not-found", f"consent {consent_id} not found")
-    return _fhir(_valid(FhirConsent, consent_resource(consent, runtime.clock.now())))
+    return _fhir(valid(FhirConsent, consent_resource(consent, runtime.clock.now())))
 
 
 def _id(value: str, parameter: str) -> UUID:
@@ -129,8 +100,11 @@ def _id(value: str, parameter: str) -> UUID:
 def _found(session: Session, params: list[tuple[str, str]]) -> list[Consent]:
     given: dict[str, UUID] = {}
     for name, value in params:
-        if name not in ("patient", "_id"):
-            refuse(status.HTTP_400_BAD_REQUEST, "not-supported", f"unknown search parameter {name!r}", name)
+        if name not in SEARCH_PARAMETERS:
+            diagnostics = (
+                f"unknown search parameter {named(name)} on Consent; supported: {', '.join(SEARCH_PARAMETERS)}"
+            )
+            refuse(status.HTTP_400_BAD_REQUEST, "not-supported", diagnostics, name)
         given[name] = _id(value, name)
     if not given:  # nothing to search by: an empty searchset, whose outcome entry says why (below)
         return []
@@ -160,26 +134,25 @@ def search_consents(request: Request, caller: ConsentRecorderDep, session: Sessi
     seen = _seen(session, caller, _found(session, params))
     now, base = runtime.clock.now(), str(request.base_url).rstrip("/") + "/fhir"
     shown = [consent_resource(consent, now) for consent in seen]
-    entries = [{"fullUrl": f"{base}/Consent/{c['id']}", "resource": c, "search": {"mode": "match"}} for c in shown]
+    entries = [matched(base, consent) for consent in shown]
     if not params:  # FHIR's way to say why a search found nothing: an OperationOutcome entry in the bundle
         entries.append(
             {"resource": outcome("required", "search by patient or _id", "patient"), "search": {"mode": "outcome"}}
         )
-    bundle = {
-        "resourceType": "Bundle",
-        "type": "searchset",
-        "total": len(shown),
-        "link": [{"relation": "self", "url": str(request.url)}],
-        "entry": entries,
-    }
-    return _fhir(_valid(Bundle, bundle))
+    return _fhir(searchset(str(request.url), len(shown), entries))
 
 
 def _parsed(body: dict[str, Any]) -> dict[str, Any]:
     if body.get("resourceType") != "Consent":
         refuse(status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid", "the body is not a Consent", "Consent.resourceType")
+    sent = body.get("status")
+    if not isinstance(sent, str) or sent not in CONSENT_STATUSES:
+        diagnostics = (
+            f"Consent.status {named(sent)} is not a FHIR Consent status: {', '.join(sorted(CONSENT_STATUSES))}"
+        )
+        refuse(status.HTTP_422_UNPROCESSABLE_CONTENT, "code-invalid", diagnostics, "Consent.status")
     try:
-        return _valid(FhirConsent, body)
+        return valid(FhirConsent, body)
     except ValidationError as bad:  # names the element and the rule, never the value sent
         first = bad.errors()[0]
         path = ".".join(["Consent", *(str(part) for part in first["loc"] if part != "__root__")])
@@ -229,9 +202,13 @@ def post_consent(
             refuse(
                 status.HTTP_422_UNPROCESSABLE_CONTENT, "invalid", "the patient is not the episode's", "Consent.patient"
             )
-        return _valid(FhirConsent, consent_resource(consent, now))
+        return valid(FhirConsent, consent_resource(consent, now))
 
     # A retry with the same Idempotency-Key gets the first answer (200), as on POST /v1/.../consents.
     keys = request_keys(party.caller.name, "POST /fhir/Consent", RootModel[dict[str, Any]](body), idempotency_key)
     recorded = answer_once(uow, keys, response, record, status_code=status.HTTP_201_CREATED)
     return _fhir(recorded, response.status_code or status.HTTP_201_CREATED, Location=f"/fhir/Consent/{recorded['id']}")
+
+
+# Anything else under /fhir: an interaction a served path lacks (405, with Allow), or a type not served (404).
+answer_the_rest(router, SERVED)

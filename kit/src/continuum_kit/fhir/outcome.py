@@ -2,8 +2,8 @@
 
 The routes under /fhir use :class:`FhirRoute`: whatever the guards or FastAPI raise there (401, 403, 404,
 409, a body that is not JSON, a field that fails validation) is answered as an OperationOutcome naming the
-problem, with the same status code the rest of the API gives. The admission limit (503) and the failed
-sign-in limit (429) answer before any route, in the kit's plain JSON, as everywhere else.
+problem, never the value sent, with the same status code the rest of the API gives. The admission limit
+(503) and the failed sign-in limit (429) answer before any route, in the kit's plain JSON, as everywhere else.
 """
 
 from collections.abc import Callable, Coroutine
@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as AnyHTTPException  # FastAPI's 
 
 FHIR_JSON = "application/fhir+json"
 JSON_PATCH = "application/json-patch+json"
+NAMED_AT_MOST = 64  # characters of what a caller sent that a diagnostic may quote
 # OperationOutcome issue types (http://hl7.org/fhir/issue-type) by status code, where the route gave none.
 ISSUE_FOR_STATUS = {
     400: "invalid",
@@ -29,6 +30,14 @@ ISSUE_FOR_STATUS = {
     422: "invalid",
     503: "transient",
 }
+
+
+def named(value: object, limit: int = NAMED_AT_MOST) -> str:
+    """What a caller sent, quoted for a diagnostic: its repr, cut to ``limit`` characters (ending in …).
+
+    Only for values that are never a person's data (a resource type, a parameter's name, a status code)."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 class FhirResponse(JSONResponse):
