@@ -18,6 +18,7 @@ EIDO = "/v1/contacts/911/eido"
 FIXTURES = Path(__file__).parent / "data" / "eido"
 NENA_SAMPLE = json.loads((FIXTURES / "nena-sample-call-transfer.json").read_text())
 WRITTEN = json.loads((FIXTURES / "continuum-written-mental-health-incident.json").read_text())
+KNIFE = json.loads((FIXTURES / "continuum-written-person-with-a-knife.json").read_text())
 
 # (document, incident tracking id, call type, area, grid, what must never reach the event stream)
 SAMPLES = [
@@ -37,6 +38,14 @@ SAMPLES = [
         pygeohash.encode(45.5231, -122.6765, precision=5),
         ["Avery", "Fictionalperson", "Morgan", "5550163", "5550117", "Larchmont", "97205", "45.52", "122.67"]
         + ["pacing the hallway", "7c1f0e2a9b3d"],
+    ),
+    (
+        KNIFE,
+        "urn:emergency:uid:incidentid:4e2b9d61c0a7:psap.example-county.gov",
+        "MENTAL_HEALTH",  # EDP, Emotional Disturbance, Abnormal Behavior
+        "central",
+        pygeohash.encode(45.5231, -122.6765, precision=5),
+        ["Avery", "5550163", "Larchmont", "knife", "Kitchen", "KNIFE", "stairwell", "4e2b9d61c0a7"],
     ),
 ]
 
@@ -149,6 +158,15 @@ BAD = [
         _with(WRITTEN, {"$ref": "nowhere"}, "personComponent", 1, "callBackReference"),
         ["body", "personComponent", 1, "callBackReference", "$ref"],
     ),
+    (
+        _with(KNIFE, [{"value": "yes"}], "itemComponent", 0, "ncItemType", "isWeaponUsage"),
+        ["body", "itemComponent", 0, "ncItemType", "isWeaponUsage", 0, "value"],
+    ),
+    (
+        _with(KNIFE, "item-knife-1", "personComponent", 1, "itemReference"),
+        ["body", "personComponent", 1, "itemReference"],
+    ),
+    (_without(KNIFE, "itemComponent", 0, "$id"), ["body", "itemComponent", 0, "$id"]),
 ]
 
 
@@ -190,3 +208,48 @@ def test_the_county_maps_its_own_incident_types(client_for, engine):
 def test_a_mapping_to_a_call_type_the_county_does_not_use_is_refused_at_startup():
     with pytest.raises(ValueError, match="eido_incident_types"):
         IntakeSettings(eido_incident_types={"MNTL": "ALIEN_LANDING"})
+
+
+def _safety_seen(client, engine, partner, document) -> tuple[list[str], str, bool]:
+    """The safety flags on the contact and on the triage event, and the response the answer recommends."""
+    response = client.post(EIDO, json=document, auth=partner)
+    assert response.status_code == 201, response.text
+    [contact] = _contacts(engine)
+    assert outbox(engine)[-1].data.safety_flags == contact.safety_flags
+    triage = response.json()["triage"]
+    return contact.safety_flags, triage["recommended_response"], triage["police_required"]
+
+
+def _incident(incident_type: str) -> dict:
+    return _with(WRITTEN, incident_type, "incidentComponent", "incidentTypeCommonRegistryText")
+
+
+ARMED, UNARMED = (["weapon"], "co_response", True), ([], "mobile_team", False)
+NOT_USED = _with(KNIFE, [{"value": False}], "itemComponent", 0, "ncItemType", "isWeaponUsage")
+
+
+@pytest.mark.parametrize(
+    ("document", "seen"),
+    [
+        (_incident("WEAPON"), ARMED),  # Weapon Violation
+        (_incident("MTLV"), (["violence_in_progress"], "police", True)),  # Mental Person Violent
+        (_incident("MNTL"), UNARMED),  # Mental Person Non-Violent
+        (KNIFE, ARMED),  # the patient's item: a kitchen knife used as a weapon (isWeaponUsage)
+        (_with(NOT_USED, [{"value": True}], "itemComponent", 0, "ncItemType", "isWeapon"), ARMED),
+        (NOT_USED, UNARMED),  # neither a weapon nor used as one
+        (_without(KNIFE, "personComponent", 1, "itemReference"), UNARMED),  # no person carries it
+        (_with(KNIFE, [{"$ref": "nowhere"}], "personComponent", 1, "itemReference"), UNARMED),  # no such item
+    ],
+)
+def test_what_the_eido_says_of_weapons_and_violence_reaches_the_safety_flags_and_the_triage(
+    client, engine, partner, document, seen
+):
+    assert _safety_seen(client, engine, partner, document) == seen
+
+
+def test_a_weapon_in_an_eido_is_triaged_as_the_typed_body_s_weapon(client, engine, partner):
+    typed = {"incident_tracking_id": "urn:x:1", "call_type_code": "MENTAL_HEALTH", "safety": {"weapon": True}}
+    by_fields = client.post("/v1/contacts/911", json=typed, auth=partner).json()["triage"]
+    by_eido = client.post(EIDO, json=KNIFE, auth=partner).json()["triage"]
+    same = ("stage", "acuity", "recommended_response", "police_required", "reasons")
+    assert {k: by_eido[k] for k in same} == {k: by_fields[k] for k in same}

@@ -19,6 +19,8 @@ PLAN = {"peer_preferred": True, "language": "es", "helps": ["quiet_space"]}
 OPEN = OPEN_ROUTES | {  # Open311 discovery: the county's public catalogue of 311 services, as the spec has it
     ("GET", "/open311/v2/services.json"),
     ("GET", "/open311/v2/services/{service_code}.json"),
+    ("GET", "/open311/v2/services.xml"),  # the same answers in the spec's XML
+    ("GET", "/open311/v2/services/{service_code}.xml"),
     ("GET", "/fhir/metadata"),  # a FHIR server's CapabilityStatement is public
 }
 

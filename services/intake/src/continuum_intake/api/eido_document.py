@@ -2,21 +2,23 @@
 
 The components and properties carry the standard's JSON names, so a 422 names the EIDO path (``$id``,
 ``incidentComponent.incidentTypeCommonRegistryText``, ``locationComponent.0.locationByValue``). Intake reads
-the header's ``$id`` (the Incident Tracking Identifier), the incident, locations, persons, their call backs
-and notes; every other component or property is accepted and ignored.
+the header's ``$id`` (the Incident Tracking Identifier), the incident, locations, persons, their call backs,
+the items they carry, and notes; every other component or property is accepted and ignored.
 
 The contact: the incident type (the EIDO-IncidentType-Common registry, APCO ANS 2.103.2) through the county's
 ``eido_incident_types`` to one of its call types; the incident's common priority; the best location (current
 incident, initial incident, caller, routing) as a point and a civic address; the person in crisis (the patient,
 else the involved person, else the caller) with the name and the ``tel:`` call back; the notes. Names, numbers,
-addresses, coordinates and notes stay in intake's vault.
+addresses, coordinates and notes stay in intake's vault. The safety flags: the incident type and the persons'
+items, as ``eido_safety`` reads them.
 """
 
 from typing import Any, Literal
 
-from continuum_contracts.vocabulary import Channel
+from continuum_contracts.vocabulary import Channel, SafetyFlag
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from continuum_intake.api.eido_safety import INCIDENT_TYPE_SAFETY
 from continuum_intake.api.validation import Loc, invalid
 from continuum_intake.coarse_location import Location
 from continuum_intake.matching import Caller
@@ -115,6 +117,33 @@ class PersonComponent(Component):
     roles: list[str] = Field(alias="personIncidentRoleRegistryText", min_length=1, max_length=20)
     nc_person: NcPerson | None = Field(alias="ncPersonComponent", default=None)
     call_back: Reference | None = Field(alias="callBackReference", default=None)
+    items: list[Reference] = Field(
+        alias="itemReference", default=[], max_length=100, description="items the person carries or can reach"
+    )
+
+
+class XsBoolean(BaseModel):
+    """A NIEM ``niem-xs:boolean``: ``{"value": true}``."""
+
+    model_config = OPEN
+    value: bool = Field(strict=True)  # true or false: not 1 or "yes", as the typed body's safety
+
+
+class NcItem(BaseModel):
+    """A NIEM ``nc:ItemType``, as far as intake reads it: whether the item is, or is used as, a weapon."""
+
+    model_config = OPEN
+    is_weapon: list[XsBoolean] = Field(alias="isWeapon", default=[], max_length=10)
+    is_weapon_usage: list[XsBoolean] = Field(alias="isWeaponUsage", default=[], max_length=10)
+
+    def weapon(self) -> bool:
+        return any(indicator.value for indicator in (*self.is_weapon, *self.is_weapon_usage))
+
+
+class ItemComponent(Component):
+    """An Item data component (NENA-STA-021.1.1 draft): a firearm or other weapon, medical equipment, ..."""
+
+    nc_item: NcItem | None = Field(alias="ncItemType", default=None)
 
 
 class NotesComponent(Component):
@@ -138,6 +167,12 @@ class EidoDocument(BaseModel):
     callbacks: list[CallbackComponent] = Field(alias="callbackComponent", default=[], max_length=100)
     locations: list[LocationComponent] = Field(alias="locationComponent", default=[], max_length=100)
     persons: list[PersonComponent] = Field(alias="personComponent", default=[], max_length=100)
+    items: list[ItemComponent] = Field(
+        alias="itemComponent",
+        default=[],
+        max_length=100,
+        description="the Item data components (NENA-STA-021.1.1 draft), which persons' itemReference name",
+    )
     notes: list[NotesComponent] = Field(alias="notesComponent", default=[], max_length=100)
 
     def call_type(self, incident_types: dict[str, str]) -> str | None:
@@ -178,6 +213,12 @@ class EidoDocument(BaseModel):
         names = person.nc_person.name if person.nc_person else []
         return Caller(names[0].text() if names else None, self._phone(at, person))
 
+    def safety_flags(self) -> frozenset[SafetyFlag]:
+        flags = INCIDENT_TYPE_SAFETY.get(self.incident.incident_type, frozenset()) if self.incident else frozenset()
+        carried = {reference.ref for person in self.persons for reference in person.items}
+        armed = any(item.id in carried and item.nc_item is not None and item.nc_item.weapon() for item in self.items)
+        return (flags | {SafetyFlag.WEAPON}) if armed else flags
+
     def note(self) -> str | None:
         return "\n\n".join(n.comments for n in self.notes)[:MAX_NOTE] or None
 
@@ -189,6 +230,7 @@ class EidoDocument(BaseModel):
         return NewContact(
             channel=Channel.TRANSFER_911,
             partner_id=partner_id,
+            safety_flags=self.safety_flags(),
             call_type=self.call_type(incident_types),
             caller=self.caller(),
             location=point,
