@@ -7,6 +7,11 @@ changes conflict with stored state, rolls back its own savepoint only (inbox mar
 the record is marked for the dead-letter topic; the records after it go on. A transient failure
 (database gone, lock timeout) is raised: the whole transaction rolls back and the caller retries
 the batch. The transaction commits once, after the last record.
+
+Handlers rarely fail, so a batch is first applied straight, with no savepoints (two statements and a
+flush fewer per record). Only when a record fails other than transiently is that transaction rolled
+back, whole, and the batch applied again as above, a savepoint per record: the outcome is the same as
+if it had been applied that way at once.
 """
 
 import logging
@@ -47,11 +52,38 @@ class Item:
 
 def apply_batch(unit_of_work: Callable[[], UnitOfWork], consumer: str, items: list[Item]) -> None:
     """Apply the items in one transaction; set each one's outcome, or the reason to dead-letter it."""
+    if _apply_straight(unit_of_work, consumer, items):
+        return
     with unit_of_work() as uow:
         for item in items:
             with trace.use_span(item.span, end_on_exit=False, record_exception=False, set_status_on_exception=False):
                 _apply_one(uow, consumer, item)
         uow.commit()
+
+
+def _apply_straight(unit_of_work: Callable[[], UnitOfWork], consumer: str, items: list[Item]) -> bool:
+    """The whole batch in one transaction with no savepoints; False, with nothing committed, if a record (or
+    the commit) failed other than transiently (a transient failure is raised)."""
+    with unit_of_work() as uow:
+        try:
+            for item in items:
+                envelope, handler = item.envelope, item.handler
+                assert envelope is not None and handler is not None
+                item.outcome, item.reason = Outcome.APPLIED, None
+                with trace.use_span(
+                    item.span, end_on_exit=False, record_exception=False, set_status_on_exception=False
+                ):
+                    if not uow.mark_processed(consumer, envelope.id):
+                        item.outcome = Outcome.DUPLICATE
+                        continue
+                    handler(uow, envelope)
+                    uow.write_outbox()
+            uow.commit()
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            return False  # rolled back on leaving the unit of work: applied again, a savepoint each
+    return True
 
 
 def _apply_one(uow: UnitOfWork, consumer: str, item: Item) -> None:

@@ -42,7 +42,9 @@ class Plan(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closure_reason: str | None = Field(default=None, max_length=64)
     declined_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    quiet_due: datetime | None = Field(default=None, sa_type=UTCDateTime, description="timer: closes a silent plan")
+    quiet_due: datetime | None = Field(
+        default=None, sa_type=UTCDateTime, index=True, description="timer: closes a silent plan"
+    )
     round: int = Field(default=1, ge=1, sa_column_kwargs={"server_default": "1"})
     close_pending: str | None = Field(
         default=None, max_length=64, description="a closure deferred until the last live response ends, its reason"
@@ -66,7 +68,10 @@ class Checkin(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     round: int = Field(default=1, ge=1, sa_column_kwargs={"server_default": "1"})
     overdue_at: datetime | None = Field(
-        default=None, sa_type=UTCDateTime, description="timer: escalates a check-in its peer has not attempted"
+        default=None,
+        sa_type=UTCDateTime,
+        index=True,
+        description="timer: escalates a check-in its peer has not attempted",
     )
     reengagement_id: str | None = Field(
         default=None, max_length=64, description="the outstanding re-engagement request's event id, until answered"
