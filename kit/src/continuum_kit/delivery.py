@@ -139,11 +139,11 @@ class UnitOfWork:
             return
         rows = [self._outbox.pop(event_id) for event_id in pending]
         self.session.flush()  # the state changes first, as before: a conflict there is the handler's
-        outbox = OutboxMessage.__table__
-        statement = insert(outbox).returning(outbox.c.seq, sort_by_parameter_order=True)
-        seqs = self.session.connection().execute(statement, rows).scalars().all()
-        for seq, row in zip(seqs, rows, strict=True):
-            self._written[row["event_id"]] = (seq, row)
+        connection = self.session.connection()
+        statement = _WRITE_OUTBOX[connection.dialect.name == "postgresql"]
+        seqs = {event_id: seq for seq, event_id in connection.execute(statement, rows).all()}
+        for row in rows:
+            self._written[row["event_id"]] = (seqs[row["event_id"]], row)
 
     def commit(self) -> None:
         """Write what is left of the outbox, commit, then hand the committed rows, their seqs known, to
@@ -163,3 +163,13 @@ def _mark_processed_statement(dialect) -> Insert:  # noqa: ANN001 - the postgres
 
 
 _MARK_PROCESSED = {True: _mark_processed_statement(postgresql), False: _mark_processed_statement(sqlite)}
+
+_OUTBOX = OutboxMessage.__table__
+_WRITE_OUTBOX = {
+    # PostgreSQL: SQLAlchemy's insertmanyvalues orders the rows (and so their seqs) as given, in one statement.
+    True: insert(_OUTBOX).returning(_OUTBOX.c.seq, _OUTBOX.c.event_id, sort_by_parameter_order=True),
+    # SQLite inserts a multi-row VALUES in its order, each row the next rowid, but returns them in no promised
+    # order; asking SQLAlchemy to sort them would cost a statement per row, so each seq is found by event id.
+    False: insert(_OUTBOX).returning(_OUTBOX.c.seq, _OUTBOX.c.event_id),
+}
+"""The outbox rows of a unit of work in one statement, with the seq each was given (``write_outbox``)."""
