@@ -71,6 +71,7 @@ class Partners:
         self._ids: set[str] = set()
         self._known: dict[str, asyncio.Future] = {}
         self._app_updates = app_updates
+        self._from_beginning = from_beginning  # False: only events after entering (a bench phase of its own)
         self._consumer = AIOKafkaConsumer(
             topic,
             bootstrap_servers=kafka_bootstrap,
@@ -86,8 +87,20 @@ class Partners:
     async def __aenter__(self) -> "Partners":
         await self._register()
         await self._consumer.start()
+        if not self._from_beginning:
+            await self._at_the_end()
         self._watcher = asyncio.create_task(self._watch())
         return self
+
+    async def _at_the_end(self, timeout: float = 30.0) -> None:
+        """Resolve where 'latest' is on every partition now, so that nothing posted after entering is missed."""
+        deadline = time.monotonic() + timeout
+        while not self._consumer.assignment():
+            if time.monotonic() > deadline:
+                raise TimeoutError("the partners' consumer got no partitions of the topic")
+            await asyncio.sleep(0.05)
+        for partition in self._consumer.assignment():
+            await self._consumer.position(partition)
 
     async def __aexit__(self, *exc: object) -> None:
         if self._watcher:
