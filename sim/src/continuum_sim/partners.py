@@ -17,6 +17,7 @@ from continuum_contracts import InvalidEvent, from_kafka
 
 from continuum_sim.accounts import DISCLOSURE_REQUEST, HANDOFF_AT_INTAKE, partner_secret
 from continuum_sim.balancer import RoundRobin
+from continuum_sim.consumer_positions import at_the_end
 from continuum_sim.journeys import CLOSED, Journey, Seen, handoffs_pending
 from continuum_sim.scenarios import PARTNER_SYSTEMS, Scenario
 
@@ -88,19 +89,9 @@ class Partners:
         await self._register()
         await self._consumer.start()
         if not self._from_beginning:
-            await self._at_the_end()
+            await at_the_end(self._consumer)
         self._watcher = asyncio.create_task(self._watch())
         return self
-
-    async def _at_the_end(self, timeout: float = 30.0) -> None:
-        """Resolve where 'latest' is on every partition now, so that nothing posted after entering is missed."""
-        deadline = time.monotonic() + timeout
-        while not self._consumer.assignment():
-            if time.monotonic() > deadline:
-                raise TimeoutError("the partners' consumer got no partitions of the topic")
-            await asyncio.sleep(0.05)
-        for partition in self._consumer.assignment():
-            await self._consumer.position(partition)
 
     async def __aexit__(self, *exc: object) -> None:
         if self._watcher:
