@@ -56,9 +56,25 @@ def apply_batch(unit_of_work: Callable[[], UnitOfWork], consumer: str, items: li
         return
     with unit_of_work() as uow:
         for item in items:
-            with trace.use_span(item.span, end_on_exit=False, record_exception=False, set_status_on_exception=False):
+            with _in_span(item):
                 _apply_one(uow, consumer, item)
         uow.commit()
+
+
+def _in_span(item: Item):  # noqa: ANN202 - the span made current, neither ended nor marked by an exception here
+    return trace.use_span(item.span, end_on_exit=False, record_exception=False, set_status_on_exception=False)
+
+
+def _handle(uow: UnitOfWork, consumer: str, item: Item) -> None:
+    """One record's work in the transaction: its inbox mark, then (not a duplicate) its handler and outbox rows."""
+    envelope, handler = item.envelope, item.handler
+    assert envelope is not None and handler is not None
+    item.outcome, item.reason = Outcome.APPLIED, None  # afresh on each attempt at the batch
+    if not uow.mark_processed(consumer, envelope.id):
+        item.outcome = Outcome.DUPLICATE
+        return
+    handler(uow, envelope)
+    uow.write_outbox()  # its outbox rows, inside its span (and its savepoint, if it has one)
 
 
 def _apply_straight(unit_of_work: Callable[[], UnitOfWork], consumer: str, items: list[Item]) -> bool:
@@ -67,17 +83,8 @@ def _apply_straight(unit_of_work: Callable[[], UnitOfWork], consumer: str, items
     with unit_of_work() as uow:
         try:
             for item in items:
-                envelope, handler = item.envelope, item.handler
-                assert envelope is not None and handler is not None
-                item.outcome, item.reason = Outcome.APPLIED, None
-                with trace.use_span(
-                    item.span, end_on_exit=False, record_exception=False, set_status_on_exception=False
-                ):
-                    if not uow.mark_processed(consumer, envelope.id):
-                        item.outcome = Outcome.DUPLICATE
-                        continue
-                    handler(uow, envelope)
-                    uow.write_outbox()
+                with _in_span(item):
+                    _handle(uow, consumer, item)
             uow.commit()
         except Exception as exc:
             if is_transient(exc):
@@ -87,17 +94,12 @@ def _apply_straight(unit_of_work: Callable[[], UnitOfWork], consumer: str, items
 
 
 def _apply_one(uow: UnitOfWork, consumer: str, item: Item) -> None:
-    envelope, handler = item.envelope, item.handler
-    assert envelope is not None and handler is not None
-    item.outcome, item.reason = Outcome.APPLIED, None  # afresh on each attempt at the batch
+    envelope = item.envelope
+    assert envelope is not None
     emitted = len(uow.emitted)
     try:
         with uow.session.begin_nested():
-            if not uow.mark_processed(consumer, envelope.id):
-                item.outcome = Outcome.DUPLICATE
-                return
-            handler(uow, envelope)
-            uow.write_outbox()  # its outbox rows, inside its savepoint and its span
+            _handle(uow, consumer, item)
     except Exception as exc:
         if is_transient(exc):
             raise
