@@ -137,7 +137,6 @@ def _complete(uow: UnitOfWork, checkin: Checkin, plan: Plan, *, close_when_done:
         followup_id=checkin.followup_id, sequence=checkin.sequence, reached=True, attempts=checkin.attempts
     )
     uow.emit(completed, episode_id=checkin.episode_id)
-    uow.session.flush()
     current = person_checkins(uow.session, plan.plan_id, plan.round)
     if close_when_done and plan.status == PlanStatus.OPEN and plan_complete([c.status for c in current]):
         close(uow, plan, ClosureReason.PLAN_COMPLETE)

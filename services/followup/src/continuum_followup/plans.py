@@ -6,7 +6,9 @@ from uuid import UUID
 from continuum_contracts.events import FollowupScheduledV1
 from continuum_contracts.vocabulary import FollowupChannel
 from continuum_kit.delivery import UnitOfWork
-from sqlmodel import Session, col, func, select
+from sqlalchemy import event
+from sqlalchemy.orm import SessionTransaction
+from sqlmodel import Session, col, select
 
 from continuum_followup.config import FollowupSettings
 from continuum_followup.domain import CheckinStatus, PlanStatus, Recipient, quiet_until
@@ -39,12 +41,31 @@ def episode_known(session: Session, episode_id: UUID) -> bool:
     )
 
 
+_CHECKINS = "continuum_followup.checkins"
+
+
+def _known_checkins(session: Session) -> dict[UUID, list[Checkin]]:
+    """Each plan's check-ins (every round, in sequence order) as this transaction has them: read once, then kept.
+
+    An attempt, a closure and the quiet timer all ask for the same few rows; they are the session's own objects,
+    so what the transaction changed in them shows, and a check-in added to the plan here is added to the list.
+    Forgotten when the transaction (or a savepoint) ends, so a rolled-back check-in is never counted."""
+    return session.info.setdefault(_CHECKINS, {})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_checkins(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None or transaction.nested:  # not a flush's own inner transaction
+        session.info.pop(_CHECKINS, None)
+
+
 def checkins_of(session: Session, plan_id: UUID, round_: int | None = None) -> list[Checkin]:
     """The plan's check-ins in sequence order: of one round, or of every round."""
-    query = select(Checkin).where(Checkin.plan_id == plan_id)
-    if round_ is not None:
-        query = query.where(Checkin.round == round_)
-    return list(session.exec(query.order_by(col(Checkin.sequence))))
+    known = _known_checkins(session)
+    if plan_id not in known:
+        query = select(Checkin).where(Checkin.plan_id == plan_id).order_by(col(Checkin.sequence))
+        known[plan_id] = list(session.exec(query))
+    return [c for c in known[plan_id] if round_ is None or c.round == round_]
 
 
 def person_checkins(session: Session, plan_id: UUID, round_: int | None = None) -> list[Checkin]:
@@ -61,6 +82,7 @@ def new_plan(uow: UnitOfWork, episode_id: UUID) -> Plan:
     plan = Plan(episode_id=episode_id, status=PlanStatus.OPEN, created_at=uow.clock.now())
     uow.session.add(plan)
     uow.session.flush()
+    _known_checkins(uow.session)[plan.plan_id] = []  # a new plan has none yet: nothing to read
     return plan
 
 
@@ -80,7 +102,7 @@ def arm_quiet(session: Session, plan: Plan, quiet_period_days: float, activity: 
 
 
 def _last_sequence(session: Session, plan: Plan) -> int:
-    return session.exec(select(func.max(Checkin.sequence)).where(Checkin.plan_id == plan.plan_id)).one() or 0
+    return max((c.sequence for c in checkins_of(session, plan.plan_id)), default=0)
 
 
 def _add_checkin(
@@ -100,8 +122,9 @@ def _add_checkin(
         status=CheckinStatus.SCHEDULED,
         overdue_at=due_at + grace if recipient == Recipient.PERSON else None,
     )
+    checkins_of(uow.session, plan.plan_id)  # the plan's list is known before the new one joins it
     uow.session.add(checkin)
-    uow.session.flush()
+    _known_checkins(uow.session)[plan.plan_id].append(checkin)
     uow.emit(
         FollowupScheduledV1(
             followup_id=checkin.followup_id,
