@@ -28,8 +28,9 @@ from continuum_kit.kafka import ensure_topics, make_producer
 from continuum_kit.offsets import OffsetCommitter
 from continuum_kit.relay import OutboxRelay
 from continuum_kit.settings import ServiceSettings
-from continuum_kit.telemetry import TRACER_NAME, setup_logging, setup_tracing, trace_database
+from continuum_kit.telemetry import TRACER_NAME, exporting, setup_logging, setup_tracing, trace_database
 from continuum_kit.timers import Sweep, TimerSweeper
+from continuum_kit.trace_context import TraceContext
 
 log = logging.getLogger(__name__)
 
@@ -171,10 +172,14 @@ class Runtime:
         for router in routers:
             app.include_router(router)
         # A server span per partner request: the events it causes carry its trace context. No
-        # per-message ASGI receive/send spans; no request bodies or headers are recorded.
-        FastAPIInstrumentor.instrument_app(
-            app, tracer_provider=self.tracer_provider, excluded_urls="health", exclude_spans=["receive", "send"]
-        )
+        # per-message ASGI receive/send spans; no request bodies or headers are recorded. With nothing
+        # exported, only the trace context is kept (trace_context.py).
+        if exporting():
+            FastAPIInstrumentor.instrument_app(
+                app, tracer_provider=self.tracer_provider, excluded_urls="health", exclude_spans=["receive", "send"]
+            )
+        else:
+            app.add_middleware(TraceContext, tracer=self.tracer_provider.get_tracer(TRACER_NAME))
         return app
 
 

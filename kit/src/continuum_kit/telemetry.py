@@ -79,6 +79,11 @@ def setup_tracing(service_name: str, otlp_endpoint: str | None) -> TracerProvide
     return _provider
 
 
+def exporting() -> bool:
+    """Whether this process's spans go anywhere (an OTLP endpoint was configured)."""
+    return _exporting
+
+
 def trace_database(engine: Engine, provider: TracerProvider) -> None:
     """Client spans for the engine's statements (text with placeholders, never the bound values).
 
