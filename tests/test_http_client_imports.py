@@ -9,4 +9,3 @@ def test_sniffio_is_installed_for_the_http_clients():
     for package in ("continuum-sim", "continuum-handoff"):
         requires = importlib.metadata.requires(package) or []
         assert any(r.startswith("sniffio") for r in requires), f"{package} does not declare sniffio"
-
