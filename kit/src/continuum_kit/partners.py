@@ -27,7 +27,7 @@ from sqlmodel import Session, SQLModel, col, select
 from continuum_kit.db import UTCDateTime
 from continuum_kit.guards import ADMIN, PARTNER, guard
 from continuum_kit.passwords import DECOY_HASH, VerifiedSecrets, hash_secret, verify_secret
-from continuum_kit.service import RuntimeDep, SessionDep, UnitOfWorkDep
+from continuum_kit.service import Runtime, RuntimeDep, SessionDep, UnitOfWorkDep
 from continuum_kit.settings import PARTNER_SECRET_MIN_LENGTH
 from continuum_kit.sign_in_limits import basic_pair
 
@@ -166,13 +166,23 @@ def _account(engine: Engine, partner_id: str) -> PartnerAccount | None:
         return session.get(PartnerAccount, partner_id)
 
 
-@guard(PARTNER)
-def authenticate_partner(
-    credentials: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)], runtime: RuntimeDep
-) -> str:
-    """The id of the partner system making the request, proved by its secret."""
+PartnerCredentials = Annotated[HTTPBasicCredentials | None, Depends(partner_basic)]
+"""A partner's HTTP Basic credentials as sent (None without), declared in the route's OpenAPI; not yet checked."""
+
+
+def signed_in_partner(credentials: HTTPBasicCredentials | None, runtime: Runtime) -> str:
+    """The id of the partner system making the request, proved by its secret (401 otherwise).
+
+    A guard that needs the partner and a record of its own calls this itself: one worker-thread hop for both
+    reads instead of one each (a plain ``def`` dependency is a hop of its own, 0.25–0.3 ms of CPU)."""
     registered = _account(runtime.reader, credentials.username) if credentials is not None else None
     return check_partner_secret(credentials, registered, _realm(runtime)).partner_id
+
+
+@guard(PARTNER)
+def authenticate_partner(credentials: PartnerCredentials, runtime: RuntimeDep) -> str:
+    """The id of the partner system making the request, proved by its secret."""
+    return signed_in_partner(credentials, runtime)
 
 
 PartnerDep = Annotated[str, Depends(authenticate_partner)]

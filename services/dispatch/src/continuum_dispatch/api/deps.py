@@ -18,21 +18,21 @@ CodePath = Annotated[str, Path(max_length=64, pattern=CODE_PATTERN)]
 SettingsDep = Annotated[DispatchSettings, Depends(settings_of(DispatchSettings))]
 
 
-def _clock(runtime: RuntimeDep) -> Clock:
+async def _clock(runtime: RuntimeDep) -> Clock:
     return runtime.clock
 
 
 ClockDep = Annotated[Clock, Depends(_clock)]
 
 
-def _reservation_hold(settings: SettingsDep) -> timedelta:
+async def _reservation_hold(settings: SettingsDep) -> timedelta:
     return timedelta(minutes=settings.reservation_hold_minutes)
 
 
 ReservationHoldDep = Annotated[timedelta, Depends(_reservation_hold)]
 
 
-def _progress_timeout(settings: SettingsDep) -> timedelta:
+async def _progress_timeout(settings: SettingsDep) -> timedelta:
     return timedelta(seconds=settings.progress_timeout_seconds)
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from uuid import UUID
 
 from continuum_kit.guards import PARTNER, guard
-from continuum_kit.partners import PartnerDep
+from continuum_kit.partners import PartnerCredentials, signed_in_partner
 from continuum_kit.service import RuntimeDep
 from fastapi import Depends, HTTPException, status
 from sqlmodel import Session
@@ -24,8 +24,9 @@ TEAM_APP_REFUSALS = {
 
 
 @guard(PARTNER, scope="the team the response is assigned to", resource="response_id")
-def assigned_team(response_id: UUID, partner_id: PartnerDep, runtime: RuntimeDep) -> str:
-    """The signed-in team, when the response is assigned to it; else 404 (no response) or 403 (another team)."""
+def assigned_team(response_id: UUID, credentials: PartnerCredentials, runtime: RuntimeDep) -> str:
+    """The signed-in team (401 first), when the response is assigned to it; else 404 (no response) or 403."""
+    partner_id = signed_in_partner(credentials, runtime)
     # A session of its own, closed at once, as the kit's partner check does: on SQLite an open one would
     # hold the lock the request's unit of work needs. A response never changes team, so the answer holds.
     with Session(runtime.reader) as session:

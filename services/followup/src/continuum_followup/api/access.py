@@ -8,7 +8,7 @@ from typing import Annotated
 from uuid import UUID
 
 from continuum_kit.guards import ADMIN, PARTNER, guard
-from continuum_kit.partners import CallerDep, PartnerDep
+from continuum_kit.partners import CallerDep, PartnerCredentials, PartnerDep, signed_in_partner
 from continuum_kit.service import RuntimeDep
 from fastapi import Depends, HTTPException, status
 from sqlmodel import Session
@@ -42,8 +42,9 @@ def _assigned_peer_of(runtime: RuntimeDep, followup_id: UUID) -> tuple[str, UUID
 
 
 @guard(PARTNER, scope="the peer team the check-in is assigned to", resource="followup_id")
-def assigned_peer(followup_id: UUID, partner_id: PartnerDep, runtime: RuntimeDep) -> str:
-    """The signed-in peer team, when the check-in is assigned to it; else 404 (no check-in) or 403."""
+def assigned_peer(followup_id: UUID, credentials: PartnerCredentials, runtime: RuntimeDep) -> str:
+    """The signed-in peer team (401 first), when the check-in is assigned to it; else 404 (no check-in) or 403."""
+    partner_id = signed_in_partner(credentials, runtime)
     assigned_to, _ = _assigned_peer_of(runtime, followup_id)
     if assigned_to != partner_id:
         message = f"follow-up {followup_id} is assigned to {assigned_to}, not {partner_id}"

@@ -12,7 +12,7 @@ from typing import Annotated, NoReturn, TypeVar
 from uuid import UUID
 
 from continuum_kit.guards import ADMIN, PARTNER, guard
-from continuum_kit.partners import Caller, CallerDep, PartnerDep
+from continuum_kit.partners import Caller, CallerDep, PartnerCredentials, signed_in_partner
 from continuum_kit.service import RuntimeDep
 from fastapi import Depends, HTTPException, status
 from sqlalchemy import Engine
@@ -49,16 +49,18 @@ def _addressee(what: str, to_party: str, partner_id: str) -> None:
 
 
 @guard(PARTNER, scope=HANDOFF_ADDRESSEE, resource="handoff_id")
-def handoff_addressee(handoff_id: UUID, partner_id: PartnerDep, runtime: RuntimeDep) -> Handoff:
-    """The handoff, when the signed-in partner is its addressee."""
+def handoff_addressee(handoff_id: UUID, credentials: PartnerCredentials, runtime: RuntimeDep) -> Handoff:
+    """The handoff, when the signed-in partner (401 first) is its addressee."""
+    partner_id = signed_in_partner(credentials, runtime)
     handoff = _found(runtime.reader, Handoff, handoff_id, f"handoff {handoff_id}")
     _addressee(f"handoff {handoff_id}", handoff.to_party, partner_id)
     return handoff
 
 
 @guard(PARTNER, scope=REFERRAL_ADDRESSEE, resource="referral_id")
-def referral_addressee(referral_id: UUID, partner_id: PartnerDep, runtime: RuntimeDep) -> Referral:
-    """The referral, when the signed-in partner is its addressee."""
+def referral_addressee(referral_id: UUID, credentials: PartnerCredentials, runtime: RuntimeDep) -> Referral:
+    """The referral, when the signed-in partner (401 first) is its addressee."""
+    partner_id = signed_in_partner(credentials, runtime)
     referral = _found(runtime.reader, Referral, referral_id, f"referral {referral_id}")
     _addressee(f"referral {referral_id}", referral.to_party, partner_id)
     return referral

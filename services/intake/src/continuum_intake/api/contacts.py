@@ -53,7 +53,7 @@ class Posting:
 
 
 @guard(PARTNER, scope="a partner registered for the contact's channel")
-def _posting(
+async def _posting(  # no I/O of its own: a coroutine, so it costs the request no worker-thread hop
     partner: PartnerDep,
     parts: PartsDep,
     uow: UnitOfWorkDep,
