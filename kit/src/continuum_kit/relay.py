@@ -47,6 +47,7 @@ class OutboxRelay:
         self._poll_seconds = poll_seconds
         self._batch_size = batch_size
         self._wakeup = asyncio.Event()
+        self._stopping = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self.handed = HandedRows()
 
@@ -56,6 +57,14 @@ class OutboxRelay:
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._wakeup.set)
 
+    def stop(self) -> None:
+        """Let ``run`` finish the records in flight and one whole pass begun after this call, then return.
+
+        Cancelling the relay instead could drop the marks of records the broker already took, and the next
+        start would publish them again."""
+        self._stopping = True
+        self._wakeup.set()
+
     async def run(self, producer: AIOKafkaProducer) -> None:
         self._loop = asyncio.get_running_loop()
 
@@ -64,10 +73,13 @@ class OutboxRelay:
             log.warning("outbox relay: cannot publish (%s); retrying in %.1fs", type(exc).__name__, delay)
 
         while True:
+            last = self._stopping  # seen before the pass: every row committed before stop() is in it
             async for attempt in patiently(0.2, 5.0, on_retry=retrying, retry_on=lambda _: True):
                 with attempt:
                     while (await self._publish_pass(producer))[1]:
                         pass
+            if last:
+                return
             try:
                 await asyncio.wait_for(self._wakeup.wait(), timeout=self._poll_seconds)
             except TimeoutError:

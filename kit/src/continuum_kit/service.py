@@ -1,7 +1,6 @@
 """Assembles one service process: database, Kafka consumer and relay, FastAPI, lifespan and health."""
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -33,6 +32,8 @@ from continuum_kit.timers import Sweep, TimerSweeper
 from continuum_kit.trace_context import TraceContext
 
 log = logging.getLogger(__name__)
+# How long a stopping service waits for its relay's last pass before giving up on it (the rows stay in the outbox).
+RELAY_DRAIN_SECONDS = 15.0
 
 
 class DatabaseHealth(BaseModel):
@@ -135,11 +136,11 @@ class Runtime:
             yield
         finally:
             await self.events.stop()  # the batch in hand finishes, and its offsets are committed
+            self.relay.stop()  # what is committed is published and marked; a broker gone keeps it for the next start
+            await asyncio.wait([tasks[0]], timeout=RELAY_DRAIN_SECONDS)
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            with contextlib.suppress(Exception):
-                await self.relay.publish_pending(producer)
             await producer.stop()
             self.tracer_provider.force_flush(5000)
             self.engine.dispose()
