@@ -22,6 +22,7 @@ from continuum_kit.testing import committed_offsets
 from sqlmodel import SQLModel
 
 PARTITIONS = 4
+BATCH = 5  # records per fetch for the instance that is caught mid-batch
 
 
 class RecordingConsumer:
@@ -183,6 +184,7 @@ async def test_rebalance_commits_what_was_applied_so_the_new_owner_starts_right_
             release.wait(60)
 
     first = _instance(settings, tmp_path / "first.db", first_applied, hold_the_sixteenth)
+    first.events.max_records = BATCH  # a fetch's records are one transaction: three commit, the fourth is held
     second = _instance(settings, tmp_path / "second.db", second_applied)
     await first.events.start()
     try:
@@ -209,13 +211,10 @@ async def test_rebalance_commits_what_was_applied_so_the_new_owner_starts_right_
     assert 0 < len(committed_before) < 16
     assert set(second_applied).isdisjoint(committed_before), "the new owner re-read records applied before the revoke"
     redelivered = set(first_applied) & set(second_applied)
-    in_flight_partition = sent[in_flight[0]][0]
-    # Only the batch in flight is handled twice, and only when its partition went to the new owner.
-    if in_flight_partition in second_holds:
-        assert in_flight[0] in redelivered
-        assert {sent[event_id][0] for event_id in redelivered} == {in_flight_partition}
-    else:
-        assert redelivered == set()
+    # Only the batch in flight is handled twice, and only on the partitions that went to the new owner.
+    assert len(redelivered) <= BATCH
+    assert {sent[event_id][0] for event_id in redelivered} <= second_holds
+    assert (in_flight[0] in redelivered) == (sent[in_flight[0]][0] in second_holds)
     assert len(first_applied) == len(set(first_applied)) and len(second_applied) == len(set(second_applied))
 
 

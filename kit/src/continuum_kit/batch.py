@@ -1,4 +1,4 @@
-"""One partition's batch in one database transaction, in the worker thread: a savepoint per record.
+"""One fetch's batch in one database transaction, in the worker thread: a savepoint per record.
 
 For each record, in offset order, inside its ``process`` span: a SAVEPOINT, the inbox mark (one
 ``INSERT … ON CONFLICT DO NOTHING``; no row inserted means the event was applied before: a

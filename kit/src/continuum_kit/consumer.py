@@ -1,10 +1,10 @@
-"""Applies episode events to a service, a partition's batch at a time: validate, dead-letter, deduplicate, handle.
+"""Applies episode events to a service, a fetched batch at a time: validate, dead-letter, deduplicate, handle.
 
 Each record is either applied exactly once (its id in the inbox, in the same transaction as the
 state change and the outbox rows), ignored (a type this service does not handle), or dead-lettered
-with its reason. One partition's batch is applied in order in ONE database transaction, in one
-worker thread (``batch.py``): a savepoint per record, so that a record whose handler raises or
-conflicts with stored state rolls back alone and is dead-lettered once the batch has committed,
+with its reason. One fetch's batch (each partition's records in offset order) is applied in ONE
+database transaction, in one worker thread (``batch.py``): a savepoint per record, so that a record
+whose handler raises or conflicts with stored state rolls back alone and is dead-lettered once the batch has committed,
 while the records around it apply. Transient failures (database or broker briefly gone) retry the
 whole batch with backoff and jitter until they pass (``retries.py``); they are never dead-lettered.
 The caller commits the batch's offsets only after this returns: after the transaction and the

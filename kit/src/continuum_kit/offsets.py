@@ -14,7 +14,7 @@ import asyncio
 import logging
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -53,13 +53,20 @@ class OffsetCommitter:
 
         Not when the handling raised, and not when the partition was revoked meanwhile.
         """
-        tp = TopicPartition(topic, partition)
-        ownership = self._ownership[tp]
+        async with self.applying_batch(consumer, {TopicPartition(topic, partition): offset}):
+            yield
+
+    @asynccontextmanager
+    async def applying_batch(self, consumer: Any, last: Mapping[TopicPartition, int]) -> AsyncIterator[None]:
+        """Around the handling of records of several partitions (``last``: each one's last offset), as ``applying``:
+        once handled, each partition's offset is due, unless that partition was revoked meanwhile."""
+        ownership = {tp: self._ownership[tp] for tp in last}
         yield
-        if self._ownership[tp] != ownership:
-            log.debug("%s/%d was revoked while offset %d was handled: not committed", topic, partition, offset)
-            return
-        await self.applied(consumer, topic, partition, offset)
+        for tp, offset in last.items():
+            if self._ownership[tp] != ownership[tp]:
+                log.debug("%s/%d was revoked while offset %d was handled: not committed", *tp, offset)
+                continue
+            await self.applied(consumer, tp.topic, tp.partition, offset)
 
     async def applied(self, consumer: Any, topic: str, partition: int, offset: int) -> None:
         """Record that a record is fully handled; commit if enough have piled up or time has passed."""

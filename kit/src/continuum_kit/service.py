@@ -104,7 +104,7 @@ class Runtime:
             tracer=tracer,
         )
         self.offsets = OffsetCommitter()
-        # The kit's own getmany loop: a partition's batch in one transaction (``consume_loop.py``).
+        # The kit's own getmany loop: a fetch's batch in one transaction (``consume_loop.py``).
         self.events = ConsumeLoop(settings, self.consumer, self.offsets)
         self.timers = TimerSweeper(sweeps or [], self.unit_of_work, interval=settings.timer_sweep_seconds)
 
