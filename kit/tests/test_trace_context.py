@@ -1,7 +1,11 @@
-"""With no traces exported, a request's events still carry its trace: the partner's, or a new one per request."""
+"""With no traces exported, a request's events still carry its trace: the partner's, or a new one per request;
+and a service's app runs none of FastAPI's own telemetry beside the kit's."""
 
+from continuum_kit.db import make_engine
+from continuum_kit.service import Runtime
+from continuum_kit.settings import ServiceSettings
 from continuum_kit.trace_context import TraceContext
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.testclient import TestClient
 from opentelemetry import propagate
 from opentelemetry.sdk.trace import TracerProvider
@@ -42,3 +46,24 @@ def test_without_one_each_request_starts_a_trace_of_its_own():
         first, second = (client.post("/events").json() for _ in range(2))
     assert trace_id(first) != trace_id(second)
     assert int(trace_id(first), 16) != 0
+
+
+def test_a_service_app_runs_none_of_fastapis_own_telemetry(tmp_path):
+    """FastAPI's native telemetry would add a server span, a span per endpoint call and a metric per request on
+    the global providers the kit sets: CPU on every request for telemetry the kit already keeps (or drops)."""
+    settings = ServiceSettings(
+        service_name="kit-test", kafka_bootstrap="127.0.0.1:1", episode_topic="t", dead_letter_topic="t.dlq"
+    )
+    runtime = Runtime(
+        settings, handlers={}, migrations_package="unused", engine=make_engine(f"sqlite:///{tmp_path}/db")
+    )
+    router, seen = APIRouter(), []
+
+    @router.get("/probe")
+    def probe(request: Request) -> dict[str, bool]:
+        seen.append("fastapi.telemetry" in request.scope)  # FastAPI's per-request telemetry state
+        return {}
+
+    client = TestClient(runtime.create_app(title="kit-test", routers=[router]))  # no lifespan: no broker needed
+    assert client.get("/probe").status_code == 200
+    assert seen == [False]

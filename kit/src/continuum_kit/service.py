@@ -10,6 +10,7 @@ import uvicorn
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.telemetry import TelemetryConfig
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from pydantic import BaseModel
 from sqlalchemy import Engine
@@ -34,6 +35,7 @@ from continuum_kit.trace_context import TraceContext
 log = logging.getLogger(__name__)
 # How long a stopping service waits for its relay's last pass before giving up on it (the rows stay in the outbox).
 RELAY_DRAIN_SECONDS = 15.0
+NO_FASTAPI_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
 class DatabaseHealth(BaseModel):
@@ -158,7 +160,9 @@ class Runtime:
         return JSONResponse(body, status_code=200 if database_ok and broker_ok else 503)
 
     def create_app(self, *, title: str, routers: list[APIRouter]) -> FastAPI:
-        app = FastAPI(title=title, lifespan=self.lifespan)
+        # FastAPI's own telemetry off: a second server span (with the query string), a span per endpoint call
+        # and a metric per request, all on the global providers the kit sets; the kit's spans are below.
+        app = FastAPI(title=title, lifespan=self.lifespan, telemetry=NO_FASTAPI_TELEMETRY)
         app.state.runtime = self
         install_http_edges(app, self.settings)
         app.add_api_route(
