@@ -21,7 +21,7 @@ from sqlmodel import Session, col
 
 from continuum_kit.clock import Clock
 from continuum_kit.dead_letters import DeadLetters
-from continuum_kit.delivery import OutboxMessage
+from continuum_kit.delivery import CommittedRow, OutboxMessage, PendingRow
 from continuum_kit.relay_claims import HandedRows, claim
 from continuum_kit.retries import TOO_LARGE, patiently
 from continuum_kit.telemetry import TRACER_NAME, end_send_span, headers_for, start_send_span
@@ -51,7 +51,7 @@ class OutboxRelay:
         self._loop: asyncio.AbstractEventLoop | None = None
         self.handed = HandedRows()
 
-    def wake(self, rows: Sequence[OutboxMessage] = ()) -> None:
+    def wake(self, rows: Sequence[CommittedRow] = ()) -> None:
         """Called after a commit that wrote outbox rows, from any thread, with the rows committed."""
         self.handed.add(rows)
         if self._loop is not None:
@@ -102,7 +102,7 @@ class OutboxRelay:
         finally:
             await asyncio.to_thread(session.close)
 
-    async def _send(self, producer: AIOKafkaProducer, rows: list[OutboxMessage]) -> None:
+    async def _send(self, producer: AIOKafkaProducer, rows: list[PendingRow]) -> None:
         """One producer span per row, a child of the span that wrote it; the record carries the
         producer span's context, and the span ends when the broker has acknowledged the record."""
         sent: list[tuple[trace.Span, asyncio.Future | None]] = []
@@ -138,7 +138,7 @@ class OutboxRelay:
             elif isinstance(result, BaseException):
                 raise result
 
-    async def _dead_letter(self, row: OutboxMessage, error: BaseException) -> None:
+    async def _dead_letter(self, row: PendingRow, error: BaseException) -> None:
         log.error("outbox relay: event %s refused for its size (%s); dead-lettered", row.event_id, type(error).__name__)
         assert self._dead_letters is not None
         await self._dead_letters.publish(

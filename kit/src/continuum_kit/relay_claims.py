@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import text, union_all
 from sqlmodel import Session, col, select
 
-from continuum_kit.delivery import RELAY_SHARDS, OutboxMessage
+from continuum_kit.delivery import RELAY_SHARDS, CommittedRow, OutboxMessage, PendingRow
 
 CLAIM_SHARDS = 4  # per pass, of RELAY_SHARDS: under a backlog, up to four instances each find shards of their own
 
@@ -39,17 +39,17 @@ class HandedRows:
     """Outbox rows this process committed, by seq, until a pass publishes them or finds them published."""
 
     def __init__(self, limit: int = 10_000) -> None:
-        self._rows: dict[int, OutboxMessage] = {}
+        self._rows: dict[int, CommittedRow] = {}
         self._lock = threading.Lock()
         self._limit = limit  # past it (a broker away for long), rows are read back from the database instead
 
-    def add(self, rows: Iterable[OutboxMessage]) -> None:
+    def add(self, rows: Iterable[CommittedRow]) -> None:
         with self._lock:
             for row in rows:
                 if row.seq is not None and len(self._rows) < self._limit:
                     self._rows[row.seq] = row
 
-    def take(self, seq: int, event_id: str) -> OutboxMessage | None:
+    def take(self, seq: int, event_id: str) -> CommittedRow | None:
         """The row handed over with this seq, if it is this event (SQLite may reuse a rolled-back row's seq)."""
         with self._lock:
             row = self._rows.pop(seq, None)
@@ -69,7 +69,7 @@ class HandedRows:
 
 @dataclass
 class Claim:
-    rows: list[OutboxMessage]
+    rows: list[PendingRow]
     more: bool  # the pass was full, or other shards may be waiting: run another at once
 
 
@@ -89,7 +89,7 @@ def claim(session: Session, batch_size: int, handed: HandedRows) -> Claim:
         ).subquery()
         pending = select(heads.c.seq, heads.c.event_id).order_by(heads.c.seq).limit(batch_size)
     found = [(seq, event_id) for seq, event_id in session.execute(pending).all() if seq is not None]
-    rows: dict[int, OutboxMessage] = {}
+    rows: dict[int, PendingRow] = {}
     for seq, event_id in found:
         if (row := handed.take(seq, event_id)) is not None:
             rows[seq] = row
