@@ -22,7 +22,7 @@ from sqlmodel import Session, col
 from continuum_kit.clock import Clock
 from continuum_kit.dead_letters import DeadLetters
 from continuum_kit.delivery import CommittedRow, OutboxMessage, PendingRow
-from continuum_kit.relay_claims import HandedRows, claim
+from continuum_kit.relay_claims import Claim, HandedRows, claim
 from continuum_kit.retries import TOO_LARGE, patiently
 from continuum_kit.telemetry import TRACER_NAME, end_send_span, headers_for, start_send_span
 
@@ -93,14 +93,23 @@ class OutboxRelay:
     async def _publish_pass(self, producer: AIOKafkaProducer) -> tuple[int, bool]:
         """One batch: how many rows were published, and whether another pass may find more at once."""
         session = Session(self._engine, expire_on_commit=False)
+        closed = False
         try:
-            taken = await asyncio.to_thread(claim, session, self._batch_size, self.handed)
+            taken = await asyncio.to_thread(self._claim, session)
             if taken.rows:
                 await self._send(producer, taken.rows)
                 await asyncio.to_thread(self._mark_published, session, [row.seq for row in taken.rows])
+            closed = True  # by the thread that claimed nothing or marked the rows: one hop fewer per pass
             return len(taken.rows), taken.more
         finally:
-            await asyncio.to_thread(session.close)
+            if not closed:
+                await asyncio.to_thread(session.close)
+
+    def _claim(self, session: Session) -> Claim:
+        taken = claim(session, self._batch_size, self.handed)
+        if not taken.rows:
+            session.close()
+        return taken
 
     async def _send(self, producer: AIOKafkaProducer, rows: list[PendingRow]) -> None:
         """One producer span per row, a child of the span that wrote it; the record carries the
@@ -154,3 +163,4 @@ class OutboxRelay:
             update(OutboxMessage).where(col(OutboxMessage.seq).in_(seqs)).values(published_at=self._clock.now())
         )
         session.commit()
+        session.close()
