@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import httpx
 from aiokafka import AIOKafkaConsumer
 from continuum_contracts import InvalidEvent, from_kafka
+from httpx_aiohttp import HttpxAiohttpClient
 
 from continuum_sim.accounts import DISCLOSURE_REQUEST, HANDOFF_AT_INTAKE, partner_secret
 from continuum_sim.balancer import RoundRobin
@@ -79,7 +80,7 @@ class Partners:
             group_id=None,
             auto_offset_reset="earliest" if from_beginning else "latest",
         )
-        self._client = httpx.AsyncClient(timeout=10.0, limits=httpx.Limits(max_connections=max_inflight))
+        self._client = HttpxAiohttpClient(timeout=10.0, limits=httpx.Limits(max_connections=max_inflight))
         self._limit = asyncio.Semaphore(max_inflight)
         self._tasks: set[asyncio.Task] = set()
         self._watcher: asyncio.Task | None = None
