@@ -1,7 +1,5 @@
-"""Plays the partner systems over the services' HTTP APIs: posts contacts, answers the topic's events.
-
-It answers as a mobile-team app, a receiving facility and a follow-up peer would, and watches the topic for
-each journey (see ``journeys``)."""
+"""Plays the partner systems over the services' HTTP APIs: posts contacts, answers the topic's events. It answers
+as a mobile-team app, a receiving facility and a follow-up peer would, and watches each journey (``journeys``)."""
 
 import asyncio
 import inspect
