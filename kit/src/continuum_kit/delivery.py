@@ -38,6 +38,11 @@ class ProcessedEvent(SQLModel, table=True):
     processed_at: datetime = Field(sa_type=UTCDateTime)
 
 
+def kafka_headers(stored: list) -> list[tuple[str, bytes]]:
+    """A row's headers as stored (``[name, text]`` pairs, JSON) as the record carries them."""
+    return [(name, value.encode()) for name, value in stored]
+
+
 class OutboxMessage(SQLModel, table=True):
     """Outbox: a Kafka record written in the transaction that decided it, published by the relay."""
 
@@ -58,7 +63,7 @@ class OutboxMessage(SQLModel, table=True):
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     def kafka_headers(self) -> list[tuple[str, bytes]]:
-        return [(name, value.encode()) for name, value in self.headers]
+        return kafka_headers(self.headers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +83,7 @@ class CommittedRow:
     published_at: datetime | None = None
 
     def kafka_headers(self) -> list[tuple[str, bytes]]:
-        return [(name, value.encode()) for name, value in self.headers]
+        return kafka_headers(self.headers)
 
 
 PendingRow = OutboxMessage | CommittedRow

@@ -43,10 +43,6 @@ class OffsetCommitter:
         """Between a revoke and the next assignment: nothing is committed then."""
         return self._rebalancing
 
-    def ownership(self, topic: str, partition: int) -> int:
-        """How many times the partition was revoked: a record fetched under an earlier count is no longer ours."""
-        return self._ownership[TopicPartition(topic, partition)]
-
     @asynccontextmanager
     async def applying(self, consumer: Any, topic: str, partition: int, offset: int) -> AsyncIterator[None]:
         """Around the handling of one record: once handled, its offset is due for commit.

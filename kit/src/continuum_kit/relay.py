@@ -93,17 +93,15 @@ class OutboxRelay:
     async def _publish_pass(self, producer: AIOKafkaProducer) -> tuple[int, bool]:
         """One batch: how many rows were published, and whether another pass may find more at once."""
         session = Session(self._engine, expire_on_commit=False)
-        closed = False
-        try:
+        try:  # the thread that claims nothing, or marks what was sent, closes the session: no hop of its own
             taken = await asyncio.to_thread(self._claim, session)
             if taken.rows:
                 await self._send(producer, taken.rows)
                 await asyncio.to_thread(self._mark_published, session, [row.seq for row in taken.rows])
-            closed = True  # by the thread that claimed nothing or marked the rows: one hop fewer per pass
-            return len(taken.rows), taken.more
-        finally:
-            if not closed:
-                await asyncio.to_thread(session.close)
+        except BaseException:
+            await asyncio.to_thread(session.close)
+            raise
+        return len(taken.rows), taken.more
 
     def _claim(self, session: Session) -> Claim:
         taken = claim(session, self._batch_size, self.handed)

@@ -126,8 +126,9 @@ class Runtime:
         self.producer = producer = make_producer(self.settings)
         await producer.start()
         self.dead_letters.producer = producer
+        relay = asyncio.create_task(self.relay.run(producer), name="outbox-relay")
         tasks = [
-            asyncio.create_task(self.relay.run(producer), name="outbox-relay"),
+            relay,
             asyncio.create_task(self.offsets.run(), name="offset-commits"),
             asyncio.create_task(self.timers.run(), name="timer-sweeps"),
         ]
@@ -139,7 +140,7 @@ class Runtime:
         finally:
             await self.events.stop()  # the batch in hand finishes, and its offsets are committed
             self.relay.stop()  # what is committed is published and marked; a broker gone keeps it for the next start
-            await asyncio.wait([tasks[0]], timeout=RELAY_DRAIN_SECONDS)
+            await asyncio.wait([relay], timeout=RELAY_DRAIN_SECONDS)
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
