@@ -4,8 +4,8 @@ import threading
 from types import FrameType
 
 import uvicorn
+from continuum_kit.service import serve
 from continuum_kit.settings import load_settings
-from continuum_kit.telemetry import setup_logging
 
 from continuum_board.app import create_app
 from continuum_board.config import BoardSettings
@@ -26,17 +26,9 @@ class BoardServer(uvicorn.Server):
 
 def main() -> None:
     settings = load_settings(BoardSettings)
-    setup_logging()
     app = create_app(settings)
-    config = uvicorn.Config(
-        app,
-        host=settings.http_host,
-        port=settings.http_port,
-        log_level="warning",
-        access_log=False,
-        timeout_graceful_shutdown=5,
-    )
-    BoardServer(config, app.state.runtime.closing).run()
+    closing = app.state.runtime.closing
+    serve(app, settings, lambda config: BoardServer(config, closing), timeout_graceful_shutdown=5)
 
 
 if __name__ == "__main__":

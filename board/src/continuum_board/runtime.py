@@ -62,7 +62,7 @@ class BoardRuntime(Runtime):
                     self.settings.roster_poll_seconds,
                     credentials(self.settings),
                 )
-                roster = asyncio.create_task(reader.run(), name="dispatch-roster")
+                roster = self.supervisor.watch(asyncio.create_task(reader.run(), name="dispatch-roster"))
             try:
                 yield
             finally:

@@ -45,7 +45,8 @@ class ConsumeLoop:
         self._task: asyncio.Task | None = None
         self._stopping = asyncio.Event()
 
-    async def start(self) -> None:
+    async def start(self) -> asyncio.Task:
+        """Join the group and start the loop; its task, for the service to watch."""
         settings = self._settings
         self.client = AIOKafkaConsumer(
             bootstrap_servers=settings.kafka_servers,
@@ -58,6 +59,7 @@ class ConsumeLoop:
         await self.client.start()
         self._stopping.clear()
         self._task = asyncio.create_task(self._run(self.client), name="episode-events")
+        return self._task
 
     def partitions(self) -> list[int]:
         """The partitions of the episode topic this consumer holds now (none before it joined its group)."""
@@ -69,11 +71,10 @@ class ConsumeLoop:
         """Finish the batch in hand (up to ``grace`` seconds), commit what was applied, leave the group."""
         if self._task is not None:
             self._stopping.set()
-            try:
-                await asyncio.wait_for(asyncio.shield(self._task), timeout=grace)
-            except TimeoutError:
-                self._task.cancel()
-                await asyncio.gather(self._task, return_exceptions=True)
+            _, running = await asyncio.wait([self._task], timeout=grace)  # a loop that died is the supervisor's
+            for task in running:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
             self._task = None
         if self.client is not None:
             await self._offsets.flush()

@@ -4,7 +4,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import uvicorn
 from aiokafka import AIOKafkaProducer
@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.telemetry import TelemetryConfig
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -28,6 +28,7 @@ from continuum_kit.kafka import ensure_topics, make_producer
 from continuum_kit.offsets import OffsetCommitter
 from continuum_kit.relay import OutboxRelay
 from continuum_kit.settings import ServiceSettings
+from continuum_kit.supervision import EXIT_TASK_STOPPED, Supervisor
 from continuum_kit.telemetry import TRACER_NAME, exporting, setup_logging, setup_tracing, trace_database
 from continuum_kit.timers import Sweep, TimerSweeper
 from continuum_kit.trace_context import TraceContext
@@ -55,13 +56,18 @@ class ConsumerHealth(BaseModel):
 
 
 class HealthReport(BaseModel):
-    """What ``/health`` answers: 200 when the database and a broker both answer, 503 (this same body) otherwise."""
+    """What ``/health`` answers: 200 when the database and a broker both answer and every background task runs,
+    503 (this same body) otherwise."""
 
     service: str
     status: Literal["ok", "unavailable"]
     database: DatabaseHealth
     broker: BrokerHealth
     consumer: ConsumerHealth
+    stopped: list[str] = Field(
+        default_factory=list,
+        description="background tasks that ended while the service runs (the service is stopping, to be restarted)",
+    )
 
 
 class Runtime:
@@ -109,6 +115,7 @@ class Runtime:
         # The kit's own getmany loop: a fetch's batch in one transaction (``consume_loop.py``).
         self.events = ConsumeLoop(settings, self.consumer, self.offsets)
         self.timers = TimerSweeper(sweeps or [], self.unit_of_work, interval=settings.timer_sweep_seconds)
+        self.supervisor = Supervisor()  # a background task that ends by itself stops the service (supervision.py)
 
     def unit_of_work(self) -> UnitOfWork:
         return UnitOfWork(
@@ -126,18 +133,21 @@ class Runtime:
         self.producer = producer = make_producer(self.settings)
         await producer.start()
         self.dead_letters.producer = producer
-        relay = asyncio.create_task(self.relay.run(producer), name="outbox-relay")
+        self.supervisor.running()
+        watch = self.supervisor.watch
+        relay = watch(asyncio.create_task(self.relay.run(producer), name="outbox-relay"))
         tasks = [
             relay,
-            asyncio.create_task(self.offsets.run(), name="offset-commits"),
-            asyncio.create_task(self.timers.run(), name="timer-sweeps"),
+            watch(asyncio.create_task(self.offsets.run(), name="offset-commits")),
+            watch(asyncio.create_task(self.timers.run(), name="timer-sweeps")),
         ]
-        await self.events.start()
+        watch(await self.events.start())
         settle_heap()  # what the service holds from now on is not walked by the collector again (heap.py)
         log.info("%s ready on %s:%d", self.settings.service_name, self.settings.http_host, self.settings.http_port)
         try:
             yield
         finally:
+            self.supervisor.stopping()
             await self.events.stop()  # the batch in hand finishes, and its offsets are committed
             self.relay.stop()  # what is committed is published and marked; a broker gone keeps it for the next start
             await asyncio.wait([relay], timeout=RELAY_DRAIN_SECONDS)
@@ -151,14 +161,16 @@ class Runtime:
     async def health(self) -> JSONResponse:
         database_ok = await asyncio.to_thread(database_reachable, self.engine)
         broker_ok = await broker_reachable(self.producer)
+        ok = database_ok and broker_ok and not self.supervisor.stopped
         body = {
             "service": self.settings.service_name,
-            "status": "ok" if database_ok and broker_ok else "unavailable",
+            "status": "ok" if ok else "unavailable",
             "database": {"reachable": database_ok, "dialect": self.engine.dialect.name},
             "broker": {"reachable": broker_ok},
             "consumer": {"group": self.settings.consumer_group, "partitions": self.events.partitions()},
+            "stopped": self.supervisor.stopped,
         }
-        return JSONResponse(body, status_code=200 if database_ok and broker_ok else 503)
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     def create_app(self, *, title: str, routers: list[APIRouter]) -> FastAPI:
         # FastAPI's own telemetry off: a second server span (with the query string), a span per endpoint call
@@ -173,7 +185,12 @@ class Runtime:
             tags=["operations"],
             summary="Database and broker reachability, and the partitions this instance consumes",
             response_model=HealthReport,
-            responses={503: {"description": "the database or every broker is unreachable", "model": HealthReport}},
+            responses={
+                503: {
+                    "description": "the database or every broker is unreachable, or a background task stopped",
+                    "model": HealthReport,
+                }
+            },
         )
         for router in routers:
             app.include_router(router)
@@ -257,6 +274,22 @@ def settings_of(settings_class: type[S]) -> Callable[[Runtime], S]:
     return settings
 
 
-def serve(app: FastAPI, settings: ServiceSettings) -> None:
+def serve(
+    app: FastAPI,
+    settings: ServiceSettings,
+    server: Callable[[uvicorn.Config], uvicorn.Server] = uvicorn.Server,
+    **config: Any,
+) -> None:
+    """Run the service's HTTP server until it is told to stop, or until a background task of its runtime stops
+    by itself: then the server stops as if signalled, and the process exits with ``EXIT_TASK_STOPPED``."""
     setup_logging()
-    uvicorn.run(app, host=settings.http_host, port=settings.http_port, log_level="warning", access_log=False)
+    running = server(
+        uvicorn.Config(
+            app, host=settings.http_host, port=settings.http_port, log_level="warning", access_log=False, **config
+        )
+    )
+    supervisor: Supervisor = app.state.runtime.supervisor
+    supervisor.on_failure = lambda: setattr(running, "should_exit", True)
+    running.run()
+    if supervisor.stopped:
+        raise SystemExit(EXIT_TASK_STOPPED)
