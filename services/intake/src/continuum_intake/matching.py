@@ -7,7 +7,7 @@ match (the same name alone) gets a new record, and a supervisor gets a review ro
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import text
+from sqlalchemy import or_, text
 from sqlmodel import Session, col, select
 
 from continuum_intake.match_rules import review_reason
@@ -28,11 +28,15 @@ class Caller:
     address: str | None = None
 
 
-def _first(session: Session, column: object, value: str | None) -> Person | None:
-    if value is None:
+def _known(session: Session, phone: str | None, name_birth_date: str | None) -> Person | None:
+    """The oldest record with the caller's phone, or else the oldest with their name and date of birth: one query."""
+    keys = [(Person.phone_index, phone), (Person.name_birth_date_index, name_birth_date)]
+    wanted = [column == value for column, value in keys if value is not None]
+    if not wanted:
         return None
-    query = select(Person).where(column == value).order_by(col(Person.created_at))
-    return session.exec(query).first()
+    found = session.exec(select(Person).where(or_(*wanted)).order_by(col(Person.created_at))).all()
+    by_phone = next((p for p in found if phone is not None and p.phone_index == phone), None)
+    return by_phone or next((p for p in found if p.name_birth_date_index == name_birth_date), None)
 
 
 def _fill_blanks(person: Person, caller: Caller, vault: Vault) -> None:
@@ -65,22 +69,25 @@ def _new_person(caller: Caller, vault: Vault, now: datetime) -> Person:
 
 
 def _reviews(session: Session, person: Person, caller: Caller, now: datetime) -> list[MatchReview]:
+    """The records that share the new one's name (asked before it is written): ids, and whether a date of birth
+    is known; not whole rows."""
     if person.name_index is None:
         return []
     query = (
-        select(Person)
+        select(col(Person.person_id), col(Person.date_of_birth_encrypted).is_not(None))
         .where(Person.name_index == person.name_index, Person.person_id != person.person_id)
         .order_by(col(Person.created_at).desc())
         .limit(MAX_REVIEWS_PER_CONTACT)
     )
+    candidates = session.exec(query).all()
     return [
         MatchReview(
             person_id=person.person_id,
-            candidate_person_id=candidate.person_id,
-            reason=review_reason(caller.date_of_birth is not None, candidate.date_of_birth_encrypted is not None),
+            candidate_person_id=candidate_id,
+            reason=review_reason(caller.date_of_birth is not None, birth_date_known),
             created_at=now,
         )
-        for candidate in session.exec(query).all()
+        for candidate_id, birth_date_known in candidates
     ]
 
 
@@ -98,22 +105,29 @@ def _hold(session: Session, indexes: list[str | None]) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:space, :key)"), {"space": MATCHING_LOCKS, "key": key})
 
 
-def match_person(session: Session, vault: Vault, caller: Caller, now: datetime) -> Person:
-    """The person's vault record, flushed so that rows can refer to it; a new record raises any reviews."""
+@dataclass(frozen=True)
+class Match:
+    person: Person
+    new: bool
+    """A record made for this contact: no plan, episode or other row can refer to it yet."""
+
+
+def match_person(session: Session, vault: Vault, caller: Caller, now: datetime) -> Match:
+    """The person's vault record, a new one written at once; a new one's reviews are added, written at the next
+    flush (with the episode's)."""
     phone, name_birth_date = (
         vault.phone_index(caller.phone),
         vault.name_birth_date_index(caller.name, caller.date_of_birth),
     )
     _hold(session, [phone, name_birth_date, vault.name_index(caller.name)])
-    known = _first(session, Person.phone_index, phone) or _first(session, Person.name_birth_date_index, name_birth_date)
+    known = _known(session, phone, name_birth_date)
     if known is not None:
         _fill_blanks(known, caller, vault)
         session.add(known)
-        session.flush()
-        return known
+        return Match(known, new=False)
     person = _new_person(caller, vault, now)
+    reviews = _reviews(session, person, caller, now)
     session.add(person)
-    session.flush()
-    session.add_all(_reviews(session, person, caller, now))
-    session.flush()
-    return person
+    session.flush()  # no ORM relationships order the inserts: the record first, then the rows that refer to it
+    session.add_all(reviews)
+    return Match(person, new=True)

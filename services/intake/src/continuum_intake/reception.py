@@ -134,8 +134,8 @@ def _contact(
 
 def receive_contact(uow: UnitOfWork, parts: IntakeParts, new: NewContact) -> Contact:
     """Match the person in the vault, triage, open an episode or rejoin their open one, and emit the events."""
-    person = match_person(uow.session, parts.vault, new.caller, uow.clock.now())
-    return _receive(uow, parts, new, person)
+    match = match_person(uow.session, parts.vault, new.caller, uow.clock.now())
+    return _receive(uow, parts, new, match.person, new_person=match.new)
 
 
 def receive_renewed_risk(
@@ -155,19 +155,22 @@ def receive_renewed_risk(
     _receive(uow, parts, new, person)
 
 
-def _receive(uow: UnitOfWork, parts: IntakeParts, new: NewContact, person: Person) -> Contact:
+def _receive(
+    uow: UnitOfWork, parts: IntakeParts, new: NewContact, person: Person, *, new_person: bool = False
+) -> Contact:
+    """A person just added has no plan and no episode yet: neither is looked for."""
     now, session = uow.clock.now(), uow.session
-    preferences = _preferences_of(session, person.person_id)
+    preferences = None if new_person else _preferences_of(session, person.person_id)
     situation = Situation(new.channel, new.safety_flags, new.needs, new.reported_stage)
     decision = with_preferences(triage(parts.rules, situation), preferences)
-    open_episode = _open_episode_of(session, person.person_id)
+    open_episode = None if new_person else _open_episode_of(session, person.person_id)
     previous_stage = Stage(open_episode.stage) if open_episode is not None else None
     episode = _at_decision(open_episode, person.person_id, decision, now)
     session.add(episode)
-    session.flush()  # no ORM relationships tie the rows, so the episode must exist before its contact
+    session.flush()  # no ORM relationships order the inserts: the episode first, then its contact
     contact = _contact(parts, new, episode, decision, previous_stage is not None, now)
     session.add(contact)
-    session.flush()
+    session.flush()  # and the contact before what refers to it (a partner's CloudEvent id)
     _emit(uow, contact, episode, previous_stage, preferences)
     return contact
 
