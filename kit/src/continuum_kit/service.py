@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from continuum_kit import admission, http_errors, openapi_answers, sign_in_limits
+from continuum_kit.accounts import KeptAccounts
 from continuum_kit.clock import Clock, configured_clock
 from continuum_kit.consume_loop import ConsumeLoop
 from continuum_kit.consumer import EventConsumer, Handlers
@@ -89,6 +90,7 @@ class Runtime:
             settings.resolved_database_url(), wait_seconds=settings.database_wait_seconds
         )
         self.reader = self.engine.execution_options(**{READ_ONLY: True})  # for lookups that only read (db.py)
+        self.accounts: KeptAccounts = KeptAccounts.on(settings, self.clock)  # sign-in's reads (accounts.py)
         self.migrations_package = migrations_package
         self.tracer_provider = setup_tracing(settings.service_name, settings.otlp_endpoint)
         trace_database(self.engine, self.tracer_provider)

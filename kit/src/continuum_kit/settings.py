@@ -77,6 +77,9 @@ class ServiceSettings(BaseSettings):
         default=None, description="county IT's bearer token for a service's admin API; unset disables that API"
     )
     group_prefix: str = Field(default="continuum", description="consumer groups are {group_prefix}-{service}")
+    partner_cache_seconds: float = Field(
+        default=5.0, ge=0, description="how long a partner account read for sign-in is kept (accounts.py); 0: never"
+    )
     failed_credentials_per_client: str = Field(
         default="10/minute", description="failed credential checks one client address may make (limits notation)"
     )

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 from sqlmodel import Session, SQLModel, col, select
 
+from continuum_kit.accounts import KeptAccounts
 from continuum_kit.clock import Clock
 from continuum_kit.db import READ_ONLY, make_engine, migrate
 from continuum_kit.delivery import RELAY_SHARDS, OutboxMessage, OutboxShard, ProcessedEvent, UnitOfWork
@@ -64,6 +65,9 @@ class StandInRuntime:
     engine: Engine
     clock: Clock
     settings: ServiceSettings
+
+    def __post_init__(self) -> None:
+        self.accounts: KeptAccounts = KeptAccounts.on(self.settings, self.clock)
 
     @property
     def reader(self) -> Engine:

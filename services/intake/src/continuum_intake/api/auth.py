@@ -21,7 +21,7 @@ from continuum_kit.partners import (
     check_partner_secret,
     unauthenticated,
 )
-from continuum_kit.service import RuntimeDep
+from continuum_kit.service import Runtime, RuntimeDep
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBasicCredentials, HTTPBearer
 from sqlalchemy import Engine
@@ -82,24 +82,42 @@ BASIC_CHALLENGE = basic_challenge(REALM)
 BEARER_CHALLENGE = bearer_challenge(REALM)
 
 
-def _registered(engine: Engine, partner_id: str) -> Partner | None:
+@dataclass(frozen=True)
+class RegisteredPartner:
+    """What sign-in needs of a partner's registration: a plain copy, kept across requests (kit ``accounts.py``)."""
+
+    partner_id: str
+    secret_hash: str
+    active: bool
+    channels: frozenset[str]
+    event_types: frozenset[str]
+
+
+def _read_registration(engine: Engine, partner_id: str) -> RegisteredPartner | None:
     # A session of its own, closed at once: on SQLite an open one would hold the lock the request's
     # unit of work needs.
-    with Session(engine, expire_on_commit=False) as session:
-        return session.get(Partner, partner_id)
+    with Session(engine) as session:
+        row = session.get(Partner, partner_id)
+        if row is None:
+            return None
+        return RegisteredPartner(
+            row.partner_id, row.secret_hash, row.active, frozenset(row.channels), frozenset(row.event_types)
+        )
 
 
-def _check_partner(credentials: HTTPBasicCredentials | None, engine: Engine) -> AuthenticatedPartner:
-    registered = _registered(engine, credentials.username) if credentials is not None else None
+def _check_partner(credentials: HTTPBasicCredentials | None, runtime: Runtime) -> AuthenticatedPartner:
+    registered = None
+    if credentials is not None:
+        registered = runtime.accounts.get(credentials.username, lambda name: _read_registration(runtime.reader, name))
     partner = check_partner_secret(credentials, registered, REALM)
-    return AuthenticatedPartner(partner.partner_id, frozenset(partner.channels), frozenset(partner.event_types))
+    return AuthenticatedPartner(partner.partner_id, partner.channels, partner.event_types)
 
 
 @guard(PARTNER)
 def authenticate_partner(
     credentials: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)], runtime: RuntimeDep
 ) -> AuthenticatedPartner:
-    return _check_partner(credentials, runtime.reader)
+    return _check_partner(credentials, runtime)
 
 
 @guard(ADMIN, scope="county IT only: a partner's credentials are refused")
@@ -112,7 +130,7 @@ def require_admin(
     """County IT's token; a partner signing in with its own right credentials is told 403, not asked again."""
 
     def check_partner(credentials: HTTPBasicCredentials) -> object:
-        return _check_partner(credentials, runtime.reader)
+        return _check_partner(credentials, runtime)
 
     check_admin_only(parts.admin_token, bearer, basic_credentials(request), check_partner, REALM)
 
@@ -130,7 +148,7 @@ def authenticate_caller(
         return Caller(None)
     if basic is None:
         raise unauthenticated(BASIC_CHALLENGE, BEARER_CHALLENGE)
-    return Caller(_check_partner(basic, runtime.reader))
+    return Caller(_check_partner(basic, runtime))
 
 
 CallerDep = Annotated[Caller, Depends(authenticate_caller)]
