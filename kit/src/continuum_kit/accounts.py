@@ -30,14 +30,20 @@ class KeptAccounts(Generic[T]):
         self._kept: OrderedDict[str, tuple[float, T]] = OrderedDict()
         self._lock = threading.Lock()  # sign-in runs in the request's worker thread
 
-    def get(self, partner_id: str, read: Callable[[str], T | None]) -> T | None:
-        """The account kept for ``partner_id`` if read less than ``seconds`` ago; else ``read(partner_id)``."""
-        now = self._clock()
+    def peek(self, partner_id: str) -> T | None:
+        """The account kept for ``partner_id`` if read less than ``seconds`` ago, else None: never a read."""
         with self._lock:
             kept = self._kept.get(partner_id)
-            if kept is not None and now < kept[0]:
-                self._kept.move_to_end(partner_id)  # the least recently used go first past the capacity
+            if kept is not None and self._clock() < kept[0]:
+                self._kept.move_to_end(partner_id)
                 return kept[1]
+        return None
+
+    def get(self, partner_id: str, read: Callable[[str], T | None]) -> T | None:
+        """The account kept for ``partner_id`` if read less than ``seconds`` ago; else ``read(partner_id)``."""
+        if (kept := self.peek(partner_id)) is not None:  # the least recently used go first past the capacity
+            return kept
+        now = self._clock()
         account = read(partner_id)
         with self._lock:
             if account is None or self._seconds <= 0:

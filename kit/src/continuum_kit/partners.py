@@ -23,7 +23,9 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field as Column
 from sqlmodel import Session, SQLModel, col, select
+from starlette.concurrency import run_in_threadpool
 
+from continuum_kit.accounts import KeptAccounts
 from continuum_kit.db import UTCDateTime
 from continuum_kit.guards import ADMIN, PARTNER, guard
 from continuum_kit.passwords import DECOY_HASH, VerifiedSecrets, hash_secret, verify_secret
@@ -120,6 +122,16 @@ class Registered(Protocol):
 P = TypeVar("P", bound=Registered)
 
 
+def kept_partner(credentials: HTTPBasicCredentials | None, accounts: KeptAccounts[P]) -> P | None:
+    """The signed-in partner's account at once, with no I/O and no worker thread, when it is kept (``accounts.py``)
+    and this very secret was verified against its hash before; None when the full check must be made."""
+    if credentials is None or (kept := accounts.peek(credentials.username)) is None:
+        return None
+    if not kept.active or kept.partner_id != credentials.username:
+        return None
+    return kept if _verified.known(kept.partner_id, kept.secret_hash, credentials.password) else None
+
+
 def check_partner_secret(credentials: HTTPBasicCredentials | None, registered: P | None, realm: str) -> P:
     """The registered partner whose secret the credentials carry, or 401 (same scrypt cost either way)."""
     if credentials is None:
@@ -194,9 +206,12 @@ def signed_in_partner(credentials: HTTPBasicCredentials | None, runtime: Runtime
 
 
 @guard(PARTNER)
-def authenticate_partner(credentials: PartnerCredentials, runtime: RuntimeDep) -> str:
-    """The id of the partner system making the request, proved by its secret."""
-    return signed_in_partner(credentials, runtime)
+async def authenticate_partner(credentials: PartnerCredentials, runtime: RuntimeDep) -> str:
+    """The id of the partner system making the request, proved by its secret: in the event loop when the account
+    and the secret are known already, otherwise (a read, or scrypt) in a worker thread."""
+    if (kept := kept_partner(credentials, runtime.accounts)) is not None:
+        return kept.partner_id
+    return await run_in_threadpool(signed_in_partner, credentials, runtime)
 
 
 PartnerDep = Annotated[str, Depends(authenticate_partner)]

@@ -56,10 +56,14 @@ class VerifiedSecrets:
     def _tag(self, secret: str) -> bytes:
         return hmac.new(self._key, secret.encode(), hashlib.sha256).digest()
 
-    def check(self, partner_id: str, stored: str, secret: str) -> bool:
+    def known(self, partner_id: str, stored: str, secret: str) -> bool:
+        """True if this secret was verified against this stored hash before: no scrypt, no I/O."""
         with self._lock:
             tag = self._seen.get((partner_id, stored))
-        if tag is not None and hmac.compare_digest(tag, self._tag(secret)):
+        return tag is not None and hmac.compare_digest(tag, self._tag(secret))
+
+    def check(self, partner_id: str, stored: str, secret: str) -> bool:
+        if self.known(partner_id, stored, secret):
             return True
         if not verify_secret(secret, stored):
             return False

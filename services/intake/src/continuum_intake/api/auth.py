@@ -5,7 +5,7 @@ OpenAPI names who may call it and the door test tries it. Checks against one epi
 are in ``parties.py``.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
@@ -19,6 +19,7 @@ from continuum_kit.partners import (
     check_admin_only,
     check_admin_token,
     check_partner_secret,
+    kept_partner,
     unauthenticated,
 )
 from continuum_kit.service import Runtime, RuntimeDep
@@ -26,6 +27,7 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBasicCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from continuum_intake.api.deps import PartsDep
 from continuum_intake.store import Partner
@@ -114,10 +116,14 @@ def _check_partner(credentials: HTTPBasicCredentials | None, runtime: Runtime) -
 
 
 @guard(PARTNER)
-def authenticate_partner(
+async def authenticate_partner(
     credentials: Annotated[HTTPBasicCredentials | None, Depends(partner_basic)], runtime: RuntimeDep
 ) -> AuthenticatedPartner:
-    return _check_partner(credentials, runtime)
+    """In the event loop when the registration and the secret are known already (kit ``kept_partner``), otherwise
+    (a read, or scrypt) in a worker thread."""
+    if (kept := kept_partner(credentials, runtime.accounts)) is not None:
+        return AuthenticatedPartner(kept.partner_id, kept.channels, kept.event_types)
+    return await run_in_threadpool(_check_partner, credentials, runtime)
 
 
 @guard(ADMIN, scope="county IT only: a partner's credentials are refused")
@@ -152,11 +158,12 @@ def authenticate_caller(
 
 
 CallerDep = Annotated[Caller, Depends(authenticate_caller)]
+PartnerDep = Annotated[AuthenticatedPartner, Depends(authenticate_partner)]
 
 
-def _recorder(event_type: PartnerEventType) -> Callable[..., Caller]:
+def _recorder(event_type: PartnerEventType) -> Callable[..., Awaitable[Caller]]:
     @guard(PARTNER, ADMIN, scope=f"county IT, or a partner registered for event type {event_type.value}")
-    def recorder(caller: CallerDep) -> Caller:
+    async def recorder(caller: CallerDep) -> Caller:  # no I/O: no worker-thread hop
         """County IT, or a partner registered for this kind of record."""
         if caller.partner is not None:
             caller.partner.require_event_type(event_type)
@@ -165,16 +172,17 @@ def _recorder(event_type: PartnerEventType) -> Callable[..., Caller]:
     return recorder
 
 
-def _partner_registered_for(event_type: PartnerEventType, also: str = "") -> Callable[..., AuthenticatedPartner]:
+def _partner_registered_for(
+    event_type: PartnerEventType, also: str = ""
+) -> Callable[..., Awaitable[AuthenticatedPartner]]:
     @guard(PARTNER, scope=f"a partner registered for event type {event_type.value}{also}")
-    def registered(partner: Annotated[AuthenticatedPartner, Depends(authenticate_partner)]) -> AuthenticatedPartner:
+    async def registered(partner: PartnerDep) -> AuthenticatedPartner:  # no I/O: no worker-thread hop
         partner.require_event_type(event_type)
         return partner
 
     return registered
 
 
-PartnerDep = Annotated[AuthenticatedPartner, Depends(authenticate_partner)]
 AdminOnly = Depends(require_admin)
 PlanRecorderDep = Annotated[Caller, Depends(_recorder(PartnerEventType.CRISIS_PLAN_RECORDED))]
 ConsentRecorderDep = Annotated[Caller, Depends(_recorder(PartnerEventType.CONSENT_RECORDED))]
