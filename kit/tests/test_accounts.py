@@ -39,18 +39,21 @@ def county(database_url, tmp_path):
     engine.dispose()
 
 
-def _deactivate(engine, partner_id: str) -> None:
+def _signed_in_then_deactivated(county, seconds: float):
+    """A partner that signed in once, its account then deactivated in the database, as county IT would."""
+    engine, _, client = county
+    http = client(seconds=seconds)
+    credentials = register_partner(engine, "team-a")
+    assert http.post("/v1/probe", auth=credentials).status_code == 200
     with Session(engine) as session:
-        session.execute(update(PartnerAccount).where(PartnerAccount.partner_id == partner_id).values(active=False))
+        session.execute(update(PartnerAccount).where(PartnerAccount.partner_id == "team-a").values(active=False))
         session.commit()
+    return http, credentials
 
 
 def test_a_deactivated_account_is_refused_once_the_kept_copy_is_older_than_the_setting(county):
-    engine, clock, client = county
-    http = client(seconds=5.0)
-    credentials = register_partner(engine, "team-a")
-    assert http.post("/v1/probe", auth=credentials).status_code == 200
-    _deactivate(engine, "team-a")
+    http, credentials = _signed_in_then_deactivated(county, seconds=5.0)
+    clock = county[1]
 
     kept = http.post("/v1/probe", auth=credentials)
     clock.advance(timedelta(seconds=5.1))
@@ -62,11 +65,7 @@ def test_a_deactivated_account_is_refused_once_the_kept_copy_is_older_than_the_s
 
 
 def test_with_the_setting_at_zero_every_request_reads_the_account(county):
-    engine, _, client = county
-    http = client(seconds=0)
-    credentials = register_partner(engine, "team-a")
-    assert http.post("/v1/probe", auth=credentials).status_code == 200
-    _deactivate(engine, "team-a")
+    http, credentials = _signed_in_then_deactivated(county, seconds=0)
     assert http.post("/v1/probe", auth=credentials).status_code == 401
 
 
