@@ -1,7 +1,8 @@
 """The partner routes a county's teams, facilities and peers call on every episode run their sign-in, their guard and
 their work in as few worker-thread hops as they can: each plain ``def`` dependency is a hop of its own (0.25–0.3 ms
 of CPU), so a guard that reads its record calls the sign-in itself rather than depending on it, and a dependency
-with no I/O is a coroutine."""
+with no I/O is a coroutine. A route whose guard is the sign-in alone takes none: the sign-in is a coroutine that
+goes to a worker thread only when it must read the account or run scrypt (``kit/.../partners.py``)."""
 
 import importlib
 import inspect
@@ -12,7 +13,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 
 from tests.deployment import settings_class
 
-ROUTES = {
+ROUTES = {  # intake's contact routes are guarded by the sign-in alone: no dependency in a thread
     "intake": [("POST", "/v1/contacts/911"), ("POST", "/v1/contacts/crisis-line")],
     "dispatch": [("POST", "/v1/responses/{response_id}/updates")],
     "handoff": [("POST", "/v1/handoffs/{handoff_id}/accept"), ("POST", "/v1/referrals/{referral_id}/result")],
@@ -37,7 +38,7 @@ def _threaded(dependant: Dependant) -> list[str]:
 
 
 @pytest.mark.parametrize("service", sorted(ROUTES))
-def test_each_partner_route_signs_in_and_checks_its_guard_in_one_hop(service, tmp_path):
+def test_each_partner_route_signs_in_and_checks_its_guard_in_one_hop_at_most(service, tmp_path):
     settings = settings_class(service)(data_dir=tmp_path, admin_token="hops-admin-token-0123456789")
     app = importlib.import_module(f"continuum_{service}.app").create_app(settings)
     routes = {
@@ -48,4 +49,5 @@ def test_each_partner_route_signs_in_and_checks_its_guard_in_one_hop(service, tm
     }
     for method, path in ROUTES[service]:
         threaded = _threaded(routes[(method, path)])
-        assert len(threaded) == 1, f"{method} {path}: {threaded} each take a worker-thread hop"
+        hops = 0 if service == "intake" else 1
+        assert len(threaded) == hops, f"{method} {path}: {threaded} each take a worker-thread hop"
