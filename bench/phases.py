@@ -32,6 +32,16 @@ def _ms(values: list[float], q: int) -> float | None:
     return None if value is None else 1000 * value
 
 
+def _on_topic(journey) -> float | None:  # noqa: ANN001 - a continuum_sim Journey
+    """Seconds from the contact posted to the assignment's record on the topic (its timestamp, taken as dispatch's
+    relay sent it): the assignment as any partner could have it, without the time the bench's own busy event loop
+    took to read it (``seen_at``), which is the bench's latency, not Continuum's."""
+    assigned = journey.first(ASSIGNED)
+    if assigned is None or assigned.on_topic_at is None or journey.posted_wall is None:
+        return None
+    return assigned.on_topic_at - journey.posted_wall
+
+
 async def _paced(partners: Partners, scenarios: list, rate: float) -> list:
     """Post at a steady rate, as contacts arrive in life, instead of all at once (each on its own schedule, so a
     slow answer does not hold back the next contact)."""
@@ -73,6 +83,7 @@ async def episodes(stack: Stack, count: int, rate: float | None, seed: int, time
         elapsed = time.monotonic() - started
         cpu = meter.spent()
     assigned = [j.first(ASSIGNED).seen_at - j.posted_at for j in journeys if j.first(ASSIGNED)]
+    published = [_on_topic(j) for j in journeys if _on_topic(j) is not None]
     closed = len(ids) - len(still_open)
     events = sum(len(partners.events[e]) for e in ids)
     return {
@@ -87,6 +98,8 @@ async def episodes(stack: Stack, count: int, rate: float | None, seed: int, time
         "assigned": len(assigned),
         "assign_p50_ms": _ms(assigned, 50),
         "assign_p99_ms": _ms(assigned, 99),
+        "on_topic_p50_ms": _ms(published, 50),
+        "on_topic_p99_ms": _ms(published, 99),
         "cpu_s": cpu,
     }
 

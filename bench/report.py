@@ -51,13 +51,13 @@ def render(result: dict) -> str:
         f"    headers on the sink: raw {', '.join(raw['headers'])}; FastStream {', '.join(fs['headers'])}",
         "",
         "(c) Continuum end to end      episodes closed   seconds  episodes/s  events/s  ev/episode"
-        "  assigned p50  p99 ms",
+        "  assigned p50  p99 ms  on topic p50  p99 ms",
     ]
     for name, p in _phases(result):
         lines.append(
             f"    {name:<24} {p['closed']:>6}/{p['episodes']:<6} {p['seconds']:>9.1f} {p['episodes_per_s']:>11.2f}"
             f" {p['events_per_s']:>9.0f} {p['events_per_episode']:>11.1f} {_n(p['assign_p50_ms']):>13}"
-            f" {_n(p['assign_p99_ms']):>6}"
+            f" {_n(p['assign_p99_ms']):>6} {_n(p.get('on_topic_p50_ms')):>13} {_n(p.get('on_topic_p99_ms')):>6}"
         )
     d = result["intake_alone"]
     lines += [

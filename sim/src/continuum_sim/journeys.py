@@ -18,6 +18,7 @@ class Seen:
     seen_at: float
     traceparent: str | None = None
     time: datetime | None = None  # the CloudEvents time: the publishing service's clock, simulated or not
+    on_topic_at: float | None = None  # the record's timestamp (epoch seconds): when the service's relay sent it
 
     @property
     def trace_id(self) -> str | None:
@@ -30,6 +31,7 @@ class Journey:
     scenario: Scenario
     posted_at: float
     events: list[Seen] = field(default_factory=list)
+    posted_wall: float | None = None  # time.time() as the contact was posted: on the clock of record timestamps
 
     def first(self, event_type: str) -> Seen | None:
         return next((e for e in self.events if e.type == event_type), None)

@@ -123,7 +123,7 @@ class Partners:
             self._credentials[partner_id] = (partner_id, secret)
 
     async def post(self, scenario: Scenario) -> Journey:
-        posted_at = time.monotonic()
+        posted_at, posted_wall = time.monotonic(), time.time()
         response = await self._request(
             "POST",
             f"{self.urls['intake']}{scenario.path}",
@@ -136,7 +136,7 @@ class Partners:
         episode_id = response.json()["episode_id"]
         if episode_id in self.journeys:  # intake joined this contact to the person's open episode
             return self.journeys[episode_id]
-        journey = Journey(episode_id, scenario, posted_at, self.events[episode_id])
+        journey = Journey(episode_id, scenario, posted_at, self.events[episode_id], posted_wall=posted_wall)
         self.journeys[episode_id] = journey
         self._known.setdefault(episode_id, asyncio.get_running_loop().create_future()).set_result(journey)
         return journey
@@ -194,7 +194,17 @@ class Partners:
                 continue  # a redelivered record: the partner answers each event once
             self._ids.add(envelope.id)
             data, traceparent = envelope.data.model_dump(mode="json"), envelope.trace.get("traceparent")
-            seen = Seen(envelope.id, envelope.type, envelope.source, data, time.monotonic(), traceparent, envelope.time)
+            on_topic = record.timestamp / 1000 if record.timestamp is not None else None
+            seen = Seen(
+                envelope.id,
+                envelope.type,
+                envelope.source,
+                data,
+                time.monotonic(),
+                traceparent,
+                envelope.time,
+                on_topic,
+            )
             self.events[envelope.subject].append(seen)
             self._changed.set()
             task = asyncio.create_task(self._react(envelope.subject, seen))
