@@ -75,7 +75,7 @@ def _reviews(session: Session, person: Person, caller: Caller, now: datetime) ->
         return []
     query = (
         select(col(Person.person_id), col(Person.date_of_birth_encrypted).is_not(None))
-        .where(Person.name_index == person.name_index, Person.person_id != person.person_id)
+        .where(Person.name_index == person.name_index)  # the new record is not written yet: never among them
         .order_by(col(Person.created_at).desc())
         .limit(MAX_REVIEWS_PER_CONTACT)
     )
