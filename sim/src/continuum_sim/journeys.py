@@ -3,6 +3,9 @@
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from time import monotonic
+
+from continuum_contracts import Envelope
 
 from continuum_sim.scenarios import Scenario
 
@@ -19,6 +22,13 @@ class Seen:
     traceparent: str | None = None
     time: datetime | None = None  # the CloudEvents time: the publishing service's clock, simulated or not
     on_topic_at: float | None = None  # the record's timestamp (epoch seconds): when the service's relay sent it
+
+    @classmethod
+    def of(cls, envelope: Envelope, timestamp_ms: int | None) -> "Seen":
+        """An event as a partner reads it now, with its record's timestamp (milliseconds since the epoch)."""
+        data, traceparent = envelope.data.model_dump(mode="json"), envelope.trace.get("traceparent")
+        on_topic = timestamp_ms / 1000 if timestamp_ms is not None else None
+        return cls(envelope.id, envelope.type, envelope.source, data, monotonic(), traceparent, envelope.time, on_topic)
 
     @property
     def trace_id(self) -> str | None:

@@ -193,18 +193,7 @@ class Partners:
             if envelope.id in self._ids:
                 continue  # a redelivered record: the partner answers each event once
             self._ids.add(envelope.id)
-            data, traceparent = envelope.data.model_dump(mode="json"), envelope.trace.get("traceparent")
-            on_topic = record.timestamp / 1000 if record.timestamp is not None else None
-            seen = Seen(
-                envelope.id,
-                envelope.type,
-                envelope.source,
-                data,
-                time.monotonic(),
-                traceparent,
-                envelope.time,
-                on_topic,
-            )
+            seen = Seen.of(envelope, record.timestamp)
             self.events[envelope.subject].append(seen)
             self._changed.set()
             task = asyncio.create_task(self._react(envelope.subject, seen))
