@@ -10,6 +10,7 @@ import statistics
 import time
 
 import httpx
+from continuum_sim.journeys import Journey
 from continuum_sim.partners import Partners
 from continuum_sim.scenarios import homeless_911_call, sample, warmline_call
 from continuum_sim.stack import Stack
@@ -32,7 +33,7 @@ def _ms(values: list[float], q: int) -> float | None:
     return None if value is None else 1000 * value
 
 
-def _on_topic(journey) -> float | None:  # noqa: ANN001 - a continuum_sim Journey
+def _on_topic(journey: Journey) -> float | None:
     """Seconds from the contact posted to the assignment's record on the topic (its timestamp, taken as dispatch's
     relay sent it): the assignment as any partner could have it, without the time the bench's own busy event loop
     took to read it (``seen_at``), which is the bench's latency, not Continuum's."""
@@ -83,7 +84,7 @@ async def episodes(stack: Stack, count: int, rate: float | None, seed: int, time
         elapsed = time.monotonic() - started
         cpu = meter.spent()
     assigned = [j.first(ASSIGNED).seen_at - j.posted_at for j in journeys if j.first(ASSIGNED)]
-    published = [_on_topic(j) for j in journeys if _on_topic(j) is not None]
+    published = [seconds for j in journeys if (seconds := _on_topic(j)) is not None]
     closed = len(ids) - len(still_open)
     events = sum(len(partners.events[e]) for e in ids)
     return {

@@ -57,7 +57,7 @@ def render(result: dict) -> str:
         lines.append(
             f"    {name:<24} {p['closed']:>6}/{p['episodes']:<6} {p['seconds']:>9.1f} {p['episodes_per_s']:>11.2f}"
             f" {p['events_per_s']:>9.0f} {p['events_per_episode']:>11.1f} {_n(p['assign_p50_ms']):>13}"
-            f" {_n(p['assign_p99_ms']):>6} {_n(p.get('on_topic_p50_ms')):>13} {_n(p.get('on_topic_p99_ms')):>6}"
+            f" {_n(p['assign_p99_ms']):>6} {_n(p['on_topic_p50_ms']):>13} {_n(p['on_topic_p99_ms']):>6}"
         )
     d = result["intake_alone"]
     lines += [
