@@ -4,7 +4,6 @@ process that answers HTTP (and ``/health`` 200) while its events, outbox or time
 import asyncio
 import logging
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -14,6 +13,7 @@ import pytest
 from continuum_dispatch.app import create_app as create_dispatch
 from continuum_dispatch.config import DispatchSettings
 from continuum_kit.supervision import EXIT_TASK_STOPPED
+from continuum_sim.stack import free_port
 
 pytestmark = pytest.mark.kafka
 PHI = "Dana Example, 12 Elm Street"  # what an exception's text could carry: never logged
@@ -63,15 +63,9 @@ async def test_a_consumer_loop_that_dies_makes_health_503_naming_it_and_stops_th
     assert PHI not in caplog.text
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_a_served_service_whose_timer_task_dies_exits_with_the_restart_code(kafka_bootstrap, topic, tmp_path):
     """The real server: uvicorn stops as if signalled, the lifespan ends, and the process exits with 70."""
-    port = _free_port()
+    port = free_port()
     script = tmp_path / "serve_broken.py"
     script.write_text(
         textwrap.dedent(

@@ -1,6 +1,7 @@
 """Runs the four services as separate OS processes against one broker, for the demo, tests and bench."""
 
 import os
+import random
 import secrets
 import signal
 import socket
@@ -17,10 +18,36 @@ from continuum_sim.accounts import BOARD_AT_DISPATCH, HANDOFF_AT_INTAKE, partner
 SERVICES = ("intake", "dispatch", "handoff", "followup")
 
 
+# Ports for the services' listeners: below the Kafka test cluster's (29092 on) and outside the range the kernel
+# gives outgoing connections (32768-60999 by default), so that no client's connection takes one before its
+# service binds it.
+_LISTENER_PORTS = range(20000, 29000)
+_handed_out: set[int] = set()
+
+
+def outgoing_ports() -> range:
+    try:
+        low, high = map(int, Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    return range(low, high + 1)
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port nothing listens on now, never handed out before by this process (two services of one stack never
+    share one), and none the kernel would give an outgoing connection (a service restarted on its port finds
+    it free)."""
+    outgoing = outgoing_ports()
+    candidates = [port for port in _LISTENER_PORTS if port not in outgoing and port not in _handed_out]
+    for port in random.sample(candidates, len(candidates)):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
+    raise RuntimeError(f"no free port left in {_LISTENER_PORTS}")
 
 
 @dataclass
@@ -49,9 +76,13 @@ class ServiceProcess:
                 raise RuntimeError(f"{self.name} exited with {self.process.returncode}; see {self.log_path}")
             try:
                 response = httpx.get(f"{self.url}/health", timeout=2.0)
-                if response.status_code == 200:
-                    return response.json()
                 last = response.json()
+                if last.get("service") != self.name:
+                    raise RuntimeError(
+                        f"{self.url} answers as {last.get('service')!r}, not {self.name}: its port is taken"
+                    )
+                if response.status_code == 200:
+                    return last
             except httpx.HTTPError as exc:
                 last = exc
             time.sleep(0.2)
