@@ -1,11 +1,14 @@
 """Database plumbing: engines for SQLite (embedded default) and PostgreSQL, UTC timestamps, migrations."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from types import ModuleType
+from typing import Any, Generic, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import DateTime, Engine, create_engine, event, text
+from sqlalchemy import Connection, DateTime, Engine, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
@@ -83,6 +86,21 @@ def make_engine(url: str, *, wait_seconds: float = 5.0) -> Engine:
         pool_timeout=wait_seconds,
         connect_args={"options": lock_timeout},
     )
+
+
+S = TypeVar("S")
+
+
+class PerDialect(Generic[S]):
+    """A statement built once for each database Continuum runs on, where their dialects spell it differently
+    (``INSERT … ON CONFLICT``): ``PerDialect(lambda d: d.insert(table).on_conflict_do_nothing())``, then
+    ``connection.execute(statements.on(connection), values)``. Built once: no statement construction per call."""
+
+    def __init__(self, build: Callable[[ModuleType], S]) -> None:
+        self._built = {"postgresql": build(postgresql), "sqlite": build(sqlite)}
+
+    def on(self, connection: Connection) -> S:
+        return self._built[connection.dialect.name]
 
 
 def writes_serialized(session: Session) -> bool:

@@ -14,11 +14,10 @@ from continuum_contracts import Envelope, to_kafka
 from continuum_contracts.events import EventPayload
 from opentelemetry import propagate
 from sqlalchemy import JSON, Column, Engine, Index, Insert, LargeBinary, insert
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel
 
 from continuum_kit.clock import Clock
-from continuum_kit.db import UTCDateTime
+from continuum_kit.db import PerDialect, UTCDateTime
 
 # Fixed: a row keeps the shard it was written with, so changing this needs an empty outbox (every row published).
 RELAY_SHARDS = 16
@@ -134,9 +133,9 @@ class UnitOfWork:
         The statement is built once per dialect and run on the transaction's connection, past the ORM.
         """
         connection = self.session.connection()
-        statement = _MARK_PROCESSED[connection.dialect.name == "postgresql"]
         marked = connection.execute(
-            statement, {"consumer": consumer, "event_id": event_id, "processed_at": self.clock.now()}
+            _MARK_PROCESSED.on(connection),
+            {"consumer": consumer, "event_id": event_id, "processed_at": self.clock.now()},
         )
         return marked.first() is not None
 
@@ -187,12 +186,10 @@ class UnitOfWork:
             self._on_commit([CommittedRow(seq=seq, **row) for seq, row in committed])
 
 
-def _mark_processed_statement(dialect) -> Insert:  # noqa: ANN001 - the postgresql or sqlite dialect module
-    inbox = ProcessedEvent.__table__
-    return dialect.insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
-
-
-_MARK_PROCESSED = {True: _mark_processed_statement(postgresql), False: _mark_processed_statement(sqlite)}
+_INBOX = ProcessedEvent.__table__
+_MARK_PROCESSED: PerDialect[Insert] = PerDialect(
+    lambda dialect: dialect.insert(_INBOX).on_conflict_do_nothing().returning(_INBOX.c.event_id)
+)
 
 _OUTBOX = OutboxMessage.__table__
 _WRITE_OUTBOX = {

@@ -56,6 +56,19 @@ def test_police_referral_triaged_twice_makes_one_diversion(hub):
     assert hub.types() == ["handoff.requested"] and hub.events()[0].data.from_party == "apd-pad"
 
 
+def test_a_referral_triaged_without_a_program_comes_from_the_program_the_episode_had(hub):
+    """A crisis-line contact named the program; the officer's later field referral, triaged without one, keeps it."""
+    hub.triage(Channel.CRISIS_LINE_CALL, program="apd-pad")
+    hub.triage(Channel.POLICE_REFERRAL, program=None)
+    assert hub.types() == ["handoff.requested"] and hub.events()[0].data.from_party == "apd-pad"
+
+
+def test_a_later_triage_with_a_program_replaces_the_one_known(hub):
+    hub.triage(Channel.CRISIS_LINE_CALL, program="county-mobile")
+    hub.triage(Channel.POLICE_REFERRAL, program="apd-pad")
+    assert hub.events()[0].data.from_party == "apd-pad"
+
+
 def test_diversion_goes_to_the_configured_care_navigation_partner(hub, settings):
     settings.care_navigation_partner_id = "pad-navigators"
     hub.triage()

@@ -8,6 +8,8 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
+from continuum_kit.db import PerDialect
+from sqlalchemy import Insert
 from sqlmodel import Session, col, func, select
 
 from continuum_followup.store import LiveResponse
@@ -19,19 +21,35 @@ class ResponseEnd(StrEnum):
     CANCELLED = "cancelled"
 
 
+_LIVE = LiveResponse.__table__
+
+
+def _ended(dialect) -> Insert:  # noqa: ANN001 - the postgresql or sqlite dialect module
+    """Recorded as ended, with when and how, unless it already ended; one never seen assigned is recorded ended."""
+    upsert = dialect.insert(_LIVE)
+    return upsert.on_conflict_do_update(
+        index_elements=[_LIVE.c.response_id],
+        set_={"ended_at": upsert.excluded.ended_at, "end": upsert.excluded.end},
+        where=_LIVE.c.ended_at.is_(None),
+    )
+
+
+# One statement each, built once: the row is written or left as it is by the database (its primary key decides),
+# so no read comes first, and two transactions recording the same response at once still record it once.
+_ASSIGNED: PerDialect[Insert] = PerDialect(lambda dialect: dialect.insert(_LIVE).on_conflict_do_nothing())
+_ENDED: PerDialect[Insert] = PerDialect(_ended)
+
+
 def response_assigned(session: Session, episode_id: UUID, response_id: UUID, now: datetime) -> None:
-    if session.get(LiveResponse, response_id) is None:
-        session.add(LiveResponse(response_id=response_id, episode_id=episode_id, assigned_at=now))
-        session.flush()
+    connection = session.connection()
+    values = {"response_id": response_id, "episode_id": episode_id, "assigned_at": now, "ended_at": None, "end": None}
+    connection.execute(_ASSIGNED.on(connection), values)
 
 
 def response_ended(session: Session, episode_id: UUID, response_id: UUID, end: ResponseEnd, now: datetime) -> None:
-    known = session.get(LiveResponse, response_id, with_for_update=True)
-    known = known or LiveResponse(response_id=response_id, episode_id=episode_id, assigned_at=now)
-    if known.ended_at is None:
-        known.ended_at, known.end = now, end
-        session.add(known)
-        session.flush()
+    connection = session.connection()
+    values = {"response_id": response_id, "episode_id": episode_id, "assigned_at": now, "ended_at": now, "end": end}
+    connection.execute(_ENDED.on(connection), values)
 
 
 def live_count(session: Session, episode_id: UUID) -> int:

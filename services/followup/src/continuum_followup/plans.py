@@ -3,10 +3,12 @@
 from datetime import datetime, timedelta
 from uuid import UUID
 
+import sqlalchemy as sa
 from continuum_contracts.events import FollowupScheduledV1
 from continuum_contracts.vocabulary import FollowupChannel
+from continuum_kit.db import PerDialect
 from continuum_kit.delivery import UnitOfWork
-from sqlalchemy import event
+from sqlalchemy import Insert, bindparam, event
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
 
@@ -36,7 +38,7 @@ def plan_for(session: Session, episode_id: UUID, *, lock: bool = False) -> Plan 
 def episode_known(session: Session, episode_id: UUID) -> bool:
     """Followup knows an episode it was told of: triaged, a response of it, or a plan."""
     return any(
-        session.exec(select(table).where(table.episode_id == episode_id).limit(1)).first() is not None
+        session.exec(select(table.episode_id).where(table.episode_id == episode_id).limit(1)).first() is not None
         for table in (Plan, EpisodeProgram, LiveResponse)
     )
 
@@ -72,10 +74,28 @@ def person_checkins(session: Session, plan_id: UUID, round_: int | None = None) 
     return [c for c in checkins_of(session, plan_id, round_) if c.recipient == Recipient.PERSON]
 
 
+_PROGRAMS = EpisodeProgram.__table__
+
+
+def _remember(dialect) -> Insert:  # noqa: ANN001 - the postgresql or sqlite dialect module
+    upsert = dialect.insert(_PROGRAMS)
+    return upsert.on_conflict_do_update(
+        index_elements=[_PROGRAMS.c.episode_id], set_={"program": upsert.excluded.program}
+    )
+
+
+_REMEMBER: PerDialect[Insert] = PerDialect(_remember)  # one statement, no read first: the primary key decides
+_PROGRAM_OF = sa.select(_PROGRAMS.c.program).where(_PROGRAMS.c.episode_id == bindparam("episode"))
+
+
 def remember_episode(session: Session, episode_id: UUID, program: str | None) -> None:
-    known = session.get(EpisodeProgram, episode_id, with_for_update=True) or EpisodeProgram(episode_id=episode_id)
-    known.program = program
-    session.add(known)
+    """The episode's program as triage last told it (a new contact's triage replaces it)."""
+    connection = session.connection()
+    connection.execute(_REMEMBER.on(connection), {"episode_id": episode_id, "program": program})
+
+
+def program_of(session: Session, episode_id: UUID) -> str | None:
+    return session.connection().execute(_PROGRAM_OF, {"episode": episode_id}).scalar()
 
 
 def new_plan(uow: UnitOfWork, episode_id: UUID) -> Plan:
@@ -141,8 +161,7 @@ def _add_checkin(
 
 def schedule_person(uow: UnitOfWork, plan: Plan, settings: FollowupSettings) -> None:
     """The episode's program decides when peers check in, for the plan's current round."""
-    known = uow.session.get(EpisodeProgram, plan.episode_id)
-    program = known.program if known else None
+    program = program_of(uow.session, plan.episode_id)
     hours = hours_for(program, settings.program_checkin_hours, settings.checkin_hours)
     last = _last_sequence(uow.session, plan)
     for n, (_, due_at) in enumerate(checkin_schedule(uow.clock.now(), hours), start=1):

@@ -18,7 +18,9 @@ from continuum_contracts.events import (
     PlacementReservedV1,
 )
 from continuum_contracts.vocabulary import Channel, TaskStatus
+from continuum_kit.db import PerDialect
 from continuum_kit.delivery import UnitOfWork
+from sqlalchemy import Insert, func
 from sqlmodel import col, select
 
 from continuum_handoff.acceptance_window import accept_by
@@ -87,13 +89,26 @@ def request_placement_handoff(
     _request(uow, envelope.episode_id, reserved.responder_id, reserved.place_id, kind, settings)
 
 
-def _remember_episode(uow: UnitOfWork, episode_id: UUID, triaged: EpisodeTriagedV1) -> HandoffEpisode:
-    episode = uow.session.get(HandoffEpisode, episode_id) or HandoffEpisode(
-        episode_id=episode_id, triaged_at=uow.clock.now()
+_EPISODES = HandoffEpisode.__table__
+
+
+def _remember(dialect) -> Insert:  # noqa: ANN001 - the postgresql or sqlite dialect module
+    upsert = dialect.insert(_EPISODES)
+    program = func.coalesce(upsert.excluded.program, _EPISODES.c.program)
+    return upsert.on_conflict_do_update(index_elements=[_EPISODES.c.episode_id], set_={"program": program}).returning(
+        _EPISODES.c.program
     )
-    episode.program = triaged.program or episode.program
-    uow.session.add(episode)
-    return episode
+
+
+_REMEMBER: PerDialect[Insert] = PerDialect(_remember)
+
+
+def _remember_episode(uow: UnitOfWork, episode_id: UUID, triaged: EpisodeTriagedV1) -> str | None:
+    """The episode's program as triage last told it (a contact triaged without one keeps the one known), in one
+    statement built once: the primary key decides between the first triage and a later one, with no read first."""
+    connection = uow.session.connection()
+    values = {"episode_id": episode_id, "program": triaged.program, "triaged_at": uow.clock.now()}
+    return connection.execute(_REMEMBER.on(connection), values).scalar_one()
 
 
 def _has_diversion(uow: UnitOfWork, episode_id: UUID) -> bool:
@@ -104,10 +119,10 @@ def _has_diversion(uow: UnitOfWork, episode_id: UUID) -> bool:
 def on_triaged(uow: UnitOfWork, envelope: Envelope[EpisodeTriagedV1], settings: HandoffSettings) -> None:
     """Remember the episode's program; a police field referral becomes a pre-arrest diversion handoff, once."""
     triaged = envelope.data
-    episode = _remember_episode(uow, envelope.episode_id, triaged)
+    program = _remember_episode(uow, envelope.episode_id, triaged)
     if triaged.channel is not Channel.POLICE_REFERRAL or _has_diversion(uow, envelope.episode_id):
         return
-    from_party = diversion_from_party(episode.program)
+    from_party = diversion_from_party(program)
     _request(uow, envelope.episode_id, from_party, settings.care_navigation_partner_id, PRE_ARREST_DIVERSION, settings)
 
 
