@@ -180,12 +180,22 @@ class SignInAccount:
     active: bool
 
 
-def _read_account(engine: Engine, partner_id: str) -> SignInAccount | None:
-    # A session of its own, closed at once: on SQLite an open one would hold the lock the request's
-    # unit of work needs.
+M = TypeVar("M", bound=SQLModel)
+C = TypeVar("C")
+
+
+def read_copy(engine: Engine, model: type[M], key: object, copy: Callable[[M], C]) -> C | None:
+    """A row by its primary key as a plain copy (None if there is none), read in a session of its own and closed
+    at once: on SQLite an open one would hold the lock the request's unit of work needs."""
     with Session(engine) as session:
-        row = session.get(PartnerAccount, partner_id)
-        return None if row is None else SignInAccount(row.partner_id, row.secret_hash, row.active)
+        row = session.get(model, key)
+        return None if row is None else copy(row)
+
+
+def _read_account(engine: Engine, partner_id: str) -> SignInAccount | None:
+    return read_copy(
+        engine, PartnerAccount, partner_id, lambda row: SignInAccount(row.partner_id, row.secret_hash, row.active)
+    )
 
 
 def _account(runtime: Runtime, partner_id: str) -> SignInAccount | None:

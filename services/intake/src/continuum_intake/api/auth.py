@@ -20,13 +20,13 @@ from continuum_kit.partners import (
     check_admin_token,
     check_partner_secret,
     kept_partner,
+    read_copy,
     unauthenticated,
 )
 from continuum_kit.service import Runtime, RuntimeDep
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBasicCredentials, HTTPBearer
 from sqlalchemy import Engine
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from continuum_intake.api.deps import PartsDep
@@ -95,16 +95,14 @@ class RegisteredPartner:
     event_types: frozenset[str]
 
 
+def _registration(row: Partner) -> RegisteredPartner:
+    return RegisteredPartner(
+        row.partner_id, row.secret_hash, row.active, frozenset(row.channels), frozenset(row.event_types)
+    )
+
+
 def _read_registration(engine: Engine, partner_id: str) -> RegisteredPartner | None:
-    # A session of its own, closed at once: on SQLite an open one would hold the lock the request's
-    # unit of work needs.
-    with Session(engine) as session:
-        row = session.get(Partner, partner_id)
-        if row is None:
-            return None
-        return RegisteredPartner(
-            row.partner_id, row.secret_hash, row.active, frozenset(row.channels), frozenset(row.event_types)
-        )
+    return read_copy(engine, Partner, partner_id, _registration)
 
 
 def _check_partner(credentials: HTTPBasicCredentials | None, runtime: Runtime) -> AuthenticatedPartner:
