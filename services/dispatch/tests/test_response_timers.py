@@ -74,6 +74,21 @@ def test_second_silent_team_is_replaced_by_a_third_never_the_first_again(desk, c
     assert third.replaces == second.response_id
 
 
+def test_a_team_that_went_silent_on_the_episode_is_not_sent_again_when_the_person_comes_back(desk, clock, settings):
+    """Mobile team 1 never answered this person's call and was replaced; when the person calls again, the nearest
+    team is still mobile team 1, and it is left out: another team goes."""
+    first = send_team(desk)
+    episode_id = desk.response(first["response_id"])["episode_id"]
+    clock.advance(timedelta(seconds=settings.acknowledge_timeout_seconds))
+    second = str(desk.sweep()[0].data.response_id)
+    assert desk.update(second, "resolved", disposition="resolved_in_place").status_code == 200
+    assert desk.responder("mobile-team-1")["status"] == "available"
+    again = send_team(desk, episode_id=episode_id)
+    assert again["responder_id"] != "mobile-team-1"
+    other = send_team(desk)
+    assert other["responder_id"] == "mobile-team-1", "on another person's call it is the nearest team again"
+
+
 def test_response_not_on_scene_by_the_target_escalates_once(desk, clock):
     first = send_team(desk)
     desk.update(first["response_id"], "en_route")

@@ -153,7 +153,8 @@ def choose(uow: UnitOfWork, request: Request, settings: DispatchSettings, replac
     roster = uow.session.exec(
         select(Responder).where(Responder.kind == kind).order_by(col(Responder.responder_id)).with_for_update()
     ).all()
-    skip = _silent_teams(uow.session, request.episode_id) | {replacing.responder_id} if replacing else set()
+    replaced = {replacing.responder_id} if replacing is not None else set()
+    skip = _silent_teams(uow.session, request.episode_id) | replaced
     load = active_responses(uow.session)
     teams = [team_of(r, load.get(r.responder_id, 0)) for r in roster if r.responder_id not in skip]
     incident = Incident(kind, request.area, cell_centre(request.grid), request.peer_preferred)
