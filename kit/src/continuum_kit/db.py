@@ -103,6 +103,18 @@ class PerDialect(Generic[S]):
         return self._built[connection.dialect.name]
 
 
+M = TypeVar("M")
+C = TypeVar("C")
+
+
+def read_copy(engine: Engine, model: type[M], key: object, copy: Callable[[M], C]) -> C | None:
+    """A row by its primary key as a plain copy (None if there is none), read in a session of its own and closed
+    at once: on SQLite an open one would hold the lock the request's unit of work needs."""
+    with Session(engine) as session:
+        row = session.get(model, key)
+        return None if row is None else copy(row)
+
+
 def writes_serialized(session: Session) -> bool:
     """Whether this session's writing transaction holds the database's one write lock from its start (SQLite,
     whose transactions here begin IMMEDIATE): nothing it read can change under it, so it need not lock rows or

@@ -22,11 +22,11 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field as Column
-from sqlmodel import Session, SQLModel, col, select
+from sqlmodel import SQLModel, col, select
 from starlette.concurrency import run_in_threadpool
 
 from continuum_kit.accounts import KeptAccounts
-from continuum_kit.db import UTCDateTime
+from continuum_kit.db import UTCDateTime, read_copy
 from continuum_kit.guards import ADMIN, PARTNER, guard
 from continuum_kit.passwords import DECOY_HASH, VerifiedSecrets, hash_secret, verify_secret
 from continuum_kit.service import Runtime, RuntimeDep, SessionDep, UnitOfWorkDep
@@ -178,18 +178,6 @@ class SignInAccount:
     partner_id: str
     secret_hash: str
     active: bool
-
-
-M = TypeVar("M", bound=SQLModel)
-C = TypeVar("C")
-
-
-def read_copy(engine: Engine, model: type[M], key: object, copy: Callable[[M], C]) -> C | None:
-    """A row by its primary key as a plain copy (None if there is none), read in a session of its own and closed
-    at once: on SQLite an open one would hold the lock the request's unit of work needs."""
-    with Session(engine) as session:
-        row = session.get(model, key)
-        return None if row is None else copy(row)
 
 
 def _read_account(engine: Engine, partner_id: str) -> SignInAccount | None:

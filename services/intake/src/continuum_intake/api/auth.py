@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from continuum_contracts.vocabulary import Channel
+from continuum_kit.db import read_copy
 from continuum_kit.guards import ADMIN, PARTNER, guard
 from continuum_kit.partners import (
     basic_challenge,
@@ -20,7 +21,6 @@ from continuum_kit.partners import (
     check_admin_token,
     check_partner_secret,
     kept_partner,
-    read_copy,
     unauthenticated,
 )
 from continuum_kit.service import Runtime, RuntimeDep
