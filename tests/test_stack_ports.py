@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from continuum_sim import stack
 from continuum_sim.stack import ServiceProcess, free_port, outgoing_ports
 
 
@@ -20,12 +21,17 @@ def test_ports_handed_out_are_distinct_bindable_and_never_an_outgoing_connection
             sock.bind(("127.0.0.1", port))
 
 
-def test_a_port_something_listens_on_is_not_handed_out():
+def test_a_port_something_listens_on_is_not_handed_out(monkeypatch):
+    """Of three listener ports, one taken by another process: the other two are handed out, then none is left."""
+    ports = range(28990, 28993)
+    monkeypatch.setattr(stack, "_LISTENER_PORTS", ports)
+    monkeypatch.setattr(stack, "_handed_out", set())
     with socket.socket() as listening:
-        listening.bind(("127.0.0.1", 0))
+        listening.bind(("127.0.0.1", ports[1]))
         listening.listen()
-        taken = listening.getsockname()[1]
-        assert taken not in {free_port() for _ in range(200)}
+        assert {free_port(), free_port()} == {ports[0], ports[2]}
+        with pytest.raises(RuntimeError, match="no free port left"):
+            free_port()
 
 
 class _Dispatch(http.server.BaseHTTPRequestHandler):

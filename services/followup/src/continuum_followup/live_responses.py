@@ -6,6 +6,7 @@ and an end followup never saw assigned is still recorded as ended.
 
 from datetime import datetime
 from enum import StrEnum
+from types import ModuleType
 from uuid import UUID
 
 from continuum_kit.db import PerDialect
@@ -24,7 +25,7 @@ class ResponseEnd(StrEnum):
 _LIVE = LiveResponse.__table__
 
 
-def _ended(dialect) -> Insert:  # noqa: ANN001 - the postgresql or sqlite dialect module
+def _ended(dialect: ModuleType) -> Insert:
     """Recorded as ended, with when and how, unless it already ended; one never seen assigned is recorded ended."""
     upsert = dialect.insert(_LIVE)
     return upsert.on_conflict_do_update(
@@ -42,7 +43,7 @@ _ENDED: PerDialect[Insert] = PerDialect(_ended)
 
 def response_assigned(session: Session, episode_id: UUID, response_id: UUID, now: datetime) -> None:
     connection = session.connection()
-    values = {"response_id": response_id, "episode_id": episode_id, "assigned_at": now, "ended_at": None, "end": None}
+    values = {"response_id": response_id, "episode_id": episode_id, "assigned_at": now}
     connection.execute(_ASSIGNED.on(connection), values)
 
 

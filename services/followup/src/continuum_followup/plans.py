@@ -1,6 +1,7 @@
 """Followup's plans: one per episode, in rounds; its person and family check-ins, and the quiet-period timer."""
 
 from datetime import datetime, timedelta
+from types import ModuleType
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -77,7 +78,7 @@ def person_checkins(session: Session, plan_id: UUID, round_: int | None = None) 
 _PROGRAMS = EpisodeProgram.__table__
 
 
-def _remember(dialect) -> Insert:  # noqa: ANN001 - the postgresql or sqlite dialect module
+def _remember(dialect: ModuleType) -> Insert:
     upsert = dialect.insert(_PROGRAMS)
     return upsert.on_conflict_do_update(
         index_elements=[_PROGRAMS.c.episode_id], set_={"program": upsert.excluded.program}

@@ -1,6 +1,7 @@
 """Warm handoffs: request them (placements, pre-arrest diversion) and let the addressed partner move them."""
 
 from datetime import datetime
+from types import ModuleType
 from uuid import UUID
 
 from continuum_contracts import Envelope
@@ -92,7 +93,7 @@ def request_placement_handoff(
 _EPISODES = HandoffEpisode.__table__
 
 
-def _remember(dialect) -> Insert:  # noqa: ANN001 - the postgresql or sqlite dialect module
+def _remember(dialect: ModuleType) -> Insert:
     upsert = dialect.insert(_EPISODES)
     program = func.coalesce(upsert.excluded.program, _EPISODES.c.program)
     return upsert.on_conflict_do_update(index_elements=[_EPISODES.c.episode_id], set_={"program": program}).returning(
