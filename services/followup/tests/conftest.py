@@ -31,9 +31,12 @@ def client(engine, clock, settings):
     return client
 
 
-def deliver_to(episode_id: UUID, engine, clock: ManualClock, settings: FollowupSettings, payload: EventPayload) -> None:
-    """One event of the episode, as the consumer hands it to followup's handler, committed."""
+def deliver_to(
+    episode_id: UUID, engine, clock: ManualClock, settings: FollowupSettings, payload: EventPayload
+) -> Envelope:
+    """One event of the episode, as the consumer hands it to followup's handler, committed; the envelope given."""
     envelope = Envelope.new(payload, episode_id=episode_id, source="/continuum/test", time=clock.now())
     with unit_of_work(engine, clock, source="/continuum/followup") as uow:
         build_handlers(settings)[type(envelope.data)](uow, envelope)
         uow.commit()
+    return envelope

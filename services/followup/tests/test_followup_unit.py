@@ -78,6 +78,7 @@ def test_declined_services_forces_no_followup_and_closes_the_episode(engine, clo
         "closure_reason": "declined_further_contact",
         "round": 1,
         "live_responses": 0,
+        "response_awaited": False,
         "closure_waiting": None,
         "checkins": [],
         "earlier_checkins": [],

@@ -1,9 +1,9 @@
-"""Closing an episode exactly once, and never while a response of it is live.
+"""Closing an episode exactly once, and never while a response of it is live or awaited.
 
-Any closure but the person's refusal waits for the last live response to end (a deferred close, with the
-reason it would have had, in ``Plan.close_pending``). The refusal closes at once: care is voluntary, and
-dispatch cancels a live response on ``episode.closed``. At closure every check-in not finished is cancelled
-with an event, so the board sees each obligation's outcome.
+Any closure but the person's refusal waits for the last live response to end, and for a response triage asked
+for and dispatch has not yet sent (a deferred close, with the reason it would have had, in ``Plan.close_pending``).
+The refusal closes at once: care is voluntary, and dispatch cancels a live response on ``episode.closed``. At
+closure every check-in not finished is cancelled with an event, so the board sees each obligation's outcome.
 """
 
 from uuid import UUID
@@ -13,7 +13,7 @@ from continuum_contracts.vocabulary import ClosureReason
 from continuum_kit.delivery import UnitOfWork
 
 from continuum_followup.domain import FINISHED, CancelReason, CheckinStatus, PlanStatus, closure_waits
-from continuum_followup.live_responses import live_count
+from continuum_followup.live_responses import outstanding
 from continuum_followup.plans import checkins_of, episode_known, new_plan, person_checkins, plan_for
 from continuum_followup.store import Checkin, Plan
 
@@ -27,7 +27,7 @@ def close(uow: UnitOfWork, plan: Plan, reason: ClosureReason) -> bool:
     while a response is live. True when the episode closed now."""
     if plan.status == PlanStatus.CLOSED:
         return False
-    if closure_waits(reason, live_count(uow.session, plan.episode_id)):
+    if closure_waits(reason, outstanding(uow.session, plan.episode_id)):
         plan.close_pending, plan.quiet_due = reason, None
         uow.session.add(plan)
         return False
@@ -41,7 +41,8 @@ def close(uow: UnitOfWork, plan: Plan, reason: ClosureReason) -> bool:
 
 
 def close_if_pending(uow: UnitOfWork, episode_id: UUID) -> None:
-    """A response ended: a closure that waited for it happens now, if none is live any more."""
+    """A response ended (or an awaited one will not come): a closure that waited for it happens now, if none is
+    live or awaited any more."""
     plan = plan_for(uow.session, episode_id, lock=True)
     if plan is not None and plan.status == PlanStatus.OPEN and plan.close_pending:
         close(uow, plan, ClosureReason(plan.close_pending))

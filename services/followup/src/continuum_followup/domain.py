@@ -61,9 +61,9 @@ def plan_complete(person_statuses: list[str]) -> bool:
     return bool(person_statuses) and all(status == CheckinStatus.COMPLETED for status in person_statuses)
 
 
-def closure_waits(reason: ClosureReason, live_responses: int) -> bool:
-    """The episode never closes while a response is live, except on the person's own refusal."""
-    return live_responses > 0 and reason != ClosureReason.DECLINED_FURTHER_CONTACT
+def closure_waits(reason: ClosureReason, outstanding_responses: int) -> bool:
+    """The episode never closes while a response is live or awaited, except on the person's own refusal."""
+    return outstanding_responses > 0 and reason != ClosureReason.DECLINED_FURTHER_CONTACT
 
 
 def attempts_exhausted(failed_attempts: int, max_attempts: int) -> bool:

@@ -1,5 +1,5 @@
 """Followup's event handlers: remember the episode's program and live responses, plan peer check-ins after care
-ends, start a fresh round when the person comes back, and close no episode while a response is live."""
+ends, start a fresh round when the person comes back, and close no episode while a response is live or awaited."""
 
 from functools import partial
 
@@ -12,6 +12,7 @@ from continuum_contracts.events import (
     PlacementDischargedV1,
     ResponseAssignedV1,
     ResponseCancelledV1,
+    ResponseEscalatedV1,
     ResponseReplacedV1,
     ResponseResolvedV1,
 )
@@ -22,7 +23,14 @@ from continuum_kit.delivery import UnitOfWork
 from continuum_followup.closure import close, close_if_pending
 from continuum_followup.config import FollowupSettings
 from continuum_followup.domain import PlanStatus, follow_up_wanted
-from continuum_followup.live_responses import ResponseEnd, response_assigned, response_ended
+from continuum_followup.live_responses import (
+    ResponseEnd,
+    kind_live,
+    no_team_for,
+    response_assigned,
+    response_ended,
+    supervisor_settled,
+)
 from continuum_followup.plans import new_plan, plan_for, remember_episode, schedule_person
 from continuum_followup.reengagement import supervisor_answered
 from continuum_followup.rounds import resume, suspend
@@ -39,8 +47,11 @@ PUBLISHES = (
 
 
 def remember_triage(uow: UnitOfWork, envelope: Envelope[EpisodeTriagedV1]) -> None:
-    """Keep the episode's program, which decides the follow-up schedule."""
-    remember_episode(uow.session, envelope.episode_id, envelope.data.program)
+    """Keep the episode's program, which decides the follow-up schedule, and await the response triage asked for
+    (not when one of its kind is live: dispatch sends no second one of a kind under way)."""
+    triaged = envelope.data
+    awaited = not kind_live(uow.session, envelope.episode_id, triaged.recommended_response)
+    remember_episode(uow.session, envelope.episode_id, triaged.program, awaited=awaited)
 
 
 def reopened(uow: UnitOfWork, envelope: Envelope[EpisodeReopenedV1]) -> None:
@@ -53,9 +64,25 @@ def reopened(uow: UnitOfWork, envelope: Envelope[EpisodeReopenedV1]) -> None:
 def assigned(uow: UnitOfWork, envelope: Envelope[ResponseAssignedV1]) -> None:
     """A response is live; on an episode in follow-up it is a new obligation, so the open round is suspended."""
     plan = plan_for(uow.session, envelope.episode_id, lock=True)
-    response_assigned(uow.session, envelope.episode_id, envelope.data.response_id, uow.clock.now())
+    sent, now = envelope.data, uow.clock.now()
+    response_assigned(uow.session, envelope.episode_id, sent.response_id, now, sent.response_type)
     if plan is not None:
         suspend(uow, plan)
+
+
+def no_team(uow: UnitOfWork, envelope: Envelope[ResponseEscalatedV1]) -> None:
+    """No team could be sent for the response triage asked for (an escalation naming no response): a supervisor
+    owns it now, and the episode's closure waits until a team is assigned or they resolve it."""
+    if envelope.data.response_id is None:
+        no_team_for(uow.session, envelope.episode_id, envelope.id)
+
+
+def escalation_resolved(uow: UnitOfWork, envelope: Envelope[EscalationResolvedV1], settings: FollowupSettings) -> None:
+    """A supervisor resolved an escalation: a re-engagement request of ours, or the no-team escalation an awaited
+    response waited on (then a closure that waited for it happens now, if nothing else is live)."""
+    if supervisor_settled(uow.session, envelope.episode_id, envelope.data.escalation_id):
+        close_if_pending(uow, envelope.episode_id)
+    supervisor_answered(uow, envelope, settings)
 
 
 def replaced(uow: UnitOfWork, envelope: Envelope[ResponseReplacedV1]) -> None:
@@ -107,8 +134,9 @@ def build_handlers(settings: FollowupSettings) -> Handlers:
         ResponseAssignedV1: assigned,
         ResponseReplacedV1: replaced,
         ResponseCancelledV1: cancelled,
+        ResponseEscalatedV1: no_team,
         ResponseResolvedV1: partial(plan_after_resolution, settings=settings),
         HandoffCompletedV1: on_ended,
         PlacementDischargedV1: on_ended,
-        EscalationResolvedV1: partial(supervisor_answered, settings=settings),
+        EscalationResolvedV1: partial(escalation_resolved, settings=settings),
     }

@@ -79,9 +79,11 @@ _PROGRAMS = EpisodeProgram.__table__
 
 
 def _remember(dialect: ModuleType) -> Insert:
+    """The program replaced; a response still awaited from an earlier triage stays awaited."""
     upsert = dialect.insert(_PROGRAMS)
+    awaited = sa.or_(_PROGRAMS.c.response_awaited, upsert.excluded.response_awaited)
     return upsert.on_conflict_do_update(
-        index_elements=[_PROGRAMS.c.episode_id], set_={"program": upsert.excluded.program}
+        index_elements=[_PROGRAMS.c.episode_id], set_={"program": upsert.excluded.program, "response_awaited": awaited}
     )
 
 
@@ -89,10 +91,12 @@ _REMEMBER: PerDialect[Insert] = PerDialect(_remember)  # one statement, no read 
 _PROGRAM_OF = sa.select(_PROGRAMS.c.program).where(_PROGRAMS.c.episode_id == bindparam("episode"))
 
 
-def remember_episode(session: Session, episode_id: UUID, program: str | None) -> None:
-    """The episode's program as triage last told it (a new contact's triage replaces it)."""
+def remember_episode(session: Session, episode_id: UUID, program: str | None, *, awaited: bool = False) -> None:
+    """The episode's program as triage last told it (a new contact's triage replaces it), and whether the response
+    it asked for is awaited from dispatch."""
     connection = session.connection()
-    connection.execute(_REMEMBER.on(connection), {"episode_id": episode_id, "program": program})
+    values = {"episode_id": episode_id, "program": program, "response_awaited": awaited}
+    connection.execute(_REMEMBER.on(connection), values)
 
 
 def program_of(session: Session, episode_id: UUID) -> str | None:

@@ -13,11 +13,16 @@ from sqlmodel import Field, SQLModel
 
 
 class EpisodeProgram(SQLModel, table=True):
-    """What triage told followup about an episode: its county program (a code)."""
+    """What triage told followup about an episode: its county program (a code), and whether the response it asked
+    for is still awaited from dispatch (neither assigned nor escalated for want of a team)."""
 
     __tablename__ = "followup_episode"
     episode_id: UUID = Field(primary_key=True)
     program: str | None = Field(default=None, max_length=64)
+    response_awaited: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    no_team_escalation: str | None = Field(
+        default=None, max_length=64, description="the escalation (event id) of an awaited response no team could take"
+    )
 
 
 class LiveResponse(SQLModel, table=True):
@@ -29,6 +34,7 @@ class LiveResponse(SQLModel, table=True):
     assigned_at: datetime = Field(sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     end: str | None = Field(default=None, max_length=16, description="resolved, replaced or cancelled")
+    response_type: str | None = Field(default=None, max_length=16, description="None when only its end was seen")
 
 
 class Plan(SQLModel, table=True):

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from continuum_followup.api.access import PlansReader, PlansSpeakerDep
 from continuum_followup.api.deps import CheckinOut, SettingsDep, checkin_out
 from continuum_followup.closure import EpisodeUnknown, decline
-from continuum_followup.live_responses import live_count
+from continuum_followup.live_responses import awaited, live_count
 from continuum_followup.plans import PlanClosed, PlanNotFound, add_family_contact, checkins_of, plan_for
 from continuum_followup.store import Plan
 
@@ -40,7 +40,12 @@ class PlanOut(BaseModel):
     closure_reason: ClosureReason | None
     round: int
     live_responses: int
-    closure_waiting: ClosureReason | None = None  # a closure deferred until the last live response ends
+    response_awaited: bool = Field(
+        default=False,
+        description="triage asked dispatch for a response not yet assigned (or no team could take it, and a "
+        "supervisor has not yet resolved that): the closure waits for it as for a live one",
+    )
+    closure_waiting: ClosureReason | None = None  # a closure deferred until no response is live or awaited
     checkins: list[CheckinOut]
     earlier_checkins: list[CheckinOut] = Field(default=[], description="the check-ins of the rounds before this one")
 
@@ -53,6 +58,7 @@ def _plan_out(session, plan: Plan) -> PlanOut:
         closure_reason=plan.closure_reason,
         round=plan.round,
         live_responses=live_count(session, plan.episode_id),
+        response_awaited=awaited(session, plan.episode_id),
         closure_waiting=plan.close_pending,
         checkins=[checkin_out(c) for c in every if c.round == plan.round],
         earlier_checkins=[checkin_out(c) for c in every if c.round != plan.round],
