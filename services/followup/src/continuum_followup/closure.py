@@ -24,7 +24,7 @@ class EpisodeUnknown(LookupError):
 
 def close(uow: UnitOfWork, plan: Plan, reason: ClosureReason) -> bool:
     """Close the plan once (its person check-ins cancelled; family support carries on), or defer the closure
-    while a response is live. True when the episode closed now."""
+    while a response is live or awaited. True when the episode closed now."""
     if plan.status == PlanStatus.CLOSED:
         return False
     if closure_waits(reason, outstanding(uow.session, plan.episode_id)):

@@ -14,7 +14,8 @@ from sqlmodel import Field, SQLModel
 
 class EpisodeProgram(SQLModel, table=True):
     """What triage told followup about an episode: its county program (a code), and whether the response it asked
-    for is still awaited from dispatch (neither assigned nor escalated for want of a team)."""
+    for is still awaited from dispatch (not yet assigned; when no team could take it, until a team is assigned or
+    a supervisor resolves that escalation)."""
 
     __tablename__ = "followup_episode"
     episode_id: UUID = Field(primary_key=True)
