@@ -50,7 +50,10 @@ class QueueOut(BaseModel):
 class ResolutionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     resolution: Code = Field(
-        default="handled", description="a referral: reassigned, closed or kept_open; otherwise e.g. handled"
+        default="handled",
+        description="a referral: reassigned, closed or kept_open; a handoff: cancelled (it will not happen), or "
+        "e.g. handled (it stays open with a new window, and escalates again if the partner still does not move it); "
+        "otherwise e.g. handled",
     )
     to_party: Code | None = Field(default=None, description="the partner a referral is reassigned to")
 
@@ -105,7 +108,8 @@ def acknowledge(escalation_id: EscalationId, operator: OperatorDep, uow: UnitOfW
 )
 def resolve(escalation_id: EscalationId, body: ResolutionIn, operator: OperatorDep, uow: UnitOfWorkDep) -> dict:
     """Resolve the item: publishes ``continuum.escalation.resolved.v1`` once. A referral is reassigned (to_party),
-    closed or kept open, and the handoff service acts on it; a repeat with the same resolution is harmless."""
+    closed or kept open, and a handoff cancelled or kept open with a new window: the handoff service acts on it. A
+    repeat with the same resolution is harmless."""
     asked = supervision.Resolution(body.resolution, body.to_party)
     try:
         return supervision.resolve(uow, escalation_id, operator.username, asked)

@@ -84,7 +84,8 @@ def acknowledge(uow: UnitOfWork, escalation_id: str, by: str) -> dict:
 
 
 def check(kind: str, asked: Resolution) -> None:
-    """A referral is reassigned (to a named partner), closed or kept open; other kinds take any resolution code."""
+    """A referral is reassigned (to a named partner), closed or kept open; other kinds take any resolution code
+    (a handoff's ``cancelled`` cancels it at the handoff service; any other keeps it open with a new window)."""
     if kind == Kind.REFERRAL_UNANSWERED:
         if asked.resolution not in REFERRAL_RESOLUTIONS:
             raise InvalidResolution("resolution", f"a referral is resolved {', '.join(REFERRAL_RESOLUTIONS)}")

@@ -79,6 +79,7 @@ def test_declined_services_forces_no_followup_and_closes_the_episode(engine, clo
         "round": 1,
         "live_responses": 0,
         "response_awaited": False,
+        "open_handoffs": 0,
         "closure_waiting": None,
         "checkins": [],
         "earlier_checkins": [],

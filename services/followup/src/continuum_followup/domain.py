@@ -2,7 +2,8 @@
 
 Pure functions, no I/O. Care is voluntary: a person who declined services is not followed up,
 and the refusal closes the episode, even while a response is live; any other closure waits for the last live
-response to end (a deferred close). Family check-ins support caregivers and never hold a plan open.
+response to end and the last open handoff (a deferred close). Family check-ins support caregivers and never hold
+a plan open.
 When check-ins fall due is the follow-up schedule (schedule.py).
 """
 
@@ -61,9 +62,10 @@ def plan_complete(person_statuses: list[str]) -> bool:
     return bool(person_statuses) and all(status == CheckinStatus.COMPLETED for status in person_statuses)
 
 
-def closure_waits(reason: ClosureReason, outstanding_responses: int) -> bool:
-    """The episode never closes while a response is live or awaited, except on the person's own refusal."""
-    return outstanding_responses > 0 and reason != ClosureReason.DECLINED_FURTHER_CONTACT
+def closure_waits(reason: ClosureReason, outstanding: int) -> bool:
+    """The episode never closes while a response is live or awaited or a handoff open, except on the person's own
+    refusal."""
+    return outstanding > 0 and reason != ClosureReason.DECLINED_FURTHER_CONTACT
 
 
 def attempts_exhausted(failed_attempts: int, max_attempts: int) -> bool:

@@ -1,5 +1,6 @@
-"""Followup's event handlers: remember the episode's program and live responses, plan peer check-ins after care
-ends, start a fresh round when the person comes back, and close no episode while a response is live or awaited."""
+"""Followup's event handlers: remember the episode's program, live responses and open handoffs, plan peer
+check-ins after care ends, start a fresh round when the person comes back, and close no episode while a response
+is live or awaited or a handoff open."""
 
 from functools import partial
 
@@ -8,8 +9,13 @@ from continuum_contracts.events import (
     EpisodeReopenedV1,
     EpisodeTriagedV1,
     EscalationResolvedV1,
+    HandoffCancelledV1,
     HandoffCompletedV1,
+    HandoffDeclinedV1,
+    HandoffRequestedV1,
     PlacementDischargedV1,
+    PlacementReleasedV1,
+    PlacementReservedV1,
     ResponseAssignedV1,
     ResponseCancelledV1,
     ResponseEscalatedV1,
@@ -23,6 +29,7 @@ from continuum_kit.delivery import UnitOfWork
 from continuum_followup.closure import close, close_if_pending
 from continuum_followup.config import FollowupSettings
 from continuum_followup.domain import PlanStatus, follow_up_wanted
+from continuum_followup.live_handoffs import HandoffEnd, bed_reserved, handoff_ended, handoff_requested
 from continuum_followup.live_responses import (
     ResponseEnd,
     kind_live,
@@ -102,10 +109,47 @@ def cancelled(uow: UnitOfWork, envelope: Envelope[ResponseCancelledV1]) -> None:
 def plan_followup(
     uow: UnitOfWork, envelope: Envelope[HandoffCompletedV1 | PlacementDischargedV1], settings: FollowupSettings
 ) -> None:
-    """Care ended with a completed handoff or a discharge: one plan per episode, of peer check-ins."""
-    if plan_for(uow.session, envelope.episode_id) is not None:
-        return
-    schedule_person(uow, new_plan(uow, envelope.episode_id), settings)
+    """Care ended with a completed handoff or a discharge: one plan per episode, of peer check-ins (an episode
+    with a plan already may close now, if it waited for this handoff)."""
+    if isinstance(envelope.data, HandoffCompletedV1):
+        handoff_ended(uow.session, envelope.episode_id, envelope.data.handoff_id, HandoffEnd.COMPLETED, uow.clock.now())
+    if plan_for(uow.session, envelope.episode_id) is None:
+        schedule_person(uow, new_plan(uow, envelope.episode_id), settings)
+    else:
+        close_if_pending(uow, envelope.episode_id)
+
+
+def handoff_opened(uow: UnitOfWork, envelope: Envelope[HandoffRequestedV1]) -> None:
+    """A warm handoff is open: no closure until it is completed, declined or cancelled."""
+    requested = envelope.data
+    handoff_requested(uow.session, envelope.episode_id, requested.handoff_id, requested.to_party, uow.clock.now())
+
+
+_HANDOFF_ENDS = {HandoffDeclinedV1: HandoffEnd.DECLINED, HandoffCancelledV1: HandoffEnd.CANCELLED}
+
+
+def handoff_over(uow: UnitOfWork, envelope: Envelope[HandoffDeclinedV1 | HandoffCancelledV1]) -> None:
+    """A handoff that will not happen (the partner declined, or it was cancelled): a closure that waited for it
+    happens now, if nothing else is open."""
+    end = _HANDOFF_ENDS[type(envelope.data)]
+    handoff_ended(uow.session, envelope.episode_id, envelope.data.handoff_id, end, uow.clock.now())
+    close_if_pending(uow, envelope.episode_id)
+
+
+def bed_held(uow: UnitOfWork, envelope: Envelope[PlacementReservedV1]) -> None:
+    """A bed is held for the person: the handoff to that place, which handoff requests next, is awaited."""
+    reserved = envelope.data
+    bed_reserved(uow.session, envelope.episode_id, reserved.reservation_id, reserved.place_id, uow.clock.now())
+
+
+def bed_released(uow: UnitOfWork, envelope: Envelope[PlacementReleasedV1]) -> None:
+    """A held bed went back to the pool: a handoff to it not yet requested is awaited no more (one requested is
+    cancelled by handoff, and that cancellation ends it)."""
+    released, now = envelope.data, uow.clock.now()
+    handoff_ended(
+        uow.session, envelope.episode_id, released.reservation_id, HandoffEnd.CANCELLED, now, released.place_id
+    )
+    close_if_pending(uow, envelope.episode_id)
 
 
 def plan_after_resolution(uow: UnitOfWork, envelope: Envelope[ResponseResolvedV1], settings: FollowupSettings) -> None:
@@ -136,7 +180,12 @@ def build_handlers(settings: FollowupSettings) -> Handlers:
         ResponseCancelledV1: cancelled,
         ResponseEscalatedV1: no_team,
         ResponseResolvedV1: partial(plan_after_resolution, settings=settings),
+        HandoffRequestedV1: handoff_opened,
         HandoffCompletedV1: on_ended,
+        HandoffDeclinedV1: handoff_over,
+        HandoffCancelledV1: handoff_over,
+        PlacementReservedV1: bed_held,
+        PlacementReleasedV1: bed_released,
         PlacementDischargedV1: on_ended,
         EscalationResolvedV1: partial(escalation_resolved, settings=settings),
     }

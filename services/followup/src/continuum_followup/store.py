@@ -1,5 +1,5 @@
-"""Followup's tables: an episode's program and live responses, one plan per episode in rounds, its check-ins,
-attempts and family consents.
+"""Followup's tables: an episode's program, live responses and open handoffs, one plan per episode in rounds,
+its check-ins, attempts and family consents.
 
 A person who comes back starts a new round on the same plan (``Plan.round``; each check-in keeps the round it
 belongs to): one row per episode keeps "the episode closes once" a property of one locked row."""
@@ -36,6 +36,21 @@ class LiveResponse(SQLModel, table=True):
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     end: str | None = Field(default=None, max_length=16, description="resolved, replaced or cancelled")
     response_type: str | None = Field(default=None, max_length=16, description="None when only its end was seen")
+
+
+class LiveHandoff(SQLModel, table=True):
+    """A warm handoff of the episode as followup learnt it from handoff: open from its request until completed,
+    declined or cancelled. A bed reserved for the person holds a row of its own (``for_place``, keyed by the
+    reservation) until the handoff to that place is requested, so that no closure slips between the two."""
+
+    __tablename__ = "followup_live_handoff"
+    handoff_id: UUID = Field(primary_key=True, description="the handoff's id, or the reservation's for a bed")
+    episode_id: UUID = Field(index=True)
+    to_party: str = Field(max_length=64)
+    for_place: bool = Field(default=False, description="a reserved bed whose handoff is still to be requested")
+    opened_at: datetime = Field(sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    end: str | None = Field(default=None, max_length=16, description="completed, declined, cancelled or requested")
 
 
 class Plan(SQLModel, table=True):

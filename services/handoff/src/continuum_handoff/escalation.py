@@ -1,5 +1,7 @@
 """The handoff escalation: a warm handoff unaccepted past its accept-by time, or accepted and not completed
-past its complete-by time (the facility went silent), escalates, once for each."""
+past its complete-by time (the facility went silent), escalates, once for each window (a supervisor who keeps it
+open gives it a new window, see handoff_resolution.py). Each escalation's event id is kept, for the board's
+resolution to find its handoff."""
 
 from continuum_contracts.events import HandoffEscalatedV1
 from continuum_kit.delivery import UnitOfWork
@@ -28,7 +30,7 @@ def escalate_unaccepted(uow: UnitOfWork) -> None:
     for handoff in due:
         handoff.escalated_at = now
         uow.session.add(handoff)
-        uow.emit(
+        handoff.escalation_id = uow.emit(
             HandoffEscalatedV1(
                 handoff_id=handoff.handoff_id,
                 to_party=handoff.to_party,
@@ -36,7 +38,7 @@ def escalate_unaccepted(uow: UnitOfWork) -> None:
                 waited_minutes=waited_minutes(handoff.requested_at, now),
             ),
             episode_id=handoff.episode_id,
-        )
+        ).id
 
 
 def escalate_stalled(uow: UnitOfWork) -> None:
@@ -55,7 +57,7 @@ def escalate_stalled(uow: UnitOfWork) -> None:
     for handoff in uow.session.exec(query).all():
         handoff.stalled_at = now
         uow.session.add(handoff)
-        uow.emit(
+        handoff.stall_escalation_id = uow.emit(
             HandoffEscalatedV1(
                 handoff_id=handoff.handoff_id,
                 to_party=handoff.to_party,
@@ -63,4 +65,4 @@ def escalate_stalled(uow: UnitOfWork) -> None:
                 waited_minutes=waited_minutes(handoff.accepted_at or handoff.requested_at, now),
             ),
             episode_id=handoff.episode_id,
-        )
+        ).id

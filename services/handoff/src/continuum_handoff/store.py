@@ -34,6 +34,12 @@ class Handoff(SQLModel, table=True):
     complete_by: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     stalled_at: datetime | None = Field(default=None, sa_type=UTCDateTime, description="escalated: not completed")
     updated_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    escalation_id: str | None = Field(
+        default=None, max_length=64, index=True, description="the last not-accepted escalation (its event id)"
+    )
+    stall_escalation_id: str | None = Field(
+        default=None, max_length=64, index=True, description="the last not-completed escalation (its event id)"
+    )
 
 
 class Referral(SQLModel, table=True):

@@ -200,7 +200,8 @@ def decline_handoff(uow: UnitOfWork, handoff_id: UUID, partner_id: str, reason: 
     return handoff
 
 
-def _cancel(uow: UnitOfWork, handoffs: list[Handoff], reason: str) -> None:
+def cancel_handoffs(uow: UnitOfWork, handoffs: list[Handoff], reason: str) -> None:
+    """Each handoff will not happen: cancelled, with an event naming why."""
     now = uow.clock.now()
     for handoff in handoffs:
         handoff.status, handoff.updated_at = TaskStatus.CANCELLED, now
@@ -219,9 +220,9 @@ def _open_handoffs(uow: UnitOfWork, episode_id: UUID, to_party: str | None = Non
 def on_placement_released(uow: UnitOfWork, envelope: Envelope[PlacementReleasedV1]) -> None:
     """A bed went back to the pool before the person arrived: the handoff to that place will not happen."""
     released = envelope.data
-    _cancel(uow, _open_handoffs(uow, envelope.episode_id, released.place_id), PLACEMENT_RELEASED)
+    cancel_handoffs(uow, _open_handoffs(uow, envelope.episode_id, released.place_id), PLACEMENT_RELEASED)
 
 
 def on_episode_closed(uow: UnitOfWork, envelope: Envelope[EpisodeClosedV1]) -> None:
     """The episode closed: any handoff still open is cancelled, so no partner waits for a person who won't come."""
-    _cancel(uow, _open_handoffs(uow, envelope.episode_id), EPISODE_CLOSED)
+    cancel_handoffs(uow, _open_handoffs(uow, envelope.episode_id), EPISODE_CLOSED)

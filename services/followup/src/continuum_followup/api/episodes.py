@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from continuum_followup.api.access import PlansReader, PlansSpeakerDep
 from continuum_followup.api.deps import CheckinOut, SettingsDep, checkin_out
 from continuum_followup.closure import EpisodeUnknown, decline
+from continuum_followup.live_handoffs import open_handoffs
 from continuum_followup.live_responses import awaited, live_count
 from continuum_followup.plans import PlanClosed, PlanNotFound, add_family_contact, checkins_of, plan_for
 from continuum_followup.store import Plan
@@ -45,7 +46,12 @@ class PlanOut(BaseModel):
         description="triage asked dispatch for a response not yet assigned (or no team could take it, and a "
         "supervisor has not yet resolved that): the closure waits for it as for a live one",
     )
-    closure_waiting: ClosureReason | None = None  # a closure deferred until no response is live or awaited
+    open_handoffs: int = Field(
+        default=0,
+        description="warm handoffs requested and not yet completed, declined or cancelled (and beds reserved whose "
+        "handoff is still to be requested): the closure waits for them too",
+    )
+    closure_waiting: ClosureReason | None = None  # a closure deferred until nothing is live, awaited or open
     checkins: list[CheckinOut]
     earlier_checkins: list[CheckinOut] = Field(default=[], description="the check-ins of the rounds before this one")
 
@@ -59,6 +65,7 @@ def _plan_out(session, plan: Plan) -> PlanOut:
         round=plan.round,
         live_responses=live_count(session, plan.episode_id),
         response_awaited=awaited(session, plan.episode_id),
+        open_handoffs=open_handoffs(session, plan.episode_id),
         closure_waiting=plan.close_pending,
         checkins=[checkin_out(c) for c in every if c.round == plan.round],
         earlier_checkins=[checkin_out(c) for c in every if c.round != plan.round],
