@@ -1,8 +1,9 @@
 """A partner that never answers: the county's journeys when a housing partner or a receiving facility goes silent.
 
-The four services run as separate processes on the real broker with short county timers (a referral's reminders
-and escalation in seconds, a handoff's completion window in seconds); the simulated partners answer as the
-mobile-team app only, so the housing partner and the facility stay silent unless the test speaks for them.
+The four services and the board run as separate processes on the real broker with short county timers (a
+referral's reminders and escalation in seconds, a handoff's completion window in seconds); the simulated partners
+answer as the mobile-team app only, so the housing partner, the facility and the follow-up peer stay silent unless
+the test speaks for them.
 """
 
 import random
@@ -12,7 +13,7 @@ import httpx
 import pytest
 from continuum_sim.partners import Partners, eventually
 from continuum_sim.scenarios import homeless_311_request
-from continuum_sim.stack import Stack
+from continuum_sim.stack import Stack, board_process
 
 pytestmark = [pytest.mark.kafka, pytest.mark.e2e]
 
@@ -34,6 +35,18 @@ def county(kafka_bootstrap, tmp_path_factory):
     stack.start()
     yield stack
     stack.stop()
+
+
+@pytest.fixture(scope="module")
+def board(county):
+    """The operations board beside the county: the supervisor's queue."""
+    process = board_process(county, county.workdir / "board.log", session_cookie_secure="false")
+    try:
+        process.start()
+        process.wait_healthy(timeout=240)
+        yield process
+    finally:
+        process.stop()
 
 
 partners = partial(Partners.of, answers=frozenset({"mobile_app"}))  # only the team app answers
@@ -108,4 +121,82 @@ async def test_accepted_handoff_whose_facility_goes_silent_escalates_once(county
     ]
     assert shown["status"] == "accepted" and shown["stalled_at"]
     assert requested["handoff_id"] in [h["handoff_id"] for h in queue["handoffs"]]
+    assert sim.phi_on_topic(journey.scenario) == []
+
+
+async def facility_accepted_and_went_silent(sim: Partners, journey, handoff: httpx.AsyncClient) -> dict:
+    assert await eventually(lambda: journey.first("continuum.handoff.requested.v1"), timeout=60)
+    requested = journey.first("continuum.handoff.requested.v1").data
+    facility = await sim.credentials("handoff", requested["to_party"])
+    accepted = await handoff.post(f"/v1/handoffs/{requested['handoff_id']}/accept", auth=facility)
+    assert accepted.status_code == 200, accepted.text
+    return requested
+
+
+async def peer_finishes_every_checkin(sim: Partners, journey, county: Stack) -> tuple[str, str]:
+    """The peer reaches the person at each check-in as it is scheduled; the plan's peer team's credentials."""
+    scheduled = await eventually(lambda: journey.first("continuum.followup.scheduled.v1"), timeout=60)
+    assert scheduled, "no check-in was ever scheduled"
+    peer = await sim.credentials("followup", scheduled.data["assigned_peer"])
+    async with httpx.AsyncClient(base_url=county.urls["followup"], auth=peer) as followup:
+        plan = (await followup.get(f"/v1/episodes/{journey.episode_id}/followups")).json()
+        for checkin in plan["checkins"]:
+            reached = await followup.post(f"/v1/followups/{checkin['followup_id']}/attempts", json={"reached": True})
+            assert reached.status_code == 201, reached.text
+    return peer
+
+
+async def test_a_silent_facilitys_handoff_holds_the_episode_open_until_the_supervisor_cancels_it(county, board):
+    admin = {"Authorization": f"Bearer {county.admin_token}"}
+    async with (
+        partners(county) as sim,
+        httpx.AsyncClient(base_url=county.urls["handoff"]) as handoff,
+        httpx.AsyncClient(base_url=board.url, timeout=10) as queue,
+    ):
+        journey = await sim.post(homeless_311_request(random.Random(93)))
+        requested = await facility_accepted_and_went_silent(sim, journey, handoff)
+        peer = await peer_finishes_every_checkin(sim, journey, county)
+
+        async def plan_waits():
+            async with httpx.AsyncClient(base_url=county.urls["followup"], auth=peer) as followup:
+                plan = (await followup.get(f"/v1/episodes/{journey.episode_id}/followups")).json()
+            return plan if plan["closure_waiting"] == "plan_complete" else None
+
+        waiting = await eventually(plan_waits, timeout=60)  # followup decided: the plan is done, the closure waits
+        assert waiting, "followup never deferred the closure"
+        assert journey.closed is None, "the episode closed with the person between two owners"
+
+        created = await queue.post("/v1/admin/operators", json={"username": "supervisor-3", "password": "p" * 16})
+        assert created.status_code == 401, "only county IT creates operators"
+        created = await queue.post(
+            "/v1/admin/operators", json={"username": "supervisor-3", "password": "p" * 16}, headers=admin
+        )
+        assert created.status_code == 201, created.text
+        signed_in = await queue.post("/v1/session", json={"username": "supervisor-3", "password": "p" * 16})
+        assert signed_in.status_code == 200, signed_in.text
+
+        async def stalled_item():
+            items = (await queue.get("/v1/queue")).json()["items"]
+            return next(
+                (i for i in items if i["episode_id"] == journey.episode_id and i["kind"] == "handoff_stalled"), None
+            )
+
+        item = await eventually(stalled_item, timeout=60)
+        assert item, "the silent facility's handoff never reached the supervisor's queue"
+        resolved = await queue.post(f"/v1/queue/{item['escalation_id']}/resolution", json={"resolution": "cancelled"})
+        assert resolved.status_code == 200, resolved.text
+        assert await eventually(lambda: journey.closed, timeout=60), "the episode never closed after the cancellation"
+        shown = (await handoff.get(f"/v1/handoffs/{requested['handoff_id']}", headers=admin)).json()
+
+    assert (waiting["open_handoffs"], waiting["plan_status"]) == (1, "open")
+    assert item["subject_id"] == requested["handoff_id"] and item["party"] == requested["to_party"]
+    cancelled = journey.first("continuum.handoff.cancelled.v1")
+    assert (cancelled.data["handoff_id"], cancelled.data["reason"]) == (
+        requested["handoff_id"],
+        "cancelled_by_supervisor",
+    )
+    order = journey.order()
+    assert order.index("escalation.resolved") < order.index("handoff.cancelled") < order.index("episode.closed")
+    assert journey.closed.data["reason"] == "plan_complete"
+    assert shown["status"] == "cancelled"
     assert sim.phi_on_topic(journey.scenario) == []
