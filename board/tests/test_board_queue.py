@@ -60,6 +60,7 @@ async def test_queue_orders_by_urgency_then_acuity_then_newest_and_a_supervisor_
             queue = (await client.get("/v1/queue")).json()
             on_board = (await client.get("/v1/board")).json()
             fixed = (await client.get(f"/v1/queue/{raised['fixed'].id}")).json()
+            placed = (await client.get(f"/v1/queue/{raised['placed'].id}")).json()
             first = await client.post(f"/v1/queue/{safety}/acknowledgement")
             again = await client.post(f"/v1/queue/{safety}/acknowledgement")
             gone = [str(uuid.uuid4()), str(uuid.uuid4())]
@@ -93,14 +94,16 @@ async def test_queue_orders_by_urgency_then_acuity_then_newest_and_a_supervisor_
             after = (await client.get("/v1/queue")).json()
 
     assert refused == [401, 401, 401]
-    order = ["safety", "drop", "no_team_emergent", "no_team_new", "no_team_old", "target", "handoff", "stalled"]
-    order += ["checkins", "referral"]
+    order = ["safety", "drop", "no_team_emergent", "no_team_new", "no_team_old", "no_place", "target", "handoff"]
+    order += ["stalled", "checkins", "referral"]
     assert [i["escalation_id"] for i in queue["items"]] == [raised[name].id for name in order]
     kinds = [i["kind"] for i in queue["items"]]
     assert kinds == [
-        "safety_backup_requested", "team_dropped_out", "no_team", "no_team", "no_team", "target_missed",
+        "safety_backup_requested", "team_dropped_out", "no_team", "no_team", "no_team", "no_place", "target_missed",
         "handoff_not_accepted", "handoff_stalled", "checkins_exhausted", "referral_unanswered",
     ]  # fmt: skip
+    no_place = next(i for i in queue["items"] if i["kind"] == "no_place")
+    assert (no_place["reason"], no_place["party"]) == ("no_place_with_room", None)
     top = queue["items"][0]
     assert (top["episode_id"], top["reason"], top["party"], top["acuity"]) == (
         str(ep["safety"]),
@@ -119,6 +122,7 @@ async def test_queue_orders_by_urgency_then_acuity_then_newest_and_a_supervisor_
         "housing-ce",
     )
     assert (fixed["state"], fixed["resolved_by"], fixed["resolution"]) == ("resolved", "dispatch", "response.assigned")
+    assert (placed["state"], placed["party"], placed["resolution"]) == ("resolved", "respite-3", "placement.reserved")
 
     assert first.status_code == 200 and again.status_code == 200, (first.text, again.text)
     assert (first.json()["state"], first.json()["acknowledged_by"]) == ("acknowledged", "supervisor-1")

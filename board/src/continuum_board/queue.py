@@ -5,10 +5,11 @@ The order is urgency first, then the episode's acuity, then the newest item firs
 1. ``safety_backup_requested``: a team on scene reported danger;
 2. ``team_dropped_out``: a team went offline or silent on its way, so a person waits and a team may need help;
 3. ``no_team``: nobody is going;
-4. ``target_missed``: someone is going, late;
-5. ``handoff_not_accepted``, 6. ``handoff_stalled``: a person waits at a handoff;
-7. ``checkins_exhausted``: nobody could reach the person after the crisis;
-8. ``referral_unanswered``: a partner has not answered a referral.
+4. ``no_place``: a team has a person and no place of the kind has room (or the place declined them);
+5. ``target_missed``: someone is going, late;
+6. ``handoff_not_accepted``, 7. ``handoff_stalled``: a person waits at a handoff;
+8. ``checkins_exhausted``: nobody could reach the person after the crisis;
+9. ``referral_unanswered``: a partner has not answered a referral.
 
 Within one kind an emergent episode comes before an urgent one, then routine, then one not yet triaged; within one
 acuity the newest item comes first. An acknowledged item keeps its place (it shows who took it); a resolved one
@@ -30,6 +31,7 @@ URGENCY = {
             Kind.SAFETY_BACKUP_REQUESTED,
             Kind.TEAM_DROPPED_OUT,
             Kind.NO_TEAM,
+            Kind.NO_PLACE,
             Kind.TARGET_MISSED,
             Kind.HANDOFF_NOT_ACCEPTED,
             Kind.HANDOFF_STALLED,

@@ -4,19 +4,19 @@ import uuid
 
 from continuum_contracts import Envelope
 from continuum_contracts import events as ev
-from continuum_contracts.vocabulary import Acuity, ReferralKind, ResponseType, SafetyFlag
+from continuum_contracts.vocabulary import Acuity, PlaceType, ReferralKind, ResponseType, SafetyFlag
 
 from continuum_board.testing import DISPATCH, FOLLOWUP, HANDOFF, Topic, at, triaged
 
 
 def escalations(topic: Topic) -> tuple[list[Envelope], dict[str, Envelope], dict[str, uuid.UUID]]:
-    """One episode per kind of item (and three whose obligation the service finished itself), as the services
+    """One episode per kind of item (and four whose obligation the service finished itself), as the services
     publish them; returns (every envelope, {name: escalating envelope}, {name: episode id})."""
     ep = {
         name: uuid.uuid4()
-        for name in "safety drop no_team_emergent no_team_old no_team_new target handoff stalled".split()
+        for name in "safety drop no_team_emergent no_team_old no_team_new no_place target handoff stalled".split()
     }
-    ep |= {name: uuid.uuid4() for name in "referral checkins fixed accepted answered".split()}
+    ep |= {name: uuid.uuid4() for name in "referral checkins fixed accepted answered placed".split()}
     response, handoff, referral = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     accepted_handoff, answered_referral = uuid.uuid4(), uuid.uuid4()
 
@@ -47,6 +47,17 @@ def escalations(topic: Topic) -> tuple[list[Envelope], dict[str, Envelope], dict
         "no_team_emergent": escalated("no_team_emergent", 3, "not_acknowledged"),
         "no_team_old": escalated("no_team_old", 5, "no_responder_available"),
         "no_team_new": escalated("no_team_new", 15, "no_team_meets_target"),
+        "no_place": topic.event(
+            ep["no_place"],
+            ev.PlacementUnavailableV1(
+                response_id=uuid.uuid4(),
+                responder_id="team-3",
+                place_type=PlaceType.STABILIZATION_UNIT,
+                reason="no_place_with_room",
+            ),
+            source=DISPATCH,
+            at=at(22),
+        ),
         "target": escalated("target", 20, "target_missed"),
         "handoff": topic.event(
             ep["handoff"],
@@ -87,6 +98,18 @@ def escalations(topic: Topic) -> tuple[list[Envelope], dict[str, Envelope], dict
             source=HANDOFF,
             at=at(7),
         ),
+        "placed": topic.event(
+            ep["placed"],
+            ev.PlacementUnavailableV1(
+                response_id=uuid.uuid4(),
+                responder_id="team-4",
+                place_type=PlaceType.PEER_RESPITE,
+                reason="declined_and_no_other_place",
+                declined_by="respite-3",
+            ),
+            source=DISPATCH,
+            at=at(8),
+        ),
         "answered": topic.event(
             ep["answered"],
             ev.ReferralEscalatedV1(
@@ -109,6 +132,19 @@ def escalations(topic: Topic) -> tuple[list[Envelope], dict[str, Envelope], dict
         ),
     ]
     finished = [  # the services finish these obligations themselves: the items leave the queue
+        topic.event(
+            ep["placed"],
+            ev.PlacementReservedV1(
+                reservation_id=uuid.uuid4(),
+                response_id=uuid.uuid4(),
+                responder_id="team-4",
+                place_id="respite-4",
+                place_type=PlaceType.PEER_RESPITE,
+                hold_until=at(200),
+            ),
+            source=DISPATCH,
+            at=at(9),
+        ),
         topic.event(
             ep["fixed"],
             ev.ResponseAssignedV1(

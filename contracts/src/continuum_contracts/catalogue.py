@@ -21,6 +21,7 @@ CATALOGUE: dict[str, type[EventPayload]] = {
     "continuum.placement.admitted.v1": ev.PlacementAdmittedV1,
     "continuum.placement.released.v1": ev.PlacementReleasedV1,
     "continuum.placement.discharged.v1": ev.PlacementDischargedV1,
+    "continuum.placement.unavailable.v1": ev.PlacementUnavailableV1,
     "continuum.handoff.requested.v1": ev.HandoffRequestedV1,
     "continuum.handoff.accepted.v1": ev.HandoffAcceptedV1,
     "continuum.handoff.declined.v1": ev.HandoffDeclinedV1,

@@ -215,6 +215,17 @@ class PlacementDischargedV1(EventPayload):
     place_type: PlaceType
 
 
+class PlacementUnavailableV1(EventPayload):
+    """No safe place to go for the person a team is bringing: every accepting place of the type is full, or the
+    place declined the handoff and no other has room. A supervisor must find one (the board's "no place" item)."""
+
+    response_id: UUID
+    responder_id: str = Code
+    place_type: PlaceType
+    reason: CodeStr = Field(description="no_place_with_room, or declined_and_no_other_place")
+    declined_by: CodeStr | None = Field(default=None, description="the place that declined the handoff, if one did")
+
+
 class EpisodeReopenedV1(EventPayload):
     """A person already in an open episode made contact again; the episode moves back along the continuum."""
 

@@ -113,6 +113,7 @@ class EscalationKind(StrEnum):
     """What a supervisor's "needs a human" queue holds: every way an obligation can fall short."""
 
     NO_TEAM = "no_team"  # no responder can go, or none can be there within the target
+    NO_PLACE = "no_place"  # no place of the kind has room for the person a team is bringing (or it declined)
     TARGET_MISSED = "target_missed"
     TEAM_DROPPED_OUT = "team_dropped_out"  # offline or silent after acknowledging
     SAFETY_BACKUP_REQUESTED = "safety_backup_requested"

@@ -104,11 +104,18 @@ def test_discharge_before_admission_is_409_and_unknown_reservation_is_404(desk, 
     assert answer.status_code == 404 and "nowhere-9" in answer.json()["detail"]
 
 
-def test_full_place_resolves_without_reservation(desk, client, admin):
+def test_full_place_resolves_without_reservation_and_a_supervisor_is_told(desk, client, admin):
     assert client.put("/v1/places/peer-respite-1", json={"capacity": 0}, headers=admin).status_code == 200
     response = transport(desk, "transported_to_peer_respite")
     assert response["reservation"] is None
-    assert desk.kinds(desk.events()) == ["response.assigned", "response.resolved"]
+    assert desk.kinds(desk.events()) == ["response.assigned", "response.resolved", "placement.unavailable"]
+    unavailable = desk.events()[-1].data
+    assert (unavailable.place_type, unavailable.reason, unavailable.declined_by) == (
+        "peer_respite",
+        "no_place_with_room",
+        None,
+    )
+    assert (str(unavailable.response_id), unavailable.responder_id) == (response["response_id"], "mobile-team-1")
 
 
 def test_place_not_accepting_gets_no_reservation_and_shows_nothing_available(desk, client, admin):

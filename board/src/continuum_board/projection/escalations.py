@@ -57,6 +57,7 @@ RAISES: dict[type, Callable[..., Raised | None]] = {
         d.to_party,
     ),
     ev.ReferralEscalatedV1: lambda d: Raised(Kind.REFERRAL_UNANSWERED, d.reason, d.referral_id, d.to_party),
+    ev.PlacementUnavailableV1: lambda d: Raised(Kind.NO_PLACE, d.reason, d.response_id, d.declined_by),
     ev.ReengagementRequestedV1: lambda d: Raised(Kind.CHECKINS_EXHAUSTED, d.reason, d.followup_id),
 }
 
@@ -68,6 +69,7 @@ FINISHES: dict[type, Callable[..., Finish]] = {
     ev.ResponseUpdatedV1: lambda d: ((Kind.TARGET_MISSED,), None) if d.status == "on_scene" else None,
     ev.ResponseResolvedV1: lambda d: (RESPONSE_KINDS, None),
     ev.ResponseCancelledV1: lambda d: (RESPONSE_KINDS, None),
+    ev.PlacementReservedV1: lambda d: ((Kind.NO_PLACE,), None),  # a bed is held after all
     ev.HandoffAcceptedV1: lambda d: ((Kind.HANDOFF_NOT_ACCEPTED,), d.handoff_id),
     ev.HandoffStartedV1: lambda d: ((Kind.HANDOFF_NOT_ACCEPTED,), d.handoff_id),
     ev.HandoffCompletedV1: lambda d: (HANDOFF_KINDS, d.handoff_id),

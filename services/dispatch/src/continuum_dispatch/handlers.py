@@ -1,11 +1,12 @@
-"""Dispatch's event handlers: a triaged episode gets the response triage recommended, and deflection is counted."""
+"""Dispatch's event handlers: a triaged episode gets the response triage recommended, and deflection is counted;
+a place that declined the person gives its bed back and another is held."""
 
 import logging
 from functools import partial
 from uuid import UUID
 
 from continuum_contracts import Envelope
-from continuum_contracts.events import EpisodeClosedV1, EpisodeTriagedV1, LawEnforcementDeflectedV1
+from continuum_contracts.events import EpisodeClosedV1, EpisodeTriagedV1, HandoffDeclinedV1, LawEnforcementDeflectedV1
 from continuum_kit.consumer import Handlers
 from continuum_kit.delivery import UnitOfWork
 from sqlmodel import col, select
@@ -15,6 +16,7 @@ from continuum_dispatch.closure import end_episode
 from continuum_dispatch.config import DispatchSettings
 from continuum_dispatch.deflection import eligible, kept_demographics, outcome, police_reason
 from continuum_dispatch.domain import FINAL
+from continuum_dispatch.place_declined import on_handoff_declined
 from continuum_dispatch.store import Deflection, Response
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,7 @@ PUBLISHES = (
     "continuum.placement.admitted.v1",
     "continuum.placement.released.v1",
     "continuum.placement.discharged.v1",
+    "continuum.placement.unavailable.v1",
 )
 
 
@@ -97,4 +100,8 @@ def _count_deflection(
 
 
 def build_handlers(county: DispatchSettings) -> Handlers:
-    return {EpisodeTriagedV1: partial(assign_response, settings=county), EpisodeClosedV1: end_episode}
+    return {
+        EpisodeTriagedV1: partial(assign_response, settings=county),
+        EpisodeClosedV1: end_episode,
+        HandoffDeclinedV1: partial(on_handoff_declined, settings=county),
+    }

@@ -13,6 +13,7 @@ from continuum_contracts.events import (
     PlacementDischargedV1,
     PlacementReleasedV1,
     PlacementReservedV1,
+    PlacementUnavailableV1,
 )
 from continuum_contracts.vocabulary import PlaceType
 from continuum_kit.delivery import UnitOfWork
@@ -23,6 +24,8 @@ from continuum_dispatch.store import Place, Reservation, Response
 
 log = logging.getLogger(__name__)
 HOLD_EXPIRED = "hold_expired"
+NO_PLACE_WITH_ROOM = "no_place_with_room"
+DECLINED_AND_NO_OTHER_PLACE = "declined_and_no_other_place"
 
 
 class UnknownPlace(LookupError):
@@ -59,12 +62,20 @@ def available(place: Place, taken: dict[BedState, int]) -> int:
     return max(place.capacity - taken.get(BedState.HELD, 0) - taken.get(BedState.ADMITTED, 0), 0)
 
 
-def reserve_place(uow: UnitOfWork, response: Response, place_type: PlaceType, hold: timedelta) -> Reservation | None:
-    """Hold a bed at the accepting place of that type with the most room; None when every one is full."""
+def reserve_place(
+    uow: UnitOfWork,
+    response: Response,
+    place_type: PlaceType,
+    hold: timedelta,
+    exclude: frozenset[str] = frozenset(),
+    declined_by: str | None = None,
+) -> Reservation | None:
+    """Hold a bed at the accepting place of that type with the most room (none of ``exclude``, the places that
+    declined the person). None when every one is full: then a supervisor is told (``placement.unavailable``)."""
     # Locked in a fixed order, so that two resolutions reserving at once wait instead of deadlocking.
     query = (
         select(Place)
-        .where(Place.place_type == place_type, col(Place.accepting).is_(True))
+        .where(Place.place_type == place_type, col(Place.accepting).is_(True), col(Place.place_id).not_in(exclude))
         .order_by(col(Place.place_id))
         .with_for_update()
     )
@@ -73,6 +84,15 @@ def reserve_place(uow: UnitOfWork, response: Response, place_type: PlaceType, ho
     room = choose_place(Room(p.place_id, available(p, taken.get(p.place_id, {}))) for p in places)
     if room is None:
         log.warning("no %s has room for episode %s", place_type, response.episode_id)
+        reason = NO_PLACE_WITH_ROOM if declined_by is None else DECLINED_AND_NO_OTHER_PLACE
+        unavailable = PlacementUnavailableV1(
+            response_id=response.response_id,
+            responder_id=response.responder_id,
+            place_type=place_type,
+            reason=reason,
+            declined_by=declined_by,
+        )
+        uow.emit(unavailable, episode_id=response.episode_id)
         return None
     now = uow.clock.now()
     reservation = Reservation(
@@ -140,7 +160,7 @@ def release(uow: UnitOfWork, reservation: Reservation, reason: str) -> None:
     """A held bed goes back to the pool, with the reason (the hold ran out, the episode closed)."""
     place = uow.session.get(Place, reservation.place_id)
     assert place is not None, "a reservation's place is a foreign key"
-    reservation.state = BedState.RELEASED
+    reservation.state, reservation.release_reason = BedState.RELEASED, reason
     reservation.closed_at = uow.clock.now()
     uow.session.add(reservation)
     uow.emit(

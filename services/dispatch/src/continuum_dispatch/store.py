@@ -88,6 +88,9 @@ class Reservation(SQLModel, table=True):
     state: str = Field(default="held", index=True, max_length=16)
     admitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    release_reason: str | None = Field(
+        default=None, max_length=32, description="why a held bed went back: hold_expired, episode_closed, declined"
+    )
 
 
 class Deflection(SQLModel, table=True):
