@@ -19,6 +19,7 @@ from continuum_contracts.events import (
     HandoffRequestedV1,
     PlacementReleasedV1,
     PlacementReservedV1,
+    PlacementUnavailableV1,
     ResponseAssignedV1,
     ResponseResolvedV1,
 )
@@ -74,12 +75,12 @@ def requested(handoff_id, to_party="care-navigation"):
     return HandoffRequestedV1(handoff_id=handoff_id, from_party="police-county", to_party=to_party, kind="diversion")
 
 
-def reserved(reservation_id):
+def reserved(reservation_id, place_id=PLACE):
     return PlacementReservedV1(
         reservation_id=reservation_id,
         response_id=uuid4(),
         responder_id="mt-1",
-        place_id=PLACE,
+        place_id=place_id,
         place_type=PlaceType.STABILIZATION_UNIT,
         hold_until="2030-01-01T00:00:00+00:00",
     )
@@ -157,3 +158,49 @@ def test_the_persons_refusal_closes_at_once_even_with_a_handoff_open(engine, clo
     assert closures(engine) == []
     assert client.post(f"/v1/episodes/{EPISODE}/decline", json={}).status_code == 200
     assert closures(engine) == ["declined_further_contact"]
+
+
+def place_declined(engine, clock, settings, handoff, reservation, place_id=PLACE):
+    """The place declined the person's handoff, and dispatch gave the bed back."""
+    deliver(engine, clock, settings, HandoffDeclinedV1(handoff_id=handoff, declined_by=place_id, reason="no_capacity"))
+    released = PlacementReleasedV1(
+        reservation_id=reservation,
+        place_id=place_id,
+        place_type=PlaceType.STABILIZATION_UNIT,
+        reason="handoff_declined",
+    )
+    deliver(engine, clock, settings, released)
+
+
+def test_a_place_declining_the_bed_holds_the_closure_until_the_next_place_has_the_person(
+    engine, clock, client, settings
+):
+    first, handoff = uuid4(), uuid4()
+    team_round_done(engine, clock, client, settings, reserved(first), requested(handoff, PLACE))
+    place_declined(engine, clock, settings, handoff, first)
+    assert closures(engine) == [] and plan(client)["open_handoffs"] == 1  # dispatch is finding another place
+    deliver(engine, clock, settings, HandoffDeclinedV1(handoff_id=handoff, declined_by=PLACE, reason="no_capacity"))
+    second, next_handoff = uuid4(), uuid4()
+    deliver(engine, clock, settings, reserved(second, "stabilization-south"))
+    deliver(engine, clock, settings, requested(next_handoff, "stabilization-south"))
+    assert closures(engine) == [] and plan(client)["open_handoffs"] == 1
+    deliver(engine, clock, settings, HandoffCompletedV1(handoff_id=next_handoff))
+    assert closures(engine) == ["plan_complete"]
+
+
+def test_no_other_place_for_a_declined_bed_leaves_it_to_the_supervisor_and_the_closure_goes_on(
+    engine, clock, client, settings
+):
+    first, handoff = uuid4(), uuid4()
+    team_round_done(engine, clock, client, settings, reserved(first), requested(handoff, PLACE))
+    place_declined(engine, clock, settings, handoff, first)
+    assert closures(engine) == []
+    nowhere = PlacementUnavailableV1(
+        response_id=uuid4(),
+        responder_id="mt-1",
+        place_type=PlaceType.STABILIZATION_UNIT,
+        reason="declined_and_no_other_place",
+        declined_by=PLACE,
+    )
+    deliver(engine, clock, settings, nowhere)
+    assert closures(engine) == ["plan_complete"] and plan(client)["open_handoffs"] == 0

@@ -16,6 +16,7 @@ from continuum_contracts.events import (
     PlacementDischargedV1,
     PlacementReleasedV1,
     PlacementReservedV1,
+    PlacementUnavailableV1,
     ResponseAssignedV1,
     ResponseCancelledV1,
     ResponseEscalatedV1,
@@ -29,7 +30,14 @@ from continuum_kit.delivery import UnitOfWork
 from continuum_followup.closure import close, close_if_pending
 from continuum_followup.config import FollowupSettings
 from continuum_followup.domain import PlanStatus, follow_up_wanted
-from continuum_followup.live_handoffs import HandoffEnd, bed_reserved, handoff_ended, handoff_requested
+from continuum_followup.live_handoffs import (
+    HandoffEnd,
+    bed_reserved,
+    handoff_declined,
+    handoff_ended,
+    handoff_requested,
+    no_bed_anywhere,
+)
 from continuum_followup.live_responses import (
     ResponseEnd,
     kind_live,
@@ -125,14 +133,25 @@ def handoff_opened(uow: UnitOfWork, envelope: Envelope[HandoffRequestedV1]) -> N
     handoff_requested(uow.session, envelope.episode_id, requested.handoff_id, requested.to_party, uow.clock.now())
 
 
-_HANDOFF_ENDS = {HandoffDeclinedV1: HandoffEnd.DECLINED, HandoffCancelledV1: HandoffEnd.CANCELLED}
+def handoff_cancelled(uow: UnitOfWork, envelope: Envelope[HandoffCancelledV1]) -> None:
+    """A handoff that will not happen: a closure that waited for it happens now, if nothing else is open."""
+    now = uow.clock.now()
+    handoff_ended(uow.session, envelope.episode_id, envelope.data.handoff_id, HandoffEnd.CANCELLED, now)
+    close_if_pending(uow, envelope.episode_id)
 
 
-def handoff_over(uow: UnitOfWork, envelope: Envelope[HandoffDeclinedV1 | HandoffCancelledV1]) -> None:
-    """A handoff that will not happen (the partner declined, or it was cancelled): a closure that waited for it
-    happens now, if nothing else is open."""
-    end = _HANDOFF_ENDS[type(envelope.data)]
-    handoff_ended(uow.session, envelope.episode_id, envelope.data.handoff_id, end, uow.clock.now())
+def handoff_refused(uow: UnitOfWork, envelope: Envelope[HandoffDeclinedV1]) -> None:
+    """The receiving partner declined: the handoff ended; a place that declined the person's bed leaves dispatch
+    to find another (awaited), any other decline lets a closure that waited for it happen now."""
+    declined = envelope.data
+    handoff_declined(uow.session, envelope.episode_id, declined.handoff_id, declined.declined_by, uow.clock.now())
+    close_if_pending(uow, envelope.episode_id)
+
+
+def nowhere(uow: UnitOfWork, envelope: Envelope[PlacementUnavailableV1]) -> None:
+    """No place has room for the person: a supervisor has it (the board's no_place item); the closure no longer
+    waits for a bed."""
+    no_bed_anywhere(uow.session, envelope.episode_id, uow.clock.now())
     close_if_pending(uow, envelope.episode_id)
 
 
@@ -182,10 +201,11 @@ def build_handlers(settings: FollowupSettings) -> Handlers:
         ResponseResolvedV1: partial(plan_after_resolution, settings=settings),
         HandoffRequestedV1: handoff_opened,
         HandoffCompletedV1: on_ended,
-        HandoffDeclinedV1: handoff_over,
-        HandoffCancelledV1: handoff_over,
+        HandoffDeclinedV1: handoff_refused,
+        HandoffCancelledV1: handoff_cancelled,
         PlacementReservedV1: bed_held,
         PlacementReleasedV1: bed_released,
+        PlacementUnavailableV1: nowhere,
         PlacementDischargedV1: on_ended,
         EscalationResolvedV1: partial(escalation_resolved, settings=settings),
     }

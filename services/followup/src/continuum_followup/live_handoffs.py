@@ -7,13 +7,15 @@ an end followup never saw requested is still recorded as ended.
 
 A bed reserved for the person (``placement.reserved``) is followed by the handoff to that place, which the handoff
 service requests on reading the reservation; until that request is seen the bed holds a row of its own, so that no
-closure slips between the reservation and the request.
+closure slips between the reservation and the request. When that place declines, dispatch gives the bed back and
+holds one at another place (``placement.reserved``) or tells a supervisor there is none (``placement.unavailable``);
+until one of the two is seen the declined bed holds a row of its own too.
 """
 
 from datetime import datetime
 from enum import StrEnum
 from types import ModuleType
-from uuid import UUID
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 import sqlalchemy as sa
 from continuum_kit.db import PerDialect
@@ -28,6 +30,7 @@ class HandoffEnd(StrEnum):
     DECLINED = "declined"
     CANCELLED = "cancelled"
     REQUESTED = "requested"  # a reserved bed's row: the handoff to the place is now open in its own right
+    ANSWERED = "answered"  # a declined bed's row: dispatch held another bed, or found none and told a supervisor
 
 
 _HANDOFFS = LiveHandoff.__table__
@@ -55,6 +58,18 @@ _PLACE_REQUESTED = (
     .where(_OF_EPISODE, _OPEN, _HANDOFFS.c.for_place, _HANDOFFS.c.to_party == bindparam("place"))
     .values(ended_at=bindparam("now"), end=HandoffEnd.REQUESTED.value)
 )
+ANY_PLACE = ""  # a declined bed's row: dispatch is looking for another place, whichever it will be
+_NEXT_PLACE = (
+    sa.update(_HANDOFFS)
+    .where(_OF_EPISODE, _OPEN, _HANDOFFS.c.for_place, _HANDOFFS.c.to_party == ANY_PLACE)
+    .values(ended_at=bindparam("now"), end=HandoffEnd.ANSWERED.value)
+)
+_BED_AT = sa.select(_HANDOFFS.c.handoff_id).where(
+    _OF_EPISODE,
+    _HANDOFFS.c.for_place,
+    _HANDOFFS.c.to_party == bindparam("place"),
+    _HANDOFFS.c.end == HandoffEnd.REQUESTED.value,
+)
 _OPEN_COUNT = sa.select(sa.func.count()).select_from(_HANDOFFS).where(_OF_EPISODE, _OPEN)
 
 
@@ -71,8 +86,23 @@ def _open(session: Session, episode_id: UUID, key: UUID, to_party: str, now: dat
 
 
 def bed_reserved(session: Session, episode_id: UUID, reservation_id: UUID, place_id: str, now: datetime) -> None:
-    """A bed is held for the person: a handoff to that place is coming."""
+    """A bed is held for the person: a handoff to that place is coming (after a decline, this is the next place)."""
+    session.connection().execute(_NEXT_PLACE, {"episode": episode_id, "now": now})
     _open(session, episode_id, reservation_id, place_id, now, for_place=True)
+
+
+def no_bed_anywhere(session: Session, episode_id: UUID, now: datetime) -> None:
+    """Dispatch found no other place after a decline: a supervisor has it now (the board's no_place item)."""
+    session.connection().execute(_NEXT_PLACE, {"episode": episode_id, "now": now})
+
+
+def handoff_declined(session: Session, episode_id: UUID, handoff_id: UUID, declined_by: str, now: datetime) -> None:
+    """Ended; when it was the handoff of a bed, dispatch's next place (or its word that there is none) is awaited."""
+    handoff_ended(session, episode_id, handoff_id, HandoffEnd.DECLINED, now, declined_by)
+    connection = session.connection()
+    if connection.execute(_BED_AT, {"episode": episode_id, "place": declined_by}).first() is not None:
+        key = uuid5(NAMESPACE_URL, f"continuum:declined-bed:{handoff_id}")
+        _open(session, episode_id, key, ANY_PLACE, now, for_place=True)
 
 
 def handoff_requested(session: Session, episode_id: UUID, handoff_id: UUID, to_party: str, now: datetime) -> None:
