@@ -73,16 +73,13 @@ _BED_AT = sa.select(_HANDOFFS.c.handoff_id).where(
 _OPEN_COUNT = sa.select(sa.func.count()).select_from(_HANDOFFS).where(_OF_EPISODE, _OPEN)
 
 
+def _row(episode_id: UUID, key: UUID, to_party: str, now: datetime, for_place: bool) -> dict:
+    return {"handoff_id": key, "episode_id": episode_id, "to_party": to_party, "for_place": for_place, "opened_at": now}
+
+
 def _open(session: Session, episode_id: UUID, key: UUID, to_party: str, now: datetime, *, for_place: bool) -> None:
     connection = session.connection()
-    values = {
-        "handoff_id": key,
-        "episode_id": episode_id,
-        "to_party": to_party,
-        "for_place": for_place,
-        "opened_at": now,
-    }
-    connection.execute(_OPENED.on(connection), values)
+    connection.execute(_OPENED.on(connection), _row(episode_id, key, to_party, now, for_place))
 
 
 def bed_reserved(session: Session, episode_id: UUID, reservation_id: UUID, place_id: str, now: datetime) -> None:
@@ -116,15 +113,7 @@ def handoff_ended(
 ) -> None:
     """Ended (a handoff, or a reserved bed released before its handoff was requested), once."""
     connection = session.connection()
-    values = {
-        "handoff_id": key,
-        "episode_id": episode_id,
-        "to_party": to_party,
-        "for_place": False,
-        "opened_at": now,
-        "ended_at": now,
-        "end": end,
-    }
+    values = _row(episode_id, key, to_party, now, for_place=False) | {"ended_at": now, "end": end}
     connection.execute(_ENDED.on(connection), values)
 
 
