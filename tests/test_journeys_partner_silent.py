@@ -200,3 +200,62 @@ async def test_a_silent_facilitys_handoff_holds_the_episode_open_until_the_super
     assert journey.closed.data["reason"] == "plan_complete"
     assert shown["status"] == "cancelled"
     assert sim.phi_on_topic(journey.scenario) == []
+
+
+async def test_a_place_that_declines_hands_the_person_to_the_next_one_and_with_none_left_a_supervisor_is_told(
+    county, board
+):
+    admin = {"Authorization": f"Bearer {county.admin_token}"}
+    async with (
+        partners(county) as sim,
+        httpx.AsyncClient(base_url=county.urls["dispatch"], headers=admin) as dispatch,
+        httpx.AsyncClient(base_url=county.urls["handoff"]) as handoff,
+        httpx.AsyncClient(base_url=board.url, timeout=10) as queue,
+    ):
+        # A second respite with less room than the first: asked only when the first declines.
+        added = await dispatch.put("/v1/places/peer-respite-small", json={"place_type": "peer_respite", "capacity": 1})
+        assert added.status_code in (200, 201), added.text
+        journey = await sim.post(homeless_311_request(random.Random(94)))
+
+        def requests():
+            return [e.data for e in journey.events if e.type == "continuum.handoff.requested.v1"]
+
+        for n in (1, 2):
+            assert await eventually(lambda n=n: len(requests()) >= n, timeout=60), f"handoff {n} was never requested"
+            asked = requests()[n - 1]
+            place = await sim.credentials("handoff", asked["to_party"])
+            path = f"/v1/handoffs/{asked['handoff_id']}/decline"
+            refused = await handoff.post(path, json={"reason": "no_capacity"}, auth=place)
+            assert refused.status_code == 200, refused.text
+        told = await eventually(lambda: journey.first("continuum.placement.unavailable.v1"), timeout=60)
+        assert told, "nobody was told the person had nowhere to go"
+
+        created = await queue.post(
+            "/v1/admin/operators", json={"username": "supervisor-4", "password": "q" * 16}, headers=admin
+        )
+        assert created.status_code == 201, created.text
+        assert (await queue.post("/v1/session", json={"username": "supervisor-4", "password": "q" * 16})).is_success
+
+        async def no_place_item():
+            items = (await queue.get("/v1/queue")).json()["items"]
+            return next((i for i in items if i["episode_id"] == journey.episode_id and i["kind"] == "no_place"), None)
+
+        item = await eventually(no_place_item, timeout=60)
+
+    first, second = (r["to_party"] for r in requests())
+    assert (first, second) == ("peer-respite-1", "peer-respite-small")
+    released = [e.data for e in journey.events if e.type == "continuum.placement.released.v1"]
+    assert [(r["place_id"], r["reason"]) for r in released] == [
+        ("peer-respite-1", "handoff_declined"),
+        ("peer-respite-small", "handoff_declined"),
+    ]
+    reserved = [e.data["place_id"] for e in journey.events if e.type == "continuum.placement.reserved.v1"]
+    assert reserved == ["peer-respite-1", "peer-respite-small"], "a place that declined is not asked again"
+    assert (told.data["reason"], told.data["declined_by"], told.data["place_type"]) == (
+        "declined_and_no_other_place",
+        "peer-respite-small",
+        "peer_respite",
+    )
+    assert item, "the supervisor's queue never showed the person with nowhere to go"
+    assert (item["escalation_id"], item["party"], item["state"]) == (told.id, "peer-respite-small", "open")
+    assert sim.phi_on_topic(journey.scenario) == []
